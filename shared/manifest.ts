@@ -1,0 +1,158 @@
+/**
+ * The one manifest of the system: every HTTP route and every stream subscription.
+ *
+ * Both runtimes read it: infra/ turns it into HTTP API routes, NodejsFunctions, event source
+ * mappings and least-privilege grants; local/ turns it into the local gateway and stream poller.
+ * A new route or consumer is one entry here plus one handler file.
+ */
+export const roles = ['admins', 'coordinators', 'trainers', 'teachers'] as const;
+export type Role = (typeof roles)[number];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a function may touch; CDK grants exactly this and nothing more. */
+export interface Permissions {
+  table?: 'read' | 'readWrite';
+  certificatesBucket?: 'read' | 'readWrite';
+  sendEmail?: boolean;
+}
+
+export interface RouteDefinition {
+  name: string;
+  method: HttpMethod;
+  /** API Gateway route syntax: `/api/trainings/{id}`. */
+  path: string;
+  /** Handler module relative to the repository root; it exports `handler`. */
+  handler: string;
+  /** `public` routes have no authorizer; the others need a valid JWT and one of these groups. */
+  access: 'public' | { roles: readonly Role[] };
+  permissions: Permissions;
+  /** Largest request body accepted, in bytes (the default suits JSON forms). */
+  maxBodyBytes?: number;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+/**
+ * An event-filtering pattern in the syntax of Lambda event source mappings (and EventBridge):
+ * leaf arrays list accepted values; `{ prefix }`, `{ exists }` and `{ 'anything-but' }` are
+ * supported. The local poller evaluates the same patterns.
+ */
+export type FilterPattern = { [key: string]: FilterPattern | readonly FilterValue[] };
+export type FilterValue =
+  | string
+  | number
+  | boolean
+  | null
+  | { prefix: string }
+  | { exists: boolean }
+  | { 'anything-but': readonly (string | number)[] };
+
+export interface ConsumerDefinition {
+  name: string;
+  handler: string;
+  /** A record is delivered when it matches any of the patterns. */
+  filters: readonly FilterPattern[];
+  batchSize: number;
+  /** Retries of a failing batch before its records go to the dead-letter destination. */
+  maxRetries: number;
+  permissions: Permissions;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
+const staff = ['trainers', 'admins'] as const;
+
+function entityChange(types: readonly string[], events: readonly string[]): FilterPattern {
+  return { eventName: events, dynamodb: { NewImage: { type: { S: types } } } };
+}
+
+export const routes = {
+  health: {
+    name: 'health',
+    method: 'GET',
+    path: '/api/health',
+    handler: 'functions/http/health.ts',
+    access: 'public',
+    permissions: { table: 'read', certificatesBucket: 'read', sendEmail: false },
+  },
+  listRegions: {
+    name: 'listRegions',
+    method: 'GET',
+    path: '/api/regions',
+    handler: 'functions/http/regions-list.ts',
+    access: 'public',
+    permissions: {},
+  },
+  createTraining: {
+    name: 'createTraining',
+    method: 'POST',
+    path: '/api/trainings',
+    handler: 'functions/http/trainings-create.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+  },
+  listTrainings: {
+    name: 'listTrainings',
+    method: 'GET',
+    path: '/api/trainings',
+    handler: 'functions/http/trainings-list.ts',
+    access: 'public',
+    permissions: { table: 'read' },
+  },
+  getTraining: {
+    name: 'getTraining',
+    method: 'GET',
+    path: '/api/trainings/{id}',
+    handler: 'functions/http/trainings-get.ts',
+    access: 'public',
+    permissions: { table: 'read' },
+  },
+  updateTraining: {
+    name: 'updateTraining',
+    method: 'PATCH',
+    path: '/api/trainings/{id}',
+    handler: 'functions/http/trainings-update.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+  },
+  publishTraining: {
+    name: 'publishTraining',
+    method: 'POST',
+    path: '/api/trainings/{id}/publish',
+    handler: 'functions/http/trainings-publish.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+  },
+  cancelTraining: {
+    name: 'cancelTraining',
+    method: 'POST',
+    path: '/api/trainings/{id}/cancel',
+    handler: 'functions/http/trainings-cancel.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  myTrainings: {
+    name: 'myTrainings',
+    method: 'GET',
+    path: '/api/me/trainings',
+    handler: 'functions/http/me-trainings.ts',
+    access: { roles: staff },
+    permissions: { table: 'read' },
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export const consumers = {
+  workflow: {
+    name: 'workflow',
+    handler: 'functions/streams/workflow.ts',
+    filters: [entityChange(['Training'], ['INSERT', 'MODIFY'])],
+    batchSize: 25,
+    maxRetries: 3,
+    permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
+    timeoutSeconds: 60,
+  },
+} as const satisfies Record<string, ConsumerDefinition>;
+
+export const routeList: readonly RouteDefinition[] = Object.values(routes);
+export const consumerList: readonly ConsumerDefinition[] = Object.values(consumers);

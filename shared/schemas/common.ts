@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { findRegion, languages } from '../config/regions';
+
+export const languageSchema = z.enum(languages, { error: 'must be one of kk, ru, en' });
+
+export const regionIdSchema = z
+  .string({ error: 'must be a region id from GET /api/regions' })
+  .refine((id) => findRegion(id) !== undefined, { error: 'is not a known region; use an id from GET /api/regions' });
+
+/** ISO-8601 with an explicit offset, so "10:00" is never ambiguous between Almaty and UTC. */
+export const instantSchema = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO-8601 date-time with an offset, e.g. 2026-12-01T10:00:00+05:00',
+});
+
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'is not a valid id' });
+
+/** An opaque paging cursor returned by a previous page. */
+export const cursorSchema = z.string().max(2048).regex(/^[A-Za-z0-9_-]+$/, { error: 'is not a cursor from a previous page' });

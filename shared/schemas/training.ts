@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { cursorSchema, idSchema, instantSchema, languageSchema, regionIdSchema } from './common';
+
+const titleText = z.string().trim().min(1, { error: 'must not be empty' }).max(300, { error: 'must be at most 300 characters' });
+
+export const localizedTitleSchema = z
+  .strictObject({ kk: titleText.optional(), ru: titleText.optional(), en: titleText.optional() })
+  .refine((title) => Boolean(title.kk ?? title.ru ?? title.en), {
+    error: 'needs at least one of kk, ru or en',
+  });
+
+export const sessionInputSchema = z.strictObject({
+  /** Given when editing, to keep a session's identity (attendance refers to it). */
+  id: idSchema.optional(),
+  startsAt: instantSchema,
+  endsAt: instantSchema,
+  venue: z.string().trim().max(300).optional(),
+  onlineUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(1000).optional(),
+});
+
+const trainingFields = {
+  title: localizedTitleSchema,
+  description: z.string().trim().max(5000, { error: 'must be at most 5000 characters' }).optional(),
+  topic: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  language: languageSchema,
+  region: regionIdSchema,
+  level: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'must be 0, 1 or 2' }),
+  hours: z.number({ error: 'must be a number of hours' }).positive({ error: 'must be more than 0' }).max(2000),
+  ects: z.number({ error: 'must be a number' }).min(0).max(60).optional(),
+  capacity: z
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be at least 1' })
+    .max(10_000, { error: 'must be at most 10,000' }),
+  sessions: z
+    .array(sessionInputSchema, { error: 'must be a list of sessions' })
+    .min(1, { error: 'needs at least one session' })
+    .max(200, { error: 'must have at most 200 sessions' }),
+  registrationClosesAt: instantSchema.optional(),
+  completionThreshold: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
+  feedbackRequired: z.boolean({ error: 'must be true or false' }),
+};
+
+export const createTrainingSchema = z.strictObject({
+  ...trainingFields,
+  completionThreshold: trainingFields.completionThreshold.default(0.8),
+  feedbackRequired: trainingFields.feedbackRequired.default(true),
+});
+export type CreateTrainingInput = z.infer<typeof createTrainingSchema>;
+
+/** Any subset of the fields; `null` clears an optional one. */
+export const updateTrainingSchema = z
+  .strictObject({
+    title: trainingFields.title,
+    description: trainingFields.description.nullable(),
+    topic: trainingFields.topic,
+    language: trainingFields.language,
+    region: trainingFields.region,
+    level: trainingFields.level,
+    hours: trainingFields.hours,
+    ects: trainingFields.ects.nullable(),
+    capacity: trainingFields.capacity,
+    sessions: trainingFields.sessions,
+    registrationClosesAt: trainingFields.registrationClosesAt.nullable(),
+    completionThreshold: trainingFields.completionThreshold,
+    feedbackRequired: trainingFields.feedbackRequired,
+  })
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });
+export type UpdateTrainingInput = z.infer<typeof updateTrainingSchema>;
+
+export const trainingStatuses = ['draft', 'published', 'cancelled', 'closed'] as const;
+export type TrainingStatus = (typeof trainingStatuses)[number];
+
+export interface TrainingSession {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  venue?: string;
+  onlineUrl?: string;
+}
+
+/** A training as the API returns it and the domain reasons about it. */
+export interface Training {
+  id: string;
+  title: { kk?: string; ru?: string; en?: string };
+  description?: string;
+  topic: string;
+  language: 'kk' | 'ru' | 'en';
+  region: string;
+  level: 0 | 1 | 2;
+  hours: number;
+  ects?: number;
+  capacity: number;
+  sessions: TrainingSession[];
+  registrationClosesAt?: string;
+  completionThreshold: number;
+  feedbackRequired: boolean;
+  status: TrainingStatus;
+  trainer: { sub: string; name: string; email: string };
+  createdAt: string;
+  updatedAt: string;
+  publishedAt?: string;
+  cancelledAt?: string;
+  cancellationReason?: string;
+}
+
+export const trainingIdParams = z.strictObject({ id: idSchema });
+
+export const listTrainingsQuery = z.object({
+  region: regionIdSchema.optional(),
+  language: languageSchema.optional(),
+  from: instantSchema.optional(),
+  to: instantSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: cursorSchema.optional(),
+});
+export type ListTrainingsQuery = z.infer<typeof listTrainingsQuery>;
+
+export const cancelTrainingSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(1000).optional(),
+});

@@ -1,0 +1,28 @@
+import { ValidationError } from '../errors';
+
+type Key = Record<string, unknown>;
+
+/** Opaque cursors: the last evaluated key, base64url-encoded. */
+export function encodeCursor(lastEvaluatedKey: Key | undefined): string | undefined {
+  return lastEvaluatedKey ? Buffer.from(JSON.stringify(lastEvaluatedKey)).toString('base64url') : undefined;
+}
+
+export function decodeCursor(cursor: string | undefined, expectedKeys: readonly string[]): Key | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      expectedKeys.every((key) => typeof (parsed as Key)[key] === 'string') &&
+      Object.keys(parsed).length === expectedKeys.length
+    ) {
+      return parsed as Key;
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new ValidationError('The cursor does not belong to this list. Start again from the first page.', {
+    'query.cursor': ['is not a cursor from a previous page of this list'],
+  });
+}

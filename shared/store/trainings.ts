@@ -1,0 +1,140 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../errors';
+import { firstSessionStart } from '../domain/training';
+import type { ListTrainingsQuery, Training } from '../schemas/training';
+import { documentClient, tableName } from './client';
+import { entityTypes, trainingKeys } from './keys';
+import { decodeCursor, encodeCursor } from './paging';
+
+export interface StoredTraining {
+  training: Training;
+  /** Optimistic-concurrency version: every save must name the version it read. */
+  version: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'version'];
+
+function toItem(training: Training, version: number): Record<string, unknown> {
+  const firstStart = firstSessionStart(training);
+  const listed = training.status === 'published';
+  return {
+    ...trainingKeys.item(training.id),
+    ...trainingKeys.byTrainer(training.trainer.sub, firstStart, training.id),
+    ...(listed ? trainingKeys.publishedInRegion(training.region, firstStart, training.id) : {}),
+    ...(listed ? trainingKeys.publishedEverywhere(firstStart, training.id) : {}),
+    type: entityTypes.training,
+    version,
+    ...training,
+  };
+}
+
+export function trainingFromItem(item: Record<string, unknown>): Training {
+  const training: Record<string, unknown> = { ...item };
+  for (const attribute of KEY_ATTRIBUTES) delete training[attribute];
+  return training as unknown as Training;
+}
+
+export async function insertTraining(training: Training): Promise<void> {
+  await documentClient.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: toItem(training, 1),
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function findTraining(trainingId: string): Promise<StoredTraining | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: trainingKeys.item(trainingId), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return { training: trainingFromItem(Item), version: Item.version as number };
+}
+
+/** Saves a whole training if nobody saved it since `expectedVersion` was read. */
+export async function saveTraining(training: Training, expectedVersion: number): Promise<void> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: toItem(training, expectedVersion + 1),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      throw new ConflictError(
+        'Someone else changed this training at the same time. Reload it and apply your change again.',
+        'concurrent_update',
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Published trainings, by first session start, through gsi2 (one region) or gsi3 (all regions):
+ * a Query, never a Scan. The language filter is applied by DynamoDB on the page it reads.
+ */
+export async function listPublishedTrainings(
+  query: ListTrainingsQuery & { from: string },
+): Promise<Page<Training>> {
+  const byRegion = query.region !== undefined;
+  const index = byRegion ? 'gsi2' : 'gsi3';
+  const partitionKey = byRegion ? 'gsi2pk' : 'gsi3pk';
+  const sortKey = byRegion ? 'gsi2sk' : 'gsi3sk';
+  const partition = byRegion
+    ? trainingKeys.publishedRegionPartition(query.region!)
+    : trainingKeys.publishedEverywherePartition;
+  const from = new Date(query.from).toISOString();
+  const to = query.to ? new Date(query.to).toISOString() : undefined;
+
+  const input: QueryCommandInput = {
+    TableName: tableName,
+    IndexName: index,
+    KeyConditionExpression: to
+      ? `${partitionKey} = :partition AND ${sortKey} BETWEEN :from AND :to`
+      : `${partitionKey} = :partition AND ${sortKey} >= :from`,
+    ExpressionAttributeValues: {
+      ':partition': partition,
+      ':from': from,
+      ...(to ? { ':to': `${to}~` } : {}),
+      ...(query.language ? { ':language': query.language } : {}),
+    },
+    ...(query.language
+      ? { FilterExpression: '#language = :language', ExpressionAttributeNames: { '#language': 'language' } }
+      : {}),
+    Limit: query.limit,
+    ExclusiveStartKey: decodeCursor(query.cursor, ['pk', 'sk', partitionKey, sortKey]),
+  };
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(new QueryCommand(input));
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(trainingFromItem), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+export async function listTrainingsOfTrainer(
+  trainerSub: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Training>> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':partition': trainingKeys.trainerPartition(trainerSub), ':prefix': 'TRAINING#' },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(trainingFromItem), ...(nextCursor ? { nextCursor } : {}) };
+}
