@@ -1,0 +1,50 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { optionalEnv, requiredEnv } from '../env';
+
+/** Locally AWS_ENDPOINT_URL_SESV2 points the client at the SES emulator. */
+export const ses = new SESv2Client({});
+
+const mailFrom = requiredEnv('MAIL_FROM');
+const configurationSet = optionalEnv('SES_CONFIGURATION_SET');
+
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer | string;
+  contentType: string;
+}
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: EmailAttachment[];
+}
+
+/**
+ * Builds a raw MIME message (so subjects and names in Kazakh are encoded per RFC 2047 and files
+ * can be attached) and hands it to SES. Returns SES's message id.
+ */
+export async function sendEmail(email: OutgoingEmail): Promise<string> {
+  const mime = await new MailComposer({
+    from: mailFrom,
+    to: email.to,
+    subject: email.subject,
+    text: email.text,
+    ...(email.html ? { html: email.html } : {}),
+    textEncoding: 'base64',
+    attachments: email.attachments?.map((attachment) => ({ ...attachment })),
+  })
+    .compile()
+    .build();
+  const result = await ses.send(
+    new SendEmailCommand({
+      Content: { Raw: { Data: mime } },
+      Destination: { ToAddresses: [email.to] },
+      FromEmailAddress: mailFrom,
+      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+    }),
+  );
+  return result.MessageId ?? '';
+}
