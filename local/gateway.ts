@@ -1,0 +1,226 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RouteDefinition } from '../shared/manifest';
+import type { LocalIssuer } from './tokens';
+
+export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/** A route of the local runtime itself (tokens, clock, dead letters): never deployed. */
+export interface LocalRoute {
+  method: string;
+  path: string;
+  handle(request: { body: unknown; params: Record<string, string> }): Promise<{ status: number; body?: unknown }>;
+}
+
+export interface GatewayOptions {
+  port: number;
+  issuer: LocalIssuer;
+  routes: readonly { definition: RouteDefinition; handler: HttpLambda }[];
+  localRoutes: readonly LocalRoute[];
+  isReady(): boolean;
+  /** Serves everything outside /api (the start page, later the web app). */
+  serveStatic(path: string): { contentType: string; body: Buffer | string } | undefined;
+  log: (line: string) => void;
+}
+
+/** The HTTP API's own payload limit. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+
+interface CompiledPath {
+  pattern: RegExp;
+  names: string[];
+}
+
+function compilePath(path: string): CompiledPath {
+  const names: string[] = [];
+  const source = path
+    .split('/')
+    .map((segment) => {
+      const match = /^\{(\w+)\}$/.exec(segment);
+      if (!match) return segment.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+      names.push(match[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { pattern: new RegExp(`^${source}$`), names };
+}
+
+function matchPath(compiled: CompiledPath, path: string): Record<string, string> | undefined {
+  const match = compiled.pattern.exec(path);
+  if (!match) return undefined;
+  return Object.fromEntries(compiled.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+}
+
+function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  response.end(JSON.stringify(body));
+}
+
+async function readBody(request: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_PAYLOAD_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function lambdaContext(functionName: string, requestId: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+/** JSON travels as text, as the HTTP API passes it; anything else base64, so no byte is lost. */
+function isTextual(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/([\w.+-]+\+)?json\b/i.test(contentType);
+}
+
+/**
+ * Serves /api/* from the manifest the way the HTTP API would: the same APIGatewayProxyEventV2,
+ * the JWT verified before the function runs (401 otherwise), claims at
+ * requestContext.authorizer.jwt.claims, and nothing of the token on public routes.
+ */
+export function startGateway(options: GatewayOptions): Promise<http.Server> {
+  const apiRoutes = options.routes.map((route) => ({ ...route, compiled: compilePath(route.definition.path) }));
+  const localRoutes = options.localRoutes.map((route) => ({ ...route, compiled: compilePath(route.path) }));
+
+  const server = http.createServer((request, response) => {
+    const started = Date.now();
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    response.on('finish', () => {
+      if (url.pathname.startsWith('/api/')) {
+        options.log(`${method} ${url.pathname} ${response.statusCode} ${Date.now() - started}ms`);
+      }
+    });
+    handle(method, url, request, response).catch((error: unknown) => {
+      options.log(`gateway error on ${method} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) sendJson(response, 502, { message: 'Internal Server Error' });
+      else response.end();
+    });
+  });
+
+  async function handle(method: string, url: URL, request: http.IncomingMessage, response: http.ServerResponse) {
+    const path = url.pathname;
+    if (!path.startsWith('/api/')) {
+      const file = options.serveStatic(path);
+      if (!file) return sendJson(response, 404, { message: 'Not Found' });
+      response.writeHead(200, { 'content-type': file.contentType });
+      return void response.end(file.body);
+    }
+    if (!options.isReady()) {
+      return sendJson(response, 503, { status: 'starting', message: 'The local stack is still starting; try again in a few seconds.' });
+    }
+    const body = await readBody(request);
+    if (body === 'too-large') {
+      return sendJson(response, 413, { message: 'Request Entity Too Large: the API accepts at most 10 MB.' });
+    }
+
+    for (const route of localRoutes) {
+      const params = route.method === method ? matchPath(route.compiled, path) : undefined;
+      if (!params) continue;
+      let parsed: unknown;
+      try {
+        parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;
+      } catch {
+        return sendJson(response, 400, { error: { code: 'VALIDATION_FAILED', message: 'The body is not valid JSON. Check its syntax.' } });
+      }
+      const result = await route.handle({ body: parsed, params });
+      return result.body === undefined ? void response.writeHead(result.status).end() : sendJson(response, result.status, result.body);
+    }
+
+    const found = apiRoutes
+      .map((route) => ({ route, params: route.definition.method === method ? matchPath(route.compiled, path) : undefined }))
+      .find((candidate) => candidate.params !== undefined);
+    if (!found) return sendJson(response, 404, { message: 'Not Found' });
+    const { route, params } = found;
+
+    let claims: Record<string, unknown> | undefined;
+    if (route.definition.access !== 'public') {
+      const header = request.headers.authorization ?? '';
+      const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
+      if (!token) return sendJson(response, 401, { message: 'Unauthorized: sign in and send the token as "Authorization: Bearer <token>".' });
+      try {
+        claims = { ...(await options.issuer.verify(token)) };
+      } catch {
+        return sendJson(response, 401, { message: 'Unauthorized: the token is invalid or has expired. Sign in again.' });
+      }
+    }
+
+    const requestId = randomUUID();
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]),
+    );
+    const textual = isTextual(headers['content-type']);
+    const now = new Date();
+    const event: APIGatewayProxyEventV2 = {
+      version: '2.0',
+      routeKey: `${route.definition.method} ${route.definition.path}`,
+      rawPath: path,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(url.searchParams.size > 0
+        ? { queryStringParameters: Object.fromEntries([...url.searchParams.keys()].map((key) => [key, url.searchParams.getAll(key).join(',')])) }
+        : {}),
+      ...(Object.keys(params ?? {}).length > 0 ? { pathParameters: params } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        domainName: request.headers.host ?? 'localhost',
+        domainPrefix: 'localhost',
+        http: {
+          method,
+          path,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: `${route.definition.method} ${route.definition.path}`,
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+        ...(claims ? { authorizer: { jwt: { claims: claims as Record<string, string>, scopes: [] } } } : {}),
+      },
+      ...(body.length > 0
+        ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+        : { isBase64Encoded: false }),
+    };
+
+    const result = await route.handler(event, lambdaContext(route.definition.name, requestId));
+    writeLambdaResult(response, result);
+  }
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function writeLambdaResult(response: http.ServerResponse, result: APIGatewayProxyResultV2): void {
+  if (typeof result === 'string') {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    return void response.end(result);
+  }
+  const structured: APIGatewayProxyStructuredResultV2 = result;
+  const headers = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  response.writeHead(structured.statusCode ?? 200, headers);
+  const payload = structured.body ?? '';
+  response.end(structured.isBase64Encoded ? Buffer.from(payload, 'base64') : payload);
+}

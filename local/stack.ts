@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context } from 'aws-lambda';
+import { z } from 'zod';
+import { consumerList, routeList } from '../shared/manifest';
+import { createTableInput } from '../shared/store/table';
+import { clock, resetClock, setClock } from '../shared/clock';
+import { startDynamoDbLocal } from './dynamodb';
+import { startGateway, type HttpLambda, type LocalRoute } from './gateway';
+import { startS3Local, startSesLocal } from './mail-and-files';
+import { createLocalIssuer, tokenRequestSchema } from './tokens';
+import { StreamPoller } from './stream-poller';
+import { startPage } from './start-page';
+
+export interface LocalStackOptions {
+  /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
+  dataDirectory?: string;
+  ports: { api: number; dynamodb: number; ses: number; s3: number };
+  seed: boolean;
+  log: (line: string) => void;
+}
+
+export interface LocalStack {
+  urls: { app: string; api: string; sesInbox: string; dynamodb: string; s3: string };
+  poller: StreamPoller;
+  stop(): Promise<void>;
+}
+
+// Development machines run Node 20 while Lambda runs 22; the SDK's notice about that is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+export const TABLE_NAME = 'cascade-training';
+export const CERTIFICATES_BUCKET = 'cascade-training-certificates';
+
+const repositoryRoot = path.resolve(import.meta.dirname, '..');
+
+type StreamLambda = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+
+/** The environment a deployed function gets from CDK, pointed at the local stand-ins. */
+function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }): void {
+  Object.assign(process.env, {
+    TABLE_NAME,
+    CERTIFICATES_BUCKET,
+    MAIL_FROM: 'Teachers as Leaders <no-reply@training.local>',
+    PUBLIC_BASE_URL: urls.api,
+    AWS_REGION: 'us-east-1',
+    // The S3 emulator accepts only its own key pair; DynamoDB Local and the SES emulator take any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
+    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
+    AWS_ENDPOINT_URL_S3: urls.s3,
+    AWS_ENDPOINT_URL_SESV2: urls.ses,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_DEV: 'true',
+  });
+  delete process.env.AWS_PROFILE;
+  delete process.env.AWS_SESSION_TOKEN;
+}
+
+async function ensureTable(endpoint: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
+  } finally {
+    client.destroy();
+  }
+}
+
+const clockBody = z.strictObject({ now: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset' }) });
+
+function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) (fields[issue.path.join('.') || 'body'] ??= []).push(issue.message);
+  return fields;
+}
+
+function invalid(error: z.ZodError) {
+  return {
+    status: 400,
+    body: { error: { code: 'VALIDATION_FAILED', message: 'Correct the fields listed and send the request again.', fields: fieldErrors(error) } },
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const { ports, log } = options;
+  const dataDirectory = options.dataDirectory ?? fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'cascade-'));
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    if (!options.dataDirectory) fs.rmSync(dataDirectory, { recursive: true, force: true });
+  };
+
+  try {
+    const [dynamodb, ses, s3] = await Promise.all([
+      startDynamoDbLocal({ port: ports.dynamodb, ...(options.dataDirectory ? { dataDirectory: path.join(dataDirectory, 'dynamodb') } : {}) }),
+      startSesLocal(ports.ses),
+      startS3Local({ port: ports.s3, directory: path.join(dataDirectory, 's3'), buckets: [CERTIFICATES_BUCKET] }),
+    ]);
+    stops.push(
+      () => dynamodb.stop(),
+      () => ses.stop(),
+      () => s3.stop(),
+    );
+
+    const urls = {
+      app: `http://localhost:${ports.api}/`,
+      api: `http://localhost:${ports.api}`,
+      sesInbox: `http://localhost:${ports.ses}/`,
+      dynamodb: dynamodb.endpoint,
+      s3: s3.endpoint,
+    };
+    configureEnvironment({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, api: urls.api });
+    await ensureTable(dynamodb.endpoint);
+
+    // Handlers are imported only now: their clients read the environment set above.
+    const routes = await Promise.all(
+      routeList.map(async (definition) => {
+        const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: HttpLambda };
+        return { definition, handler: module.handler };
+      }),
+    );
+    const consumers = await Promise.all(
+      consumerList.map(async (definition) => {
+        const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: StreamLambda };
+        return { definition, handler: module.handler };
+      }),
+    );
+
+    if (options.seed) {
+      const { seedDemoData } = await import('./seed');
+      const seeded = await seedDemoData();
+      log(`demo data: ${seeded.created} trainings created, ${seeded.existing} already there`);
+    }
+
+    const poller = new StreamPoller({
+      endpoint: dynamodb.endpoint,
+      tableName: TABLE_NAME,
+      consumers,
+      stateDirectory: path.join(dataDirectory, 'streams'),
+      log,
+    });
+    poller.start();
+    stops.push(() => poller.stop());
+
+    const issuer = await createLocalIssuer(path.join(dataDirectory, 'local-jwt-key.json'));
+    const localRoutes: LocalRoute[] = [
+      {
+        method: 'POST',
+        path: '/api/local/token',
+        handle: async ({ body }) => {
+          const parsed = tokenRequestSchema.safeParse(body);
+          if (!parsed.success) return invalid(parsed.error);
+          return { status: 200, body: { token: await issuer.issue(parsed.data) } };
+        },
+      },
+      { method: 'GET', path: '/api/local/clock', handle: async () => ({ status: 200, body: { now: clock.now().toISOString() } }) },
+      {
+        method: 'POST',
+        path: '/api/local/clock',
+        handle: async ({ body }) => {
+          const parsed = clockBody.safeParse(body);
+          if (!parsed.success) return invalid(parsed.error);
+          setClock(new Date(parsed.data.now));
+          return { status: 200, body: { now: clock.now().toISOString() } };
+        },
+      },
+      {
+        method: 'DELETE',
+        path: '/api/local/clock',
+        handle: async () => {
+          resetClock();
+          return { status: 200, body: { now: clock.now().toISOString() } };
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/local/dead-letters',
+        handle: async () => ({ status: 200, body: { items: await poller.listDeadLetters() } }),
+      },
+      {
+        method: 'POST',
+        path: '/api/local/dead-letters/{id}/replay',
+        handle: async ({ params }) => {
+          const outcome = await poller.replayDeadLetter(params.id!);
+          return { status: 200, body: outcome };
+        },
+      },
+      {
+        method: 'POST',
+        path: '/api/local/streams/drain',
+        handle: async () => {
+          await poller.waitForIdle();
+          return { status: 200, body: { idle: true } };
+        },
+      },
+    ];
+
+    let ready = false;
+    const server: Server = await startGateway({
+      port: ports.api,
+      issuer,
+      routes,
+      localRoutes,
+      isReady: () => ready,
+      serveStatic: (requestPath) =>
+        requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined,
+      log,
+    });
+    stops.push(() => new Promise((resolve) => server.close(() => resolve())));
+    ready = true;
+
+    return { urls, poller, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole product on local stand-ins, with its data under .data/ so a restart
+ * loses nothing. Ctrl-C stops every part, the DynamoDB Local child process included.
+ */
+import path from 'node:path';
+import { LocalStackError } from './ports';
+import { demoAccounts } from './demo-accounts';
+
+function portFromEnv(name: string, fallback: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    console.error(`${name}=${value} is not a port number; use a whole number between 1 and 65535.`);
+    process.exit(1);
+  }
+  return port;
+}
+
+const ports = {
+  api: portFromEnv('PORT', 3000),
+  dynamodb: portFromEnv('DYNAMODB_PORT', 8000),
+  ses: portFromEnv('SES_PORT', 8005),
+  s3: portFromEnv('S3_PORT', 4569),
+};
+
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+try {
+  const { startLocalStack } = await import('./stack');
+  const stack = await startLocalStack({
+    dataDirectory: path.resolve(import.meta.dirname, '..', '.data'),
+    ports,
+    seed: true,
+    log,
+  });
+  const accounts = Object.values(demoAccounts)
+    .map((account) => `    ${account.email.padEnd(30)} ${account.groups.join(', ')}${'region' in account ? ` (${account.region})` : ''}`)
+    .join('\n');
+  console.log(`
+  Cascade training platform is running.
+
+    App and API     ${stack.urls.app}
+    API health      ${stack.urls.api}/api/health
+    Email inbox     ${stack.urls.sesInbox}
+    DynamoDB Local  ${stack.urls.dynamodb}
+    S3 emulator     ${stack.urls.s3}
+
+  Demo accounts (POST ${stack.urls.api}/api/local/token with {email, name, groups, region?}):
+${accounts}
+
+  Press Ctrl-C to stop.
+`);
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    stack.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+} catch (error) {
+  if (error instanceof LocalStackError) {
+    console.error(`\nCannot start the local stack: ${error.message}\n`);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,121 @@
+import { inject } from 'vitest';
+import { demoAccounts } from '../../local/demo-accounts';
+import type { TokenRequest } from '../../local/tokens';
+
+export const apiUrl = () => inject('apiUrl');
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface ApiRequest {
+  token?: string;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export async function api<T = Record<string, unknown>>(method: string, path: string, request: ApiRequest = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.token) headers.authorization = `Bearer ${request.token}`;
+  let body: string | Buffer | undefined;
+  if (request.rawBody !== undefined) body = request.rawBody;
+  else if (request.body !== undefined) {
+    body = JSON.stringify(request.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${apiUrl()}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+export async function tokenFor(identity: TokenRequest): Promise<string> {
+  const response = await api<{ token: string }>('POST', '/api/local/token', { body: identity });
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${response.text}`);
+  return response.body.token;
+}
+
+let counter = 0;
+/** A fresh identity per test, so tests never see each other's registrations. */
+export function uniqueAccount(kind: 'teachers' | 'trainers' | 'admins', name = 'Қанат Тестов'): TokenRequest {
+  counter += 1;
+  return { email: `${kind}-${Date.now()}-${counter}@test.kz`, name, groups: [kind] };
+}
+
+export const accounts = demoAccounts;
+
+export async function setClock(now: Date | string): Promise<void> {
+  const response = await api('POST', '/api/local/clock', { body: { now: typeof now === 'string' ? now : now.toISOString() } });
+  if (response.status !== 200) throw new Error(`clock: ${response.text}`);
+}
+
+export async function resetClock(): Promise<void> {
+  await api('DELETE', '/api/local/clock');
+}
+
+/** Waits until the stream poller has delivered everything written so far. */
+export async function drainStreams(): Promise<void> {
+  const response = await api('POST', '/api/local/streams/drain');
+  if (response.status !== 200) throw new Error(`drain: ${response.text}`);
+}
+
+export interface StoredEmail {
+  messageId: string;
+  from: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+  attachments: { filename?: string; content: string; contentType?: string }[];
+  at: number;
+}
+
+export async function sentEmails(): Promise<StoredEmail[]> {
+  const response = await fetch(`${inject('sesUrl')}/store`);
+  const store = (await response.json()) as { emails: StoredEmail[] };
+  return store.emails;
+}
+
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 5_000, intervalMs = 100, what = 'condition' } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** A valid training body whose sessions start `inDays` from `now`. */
+export function trainingBody(overrides: Record<string, unknown> = {}, now = Date.now(), inDays = 10) {
+  const start = now + inDays * 86_400_000;
+  const session = (day: number) => ({
+    startsAt: new Date(start + day * 86_400_000).toISOString().replace('Z', '+00:00'),
+    endsAt: new Date(start + day * 86_400_000 + 3 * 3_600_000).toISOString().replace('Z', '+00:00'),
+    venue: 'Алматы, №12 мектеп',
+    onlineUrl: 'https://meet.example.org/abc',
+  });
+  return {
+    title: { kk: 'Көшбасшылық және өзгеріс', en: 'Leadership and change' },
+    topic: 'teacher-leadership',
+    language: 'kk',
+    region: 'almaty',
+    level: 2,
+    hours: 24,
+    ects: 1,
+    capacity: 20,
+    sessions: [session(0), session(1), session(2)],
+    ...overrides,
+  };
+}

@@ -1,0 +1,35 @@
+import type { TestProject } from 'vitest/node';
+import { findFreePort } from '../../local/ports';
+import { startLocalStack } from '../../local/stack';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    apiUrl: string;
+    sesUrl: string;
+    dynamodbEndpoint: string;
+  }
+}
+
+/**
+ * One local stack for the integration project, on free ports and in-memory storage, so tests run
+ * beside a developer's `npm start` without touching its data.
+ */
+export default async function setup(project: TestProject) {
+  const ports = {
+    api: await findFreePort(),
+    dynamodb: await findFreePort(),
+    ses: await findFreePort(),
+    s3: await findFreePort(),
+  };
+  const stack = await startLocalStack({
+    ports,
+    seed: false,
+    log: (line) => {
+      if (process.env.STACK_LOG) console.log(line);
+    },
+  });
+  project.provide('apiUrl', stack.urls.api);
+  project.provide('sesUrl', stack.urls.sesInbox.replace(/\/$/, ''));
+  project.provide('dynamodbEndpoint', stack.urls.dynamodb);
+  return () => stack.stop();
+}
