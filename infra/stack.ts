@@ -1,0 +1,144 @@
+import { App, CfnOutput, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type { ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import {
+  consumerList,
+  routeList,
+  type ConsumerDefinition,
+  type RouteDefinition,
+} from '../shared/manifest';
+import { Api } from './constructs/api';
+import { Auth } from './constructs/auth';
+import { Data } from './constructs/data';
+import { StreamConsumers } from './constructs/events';
+import { Mail } from './constructs/mail';
+import type { GrantTargets } from './constructs/service-function';
+
+export interface TrainingPlatformStackProps extends StackProps {
+  /** The From address of platform mail; must be an address SES can verify. */
+  sesFromAddress: string;
+  /** The web app's origin: CORS for the API and the base of links in mail and certificates. */
+  webOrigin: string;
+  /** Defaults to the manifest; tests pass their own to prove what the stack does with them. */
+  routes?: readonly RouteDefinition[];
+  consumers?: readonly ConsumerDefinition[];
+  apiThrottle?: ThrottleSettings;
+  routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
+}
+
+/** Enough for a national cohort registering at once, small enough to shield the table. */
+export const defaultApiThrottle: ThrottleSettings = { rateLimit: 100, burstLimit: 200 };
+
+/**
+ * The whole platform in one stack. The stateful resources (table, bucket, user pool) are
+ * retained and deletion-protected, which removes the usual reason to split stateful from
+ * stateless; one stack also avoids cross-stack exports, which cannot change while imported.
+ */
+export class TrainingPlatformStack extends Stack {
+  readonly data: Data;
+  readonly auth: Auth;
+  readonly mail: Mail;
+  readonly api: Api;
+  readonly streamConsumers: StreamConsumers;
+
+  constructor(scope: Construct, id: string, props: TrainingPlatformStackProps) {
+    super(scope, id, props);
+
+    this.data = new Data(this, 'Data');
+    this.auth = new Auth(this, 'Auth');
+    this.mail = new Mail(this, 'Mail', { fromAddress: props.sesFromAddress });
+
+    // Every function gets the same names: they are not secrets, shared modules read them at
+    // import time, and IAM (not the absence of a variable) is what limits access.
+    const environment = {
+      TABLE_NAME: this.data.table.tableName,
+      CERTIFICATES_BUCKET: this.data.certificatesBucket.bucketName,
+      MAIL_FROM: props.sesFromAddress,
+      PUBLIC_BASE_URL: props.webOrigin,
+    };
+    const grantTargets: GrantTargets = {
+      table: this.data.table,
+      certificatesBucket: this.data.certificatesBucket,
+      mail: this.mail,
+    };
+
+    this.api = new Api(this, 'Api', {
+      routes: props.routes ?? routeList,
+      userPool: this.auth.userPool,
+      userPoolClient: this.auth.webClient,
+      environment,
+      grantTargets,
+      webOrigin: props.webOrigin,
+      throttle: props.apiThrottle ?? defaultApiThrottle,
+      routeThrottle: props.routeThrottle,
+    });
+    this.streamConsumers = new StreamConsumers(this, 'StreamConsumers', {
+      consumers: props.consumers ?? consumerList,
+      table: this.data.table,
+      environment,
+      grantTargets,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'CertificatesBucketName', {
+      value: this.data.certificatesBucket.bucketName,
+    });
+    for (const [name, consumer] of this.streamConsumers.consumers) {
+      new CfnOutput(this, `${name}DeadLetterQueueUrl`, {
+        value: consumer.deadLetterQueue.queueUrl,
+      });
+    }
+  }
+}
+
+export interface BuildAppOptions {
+  /**
+   * Extra context, as `cdk --context` would give. Tests pass cdk.json's context (the CLI reads
+   * it, an in-process App does not) and `'aws:cdk:bundling-stacks': []` to skip esbuild.
+   */
+  context?: Record<string, unknown>;
+  routes?: readonly RouteDefinition[];
+  consumers?: readonly ConsumerDefinition[];
+  routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
+}
+
+/**
+ * Feature flags that shape this template. They live here rather than in cdk.json because tests
+ * build the app in-process, where cdk.json is never read; both paths must give one template.
+ */
+const featureFlags = {
+  // Access-log delivery by bucket policy, as ACLs are disabled on the logs bucket.
+  '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy': true,
+};
+
+const stackName = 'CascadeTraining';
+
+export function buildApp(options: BuildAppOptions = {}): {
+  app: App;
+  stack: TrainingPlatformStack;
+} {
+  const app = new App({ context: { ...featureFlags, ...options.context } });
+  const stack = new TrainingPlatformStack(app, stackName, {
+    description: 'Cascade-training logistics platform: API, table, certificates, mail, auth.',
+    sesFromAddress: requiredStringContext(app, 'sesFromAddress'),
+    webOrigin: requiredStringContext(app, 'webOrigin'),
+    routes: options.routes,
+    consumers: options.consumers,
+    routeThrottle: options.routeThrottle,
+  });
+  // cdk-nag v3 is a policy-validation plugin: a violation fails synthesis, in the CLI and in tests.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}
+
+function requiredStringContext(app: App, key: string): string {
+  const value: unknown = app.node.tryGetContext(key);
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(`Context "${key}" must be a non-empty string (set it in cdk.json).`);
+  }
+  return value;
+}

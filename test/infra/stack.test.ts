@@ -1,0 +1,507 @@
+import { readFileSync } from 'node:fs';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { describe, expect, it } from 'vitest';
+import { routeKey } from '../../infra/constructs/api';
+import { maxRecordAge } from '../../infra/constructs/events';
+import type { ServiceFunction } from '../../infra/constructs/service-function';
+import { buildApp, defaultApiThrottle, type BuildAppOptions } from '../../infra/stack';
+import {
+  consumerList,
+  roles,
+  routeList,
+  type ConsumerDefinition,
+  type Permissions,
+  type RouteDefinition,
+} from '../../shared/manifest';
+import { tableShape } from '../../shared/store/table';
+
+interface CdkJson {
+  context: Record<string, unknown>;
+}
+
+/** The CLI reads cdk.json; an in-process App does not, so the tests hand its context over. */
+const cdkContext = (
+  JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as CdkJson
+).context;
+
+function synthesize(options: Omit<BuildAppOptions, 'context'> = {}) {
+  // An empty bundling-stacks list makes NodejsFunction skip esbuild (about 20 s for the app).
+  const { app, stack } = buildApp({
+    ...options,
+    context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+  });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+const { stack, template } = synthesize();
+
+function logicalId(construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+interface ResourceJson<P> {
+  Type: string;
+  Properties: P;
+  DependsOn?: string[];
+}
+
+function resourceById(id: string): unknown {
+  return (template.toJSON() as { Resources: Record<string, unknown> }).Resources[id];
+}
+
+function resourcesOf<P>(source: Template, type: string): Record<string, ResourceJson<P>> {
+  return source.findResources(type) as Record<string, ResourceJson<P>>;
+}
+
+function deployedRouteKeys(source: Template): string[] {
+  return Object.values(resourcesOf<{ RouteKey: string }>(source, 'AWS::ApiGatewayV2::Route')).map(
+    (route) => route.Properties.RouteKey,
+  );
+}
+
+interface PolicyProperties {
+  Roles: { Ref: string }[];
+  PolicyDocument: { Statement: { Effect: string; Action: string | string[] }[] };
+}
+
+function allowedActions(fn: ServiceFunction): string[] {
+  if (fn.role === undefined) throw new Error(`${fn.node.path} has no role`);
+  const roleId = logicalId(fn.role);
+  return Object.values(resourcesOf<PolicyProperties>(template, 'AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref === roleId))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement)
+    .filter((statement) => statement.Effect === 'Allow')
+    .flatMap((statement) => [statement.Action].flat());
+}
+
+describe('data', () => {
+  it('builds the table from the shared table shape', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: tableShape.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableShape.sortKey, KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: tableShape.globalIndexes.map((index) => ({
+        IndexName: index.indexName,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: tableShape.partitionKey, AttributeType: 'S' },
+        { AttributeName: tableShape.sortKey, AttributeType: 'S' },
+      ]),
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: tableShape.streamViewType },
+    });
+  });
+
+  it('protects the table against loss', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+    });
+  });
+
+  it('keeps certificates private, encrypted, versioned, logged and retained', () => {
+    expect(resourceById(logicalId(stack.data.certificatesBucket))).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        VersioningConfiguration: { Status: 'Enabled' },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: logicalId(stack.data.accessLogsBucket) },
+        },
+      },
+    });
+  });
+
+  it('refuses plain-HTTP access to the certificates bucket', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId(stack.data.certificatesBucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('creates one function per manifest route and consumer, and no others', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routeList.length + consumerList.length);
+    expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
+    expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
+      consumerList.map((c) => c.name).sort(),
+    );
+  });
+
+  it('runs every function on Node.js 22, arm64, ESM bundle, with source maps and config', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
+      Environment: {
+        Variables: {
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: Match.anyValue(),
+          TABLE_NAME: { Ref: logicalId(stack.data.table) },
+          CERTIFICATES_BUCKET: { Ref: logicalId(stack.data.certificatesBucket) },
+          MAIL_FROM: cdkContext.sesFromAddress,
+          PUBLIC_BASE_URL: cdkContext.webOrigin,
+        },
+      },
+    });
+  });
+
+  it('gives every function log group a retention period', () => {
+    template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
+  });
+
+  it('applies the manifest timeouts', () => {
+    for (const entry of [...routeList, ...consumerList]) {
+      if (entry.timeoutSeconds === undefined) continue;
+      expect(resourceById(logicalId(functionFor(entry)))).toMatchObject({
+        Properties: { Timeout: entry.timeoutSeconds },
+      });
+    }
+  });
+});
+
+describe('api', () => {
+  const authorizers = resourcesOf<{ AuthorizerType: string }>(
+    template,
+    'AWS::ApiGatewayV2::Authorizer',
+  );
+  const [authorizerId] = Object.keys(authorizers);
+
+  it('has one JWT authorizer over the Cognito user pool and web client', () => {
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: logicalId(stack.auth.webClient) }],
+        Issuer: Match.objectLike({
+          'Fn::Join': ['', Match.arrayWith([{ Ref: logicalId(stack.auth.userPool) }])],
+        }),
+      },
+    });
+  });
+
+  it('deploys exactly the manifest routes', () => {
+    expect(deployedRouteKeys(template).sort()).toEqual(routeList.map(routeKey).sort());
+  });
+
+  for (const route of routeList) {
+    const isPublic = route.access === 'public';
+    it(`${routeKey(route)} is ${isPublic ? 'public' : 'behind the JWT authorizer'}`, () => {
+      template.hasResourceProperties(
+        'AWS::ApiGatewayV2::Route',
+        isPublic
+          ? { RouteKey: routeKey(route), AuthorizationType: 'NONE', AuthorizerId: Match.absent() }
+          : {
+              RouteKey: routeKey(route),
+              AuthorizationType: 'JWT',
+              AuthorizerId: { Ref: authorizerId },
+            },
+      );
+    });
+  }
+
+  it('deploys no /api/local route', () => {
+    const underApiLocal = /^\S+ \/api\/local(\/|$)/;
+    const localRoutes = deployedRouteKeys(template).filter((key) => underApiLocal.test(key));
+    expect(localRoutes).toEqual([]);
+  });
+
+  it('throttles the stage and writes access logs', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: defaultApiThrottle.rateLimit,
+        ThrottlingBurstLimit: defaultApiThrottle.burstLimit,
+      },
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('requestId'),
+      },
+    });
+  });
+
+  it('allows the web origin through CORS', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: [cdkContext.webOrigin] }),
+    });
+  });
+});
+
+describe('api, given a local-only route and a per-route throttle', () => {
+  const localRoute: RouteDefinition = {
+    name: 'localReset',
+    method: 'POST',
+    path: '/api/local/reset',
+    // Never resolved: a local-only route must not even reach bundling.
+    handler: 'local/does-not-exist.ts',
+    access: 'public',
+    permissions: { table: 'readWrite' },
+  };
+  const publicRoute = routeList.find((route) => route.access === 'public');
+  if (publicRoute === undefined) throw new Error('The manifest has no public route to throttle');
+  const strict = synthesize({
+    routes: [...routeList, localRoute],
+    routeThrottle: { [publicRoute.name]: { rateLimit: 5, burstLimit: 10 } },
+  });
+
+  it('leaves the local-only route out of the deployment', () => {
+    expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
+    expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
+    const functionCount = routeList.length + consumerList.length;
+    strict.template.resourceCountIs('AWS::Lambda::Function', functionCount);
+  });
+
+  it('throttles the named route more strictly than the stage', () => {
+    const [stage] = Object.values(
+      resourcesOf<{ RouteSettings: unknown }>(strict.template, 'AWS::ApiGatewayV2::Stage'),
+    );
+    expect(stage?.Properties.RouteSettings).toEqual({
+      [routeKey(publicRoute)]: { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+    });
+    // The settings name a route key, so CloudFormation must create that route first.
+    const routeIds = Object.entries(
+      resourcesOf<{ RouteKey: string }>(strict.template, 'AWS::ApiGatewayV2::Route'),
+    )
+      .filter(([, route]) => route.Properties.RouteKey === routeKey(publicRoute))
+      .map(([id]) => id);
+    expect(stage?.DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+});
+
+describe('stream consumers', () => {
+  for (const consumer of consumerList) {
+    const { function: fn, deadLetterQueue } = consumerFor(consumer);
+
+    it(`${consumer.name} reads the stream with the manifest filters and failure handling`, () => {
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.data.table), 'StreamArn'] },
+        FilterCriteria: {
+          Filters: consumer.filters.map((filter) => ({ Pattern: JSON.stringify(filter) })),
+        },
+        BatchSize: consumer.batchSize,
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: consumer.maxRetries,
+        MaximumRecordAgeInSeconds: maxRecordAge.toSeconds(),
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [logicalId(deadLetterQueue), 'Arn'] } },
+        },
+      });
+    });
+
+    it(`${consumer.name} has an encrypted, TLS-only dead-letter queue kept for 14 days`, () => {
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        SqsManagedSseEnabled: true,
+        MessageRetentionPeriod: 14 * 24 * 60 * 60,
+      });
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: logicalId(deadLetterQueue) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    });
+  }
+});
+
+describe('least privilege', () => {
+  const tableReads = ['dynamodb:GetItem', 'dynamodb:Query'];
+  const tableWrites = [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+  ];
+  const tableData = [...tableReads, ...tableWrites];
+
+  const entries: { kind: string; entry: RouteDefinition | ConsumerDefinition }[] = [
+    ...routeList.map((entry) => ({ kind: 'route', entry })),
+    ...consumerList.map((entry) => ({ kind: 'consumer', entry })),
+  ];
+  for (const { kind, entry } of entries) {
+    it(`${kind} ${entry.name} gets exactly ${describePermissions(entry.permissions)}`, () => {
+      const actions = allowedActions(functionFor(entry));
+      const { table, certificatesBucket, sendEmail } = entry.permissions;
+
+      const tableActions = actions.filter((action) => tableData.includes(action));
+      const expectedTableActions =
+        table === undefined ? [] : table === 'read' ? tableReads : [...tableReads, ...tableWrites];
+      expect(tableActions.sort()).toEqual([...expectedTableActions].sort());
+
+      const s3Actions = actions.filter((action) => action.startsWith('s3:'));
+      if (certificatesBucket === undefined) expect(s3Actions).toEqual([]);
+      else expect(s3Actions).toContain('s3:GetObject*');
+      if (certificatesBucket === 'readWrite') expect(s3Actions).toContain('s3:PutObject');
+      else expect(s3Actions).not.toContain('s3:PutObject');
+      // Issued certificates are never deleted, not even by the function that writes them.
+      expect(s3Actions.filter((action) => action.startsWith('s3:Delete'))).toEqual([]);
+
+      const sesActions = actions.filter((action) => action.startsWith('ses:'));
+      const expectedSesActions = sendEmail === true ? ['ses:SendEmail', 'ses:SendRawEmail'] : [];
+      expect(sesActions.sort()).toEqual(expectedSesActions);
+    });
+  }
+
+  it('lets a function write logs only to its own log group', () => {
+    const functions = [
+      ...stack.api.functions.values(),
+      ...[...stack.streamConsumers.consumers.values()].map((consumer) => consumer.function),
+    ];
+    for (const fn of functions) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: logicalId(fn.role ?? fn) }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            {
+              Effect: 'Allow',
+              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+              Resource: { 'Fn::GetAtt': [logicalId(fn.logGroup), 'Arn'] },
+            },
+          ]),
+        },
+      });
+    }
+    // No AWSLambdaBasicExecutionRole: it would allow writing to every log group in the account.
+
+    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+  });
+});
+
+describe('auth', () => {
+  it('lets teachers sign up with their email under a strong password policy', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      UsernameAttributes: ['email'],
+      AutoVerifiedAttributes: ['email'],
+      Policies: {
+        PasswordPolicy: Match.objectLike({
+          MinimumLength: Match.anyValue(),
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        }),
+      },
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'region', AttributeDataType: 'String', Mutable: true }),
+      ]),
+    });
+  });
+
+  it('creates one group per role', () => {
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', roles.length);
+    for (const role of roles) {
+      template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+        GroupName: role,
+        UserPoolId: { Ref: logicalId(stack.auth.userPool) },
+      });
+    }
+  });
+
+  it('gives the web app an SRP client without a secret that cannot change custom:region', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']),
+      ReadAttributes: Match.arrayWith(['custom:region']),
+      WriteAttributes: Match.not(Match.arrayWith(['custom:region'])),
+    });
+  });
+});
+
+describe('mail', () => {
+  it('verifies the configured From address with a default configuration set', () => {
+    template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: cdkContext.sesFromAddress,
+      ConfigurationSetAttributes: {
+        ConfigurationSetName: { Ref: logicalId(stack.mail.configurationSet) },
+      },
+    });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no violation, error or warning, that lacks an acknowledgement', () => {
+    const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
+    const violations = report.violations.map((violation) => {
+      const paths = violation.violatingResources.map((resource) => resource.constructPath);
+      return `${violation.ruleName} at ${paths.join(', ')}`;
+    });
+    expect(violations).toEqual([]);
+  });
+
+  it('is registered on the app, so a violation fails synthesis', () => {
+    const { app, stack: sloppyStack } = buildApp({
+      context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
+    });
+    // An unacknowledged resource the pack must reject (no TLS enforcement, no access logs).
+    new Bucket(sloppyStack, 'Sloppy');
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1/);
+  });
+});
+
+function functionFor(entry: RouteDefinition | ConsumerDefinition): ServiceFunction {
+  const fn =
+    stack.api.functions.get(entry.name) ??
+    stack.streamConsumers.consumers.get(entry.name)?.function;
+  if (fn === undefined) throw new Error(`No function for manifest entry ${entry.name}`);
+  return fn;
+}
+
+function consumerFor(consumer: ConsumerDefinition) {
+  const built = stack.streamConsumers.consumers.get(consumer.name);
+  if (built === undefined) throw new Error(`No stream consumer ${consumer.name}`);
+  return built;
+}
+
+function describePermissions(permissions: Permissions): string {
+  const { table, certificatesBucket, sendEmail } = permissions;
+  const parts = [
+    table === undefined ? undefined : `table ${table}`,
+    certificatesBucket === undefined ? undefined : `bucket ${certificatesBucket}`,
+    sendEmail === true ? 'sendEmail' : undefined,
+  ].filter((part) => part !== undefined);
+  return parts.length === 0 ? 'nothing' : parts.join(', ');
+}
