@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
-import { onTrainingChanged } from '../../shared/usecases/workflow';
+import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
+import { registrationFromItem } from '../../shared/store/registrations';
 import { entityTypes } from '../../shared/store/keys';
 import { trainingFromItem } from '../../shared/store/trainings';
 
@@ -24,6 +25,8 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
   const oldImage = imageOf(record.dynamodb?.OldImage);
   if (newImage?.type === entityTypes.training) {
     await onTrainingChanged(trainingFromItem(newImage), oldImage ? trainingFromItem(oldImage) : undefined);
+  } else if (newImage?.type === entityTypes.registration) {
+    await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
   }
 }
 

@@ -246,13 +246,21 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Text uploads (CSV) must be UTF-8; anything else would silently corrupt Kazakh names. */
 function decodeTextBody(event: APIGatewayProxyEventV2): string {
   if (!event.body) return '';
-  if (!event.isBase64Encoded) return event.body;
+  if (!event.isBase64Encoded) {
+    // A proxy that decoded non-UTF-8 bytes as text has left replacement characters behind.
+    if (event.body.includes('\uFFFD')) throw notUtf8();
+    return event.body;
+  }
   try {
     return strictUtf8.decode(Buffer.from(event.body, 'base64'));
   } catch {
-    throw new ValidationError(
-      'The file is not UTF-8 text. Save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8) and upload it again.',
-      { body: ['must be UTF-8 encoded'] },
-    );
+    throw notUtf8();
   }
+}
+
+function notUtf8(): ValidationError {
+  return new ValidationError(
+    'The file is not UTF-8 text. Save it as "CSV UTF-8" (in Excel: Save As → CSV UTF-8) and upload it again.',
+    { body: ['must be UTF-8 encoded'] },
+  );
 }

@@ -11,6 +11,14 @@
  * | a trainer's trainings, by first session             | gsi1 TRAINER#{sub} / TRAINING#{firstStart}#{id}            |
  * | published trainings of a region, by first session   | gsi2 PUBLISHED#{region} / {firstStart}#{id}                |
  * | published trainings of every region, by first start | gsi3 PUBLISHED / {firstStart}#{id}                         |
+ * | one person's registration for a training            | pk TRAINING#{id}, sk REG#{email}                           |
+ * | a training's roster                                 | pk TRAINING#{id}, sk begins_with REG#                      |
+ * | a training's seat and waitlist counters             | pk TRAINING#{id}, sk SEATS                                 |
+ * | a training's waitlist, first come first served      | pk TRAINING#{id}, sk WAITLIST#{ticket, 10 digits}          |
+ * | a person's registrations, newest first              | gsi1 PERSON#{email} / REG#{registeredAt}#{trainingId}      |
+ *
+ * A person is their (lower-cased) email: the same key whether they registered themselves or a
+ * coordinator imported them before they had an account.
  *
  * Counters that change under concurrency (seats, waitlist) never live on the training item:
  * the training is saved whole with an optimistic version check, and a counter on it would make
@@ -18,6 +26,9 @@
  */
 export const entityTypes = {
   training: 'Training',
+  registration: 'Registration',
+  seats: 'Seats',
+  waitlistEntry: 'WaitlistEntry',
   emailClaim: 'EmailClaim',
 } as const;
 
@@ -38,6 +49,23 @@ export const trainingKeys = {
     gsi3sk: `${firstStart}#${trainingId}`,
   }),
   publishedEverywherePartition: 'PUBLISHED',
+} as const;
+
+export const registrationKeys = {
+  item: (trainingId: string, email: string) => ({ pk: `TRAINING#${trainingId}`, sk: `REG#${email}` }),
+  rosterPrefix: 'REG#',
+  trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
+  byPerson: (email: string, registeredAt: string, trainingId: string) => ({
+    gsi1pk: `PERSON#${email}`,
+    gsi1sk: `REG#${registeredAt}#${trainingId}`,
+  }),
+  personPartition: (email: string) => `PERSON#${email}`,
+  seats: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'SEATS' }),
+  waitlistPrefix: 'WAITLIST#',
+  waitlistEntry: (trainingId: string, ticket: number) => ({
+    pk: `TRAINING#${trainingId}`,
+    sk: `WAITLIST#${String(ticket).padStart(10, '0')}`,
+  }),
 } as const;
 
 /**

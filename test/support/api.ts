@@ -99,7 +99,8 @@ export async function eventually<T>(
 
 /** A valid training body whose sessions start `inDays` from `now`. */
 export function trainingBody(overrides: Record<string, unknown> = {}, now = Date.now(), inDays = 10) {
-  const start = now + inDays * 86_400_000;
+  // Whole minutes, as people schedule them (and as calendars store them).
+  const start = Math.floor((now + inDays * 86_400_000) / 60_000) * 60_000;
   const session = (day: number) => ({
     startsAt: new Date(start + day * 86_400_000).toISOString().replace('Z', '+00:00'),
     endsAt: new Date(start + day * 86_400_000 + 3 * 3_600_000).toISOString().replace('Z', '+00:00'),

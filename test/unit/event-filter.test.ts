@@ -200,7 +200,9 @@ describe('matchesFilter', () => {
     expect(matchesFilter(workflowFilter, streamRecord())).toBe(true);
     expect(matchesFilter(workflowFilter, streamRecord({ eventName: 'MODIFY', oldType: 'Training' }))).toBe(true);
     expect(matchesFilter(workflowFilter, streamRecord({ eventName: 'REMOVE' }))).toBe(false);
-    expect(matchesFilter(workflowFilter, streamRecord({ newType: 'Registration' }))).toBe(false);
+    expect(matchesFilter(workflowFilter, streamRecord({ newType: 'Registration' }))).toBe(true);
+    expect(matchesFilter(workflowFilter, streamRecord({ newType: 'EmailClaim' }))).toBe(false);
+    expect(matchesFilter(workflowFilter, streamRecord({ newType: 'Seats' }))).toBe(false);
   });
 
   it('tolerates records that are not objects', () => {

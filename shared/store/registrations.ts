@@ -1,0 +1,389 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Registration } from '../schemas/registration';
+import type { Training } from '../schemas/training';
+import { documentClient, tableName } from './client';
+import { entityTypes, registrationKeys, trainingKeys } from './keys';
+import { decodeCursor, encodeCursor } from './paging';
+import type { Page } from './trainings';
+import { TransactionConditionFailed, transactWrite } from './transactions';
+
+/** A registration with the queue ticket that orders the waitlist (internal, never returned). */
+export interface StoredRegistration extends Registration {
+  waitlistTicket?: number;
+  promotedAt?: string;
+  /** Set on every active registration when the training is cancelled; drives that email. */
+  trainingCancelledAt?: string;
+}
+
+export interface SeatCounters {
+  confirmed: number;
+  waitlisted: number;
+  /** Monotonic: the next waitlist ticket is this plus one. */
+  waitlistTickets: number;
+  /** Monotonic: how many have left the waitlist (promoted or withdrawn). */
+  waitlistLeft: number;
+}
+
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
+
+export function registrationFromItem(item: Record<string, unknown>): StoredRegistration {
+  const registration: Record<string, unknown> = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete registration[attribute];
+  return registration as unknown as StoredRegistration;
+}
+
+function toItem(registration: StoredRegistration): Record<string, unknown> {
+  return {
+    ...registrationKeys.item(registration.trainingId, registration.email),
+    ...registrationKeys.byPerson(registration.email, registration.registeredAt, registration.trainingId),
+    type: entityTypes.registration,
+    ...registration,
+  };
+}
+
+/** A person may register again after withdrawing; any other existing registration blocks. */
+const NEW_OR_WITHDRAWN = 'attribute_not_exists(pk) OR #status = :cancelled';
+
+function trainingStillOpen(trainingId: string) {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: trainingKeys.item(trainingId),
+      ConditionExpression: '#status = :published',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':published': 'published' },
+    },
+  };
+}
+
+export type SeatOutcome = 'confirmed' | 'full' | 'duplicate' | 'training_closed';
+
+/**
+ * Takes a seat and writes the registration in one transaction. A seat is only taken directly
+ * while nobody waits: a seat freed by a withdrawal belongs to the head of the waitlist, so a
+ * newcomer can never overtake it.
+ */
+export async function registerWithSeat(training: Training, registration: StoredRegistration): Promise<SeatOutcome> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: registrationKeys.seats(training.id),
+            UpdateExpression: 'SET confirmed = if_not_exists(confirmed, :zero) + :one, #type = :seats',
+            ConditionExpression:
+              '(attribute_not_exists(confirmed) OR confirmed < :capacity) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': training.capacity, ':seats': entityTypes.seats },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: toItem(registration),
+            ConditionExpression: NEW_OR_WITHDRAWN,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+          },
+        },
+        trainingStillOpen(training.id),
+      ],
+    });
+    return 'confirmed';
+  } catch (error) {
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    if (error.failedItems.includes(1)) return 'duplicate';
+    if (error.failedItems.includes(2)) return 'training_closed';
+    return 'full';
+  }
+}
+
+/** Draws the next waitlist ticket: an atomic counter, so no two people share a place. */
+export async function drawWaitlistTicket(trainingId: string): Promise<{ ticket: number; left: number }> {
+  const { Attributes } = await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: registrationKeys.seats(trainingId),
+      UpdateExpression: 'SET waitlistTickets = if_not_exists(waitlistTickets, :zero) + :one, #type = :seats',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':seats': entityTypes.seats },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return { ticket: Number(Attributes?.waitlistTickets), left: Number(Attributes?.waitlistLeft ?? 0) };
+}
+
+export type WaitlistOutcome = 'waitlisted' | 'duplicate' | 'training_closed';
+
+export async function registerOnWaitlist(
+  training: Training,
+  registration: StoredRegistration & { waitlistTicket: number },
+): Promise<WaitlistOutcome> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: registrationKeys.seats(training.id),
+            UpdateExpression: 'SET waitlisted = if_not_exists(waitlisted, :zero) + :one',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: toItem(registration),
+            ConditionExpression: NEW_OR_WITHDRAWN,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...registrationKeys.waitlistEntry(training.id, registration.waitlistTicket),
+              type: entityTypes.waitlistEntry,
+              email: registration.email,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        trainingStillOpen(training.id),
+      ],
+    });
+    return 'waitlisted';
+  } catch (error) {
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    if (error.failedItems.includes(1)) return 'duplicate';
+    if (error.failedItems.includes(3)) return 'training_closed';
+    throw error;
+  }
+}
+
+export async function findRegistration(trainingId: string, email: string): Promise<StoredRegistration | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: registrationKeys.item(trainingId, email), ConsistentRead: true }),
+  );
+  return Item ? registrationFromItem(Item) : undefined;
+}
+
+export async function readSeats(trainingId: string): Promise<SeatCounters> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: registrationKeys.seats(trainingId), ConsistentRead: true }),
+  );
+  return {
+    confirmed: Number(Item?.confirmed ?? 0),
+    waitlisted: Number(Item?.waitlisted ?? 0),
+    waitlistTickets: Number(Item?.waitlistTickets ?? 0),
+    waitlistLeft: Number(Item?.waitlistLeft ?? 0),
+  };
+}
+
+/**
+ * Withdraws a registration and gives back what it held — a seat, or a place in the queue — in
+ * one transaction, guarded by the status it was read with.
+ */
+export async function withdrawRegistration(registration: StoredRegistration, now: string): Promise<boolean> {
+  const { trainingId, email, status } = registration;
+  const markCancelled = {
+    Update: {
+      TableName: tableName,
+      Key: registrationKeys.item(trainingId, email),
+      UpdateExpression: 'SET #status = :cancelled, cancelledAt = :now REMOVE waitlistTicket',
+      ConditionExpression: '#status = :expected',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':cancelled': 'cancelled', ':now': now, ':expected': status },
+    },
+  };
+  const releaseSeat =
+    status === 'confirmed'
+      ? [
+          {
+            Update: {
+              TableName: tableName,
+              Key: registrationKeys.seats(trainingId),
+              UpdateExpression: 'SET confirmed = confirmed - :one',
+              ConditionExpression: 'confirmed > :zero',
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            },
+          },
+        ]
+      : [
+          {
+            Update: {
+              TableName: tableName,
+              Key: registrationKeys.seats(trainingId),
+              UpdateExpression: 'SET waitlisted = waitlisted - :one, waitlistLeft = if_not_exists(waitlistLeft, :zero) + :one',
+              ConditionExpression: 'waitlisted > :zero',
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            },
+          },
+          {
+            Delete: {
+              TableName: tableName,
+              Key: registrationKeys.waitlistEntry(trainingId, registration.waitlistTicket ?? -1),
+            },
+          },
+        ];
+  try {
+    await transactWrite({ TransactItems: [markCancelled, ...releaseSeat] });
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionConditionFailed) return false;
+    throw error;
+  }
+}
+
+/**
+ * Moves the head of the waitlist into a free seat, if there is both. Safe to run any number of
+ * times and from several workers: each promotion is one transaction conditional on the seat
+ * still being free and the person still waiting.
+ */
+export async function promoteHeadOfWaitlist(training: Training, now: string): Promise<StoredRegistration | undefined> {
+  const seats = await readSeats(training.id);
+  if (seats.waitlisted <= 0 || seats.confirmed >= training.capacity) return undefined;
+  const { Items = [] } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':partition': registrationKeys.trainingPartition(training.id),
+        ':prefix': registrationKeys.waitlistPrefix,
+      },
+      ConsistentRead: true,
+      Limit: 1,
+    }),
+  );
+  const head = Items[0];
+  if (!head) return undefined;
+  const email = head.email as string;
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: registrationKeys.seats(training.id),
+            UpdateExpression:
+              'SET confirmed = if_not_exists(confirmed, :zero) + :one, waitlisted = waitlisted - :one, waitlistLeft = if_not_exists(waitlistLeft, :zero) + :one',
+            ConditionExpression: '(attribute_not_exists(confirmed) OR confirmed < :capacity) AND waitlisted > :zero',
+            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': training.capacity },
+          },
+        },
+        {
+          Delete: {
+            TableName: tableName,
+            Key: { pk: head.pk as string, sk: head.sk as string },
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: registrationKeys.item(training.id, email),
+            UpdateExpression: 'SET #status = :confirmed, confirmedAt = :now, promotedAt = :now REMOVE waitlistTicket',
+            ConditionExpression: '#status = :waitlisted',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':confirmed': 'confirmed', ':waitlisted': 'waitlisted', ':now': now },
+          },
+        },
+      ],
+    });
+  } catch (error) {
+    // Another worker promoted this person or took the seat first; the caller looks again.
+    if (error instanceof TransactionConditionFailed) return undefined;
+    throw error;
+  }
+  return findRegistration(training.id, email);
+}
+
+/** The place in the queue right now: those still waiting ahead, plus one. */
+export async function currentWaitlistPosition(trainingId: string, ticket: number): Promise<number> {
+  const { Count = 0 } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :partition AND sk BETWEEN :first AND :mine',
+      ExpressionAttributeValues: {
+        ':partition': registrationKeys.trainingPartition(trainingId),
+        ':first': registrationKeys.waitlistEntry(trainingId, 0).sk,
+        ':mine': registrationKeys.waitlistEntry(trainingId, ticket).sk,
+      },
+      Select: 'COUNT',
+    }),
+  );
+  return Count;
+}
+
+export async function listRoster(trainingId: string, page: { limit: number; cursor?: string }): Promise<Page<StoredRegistration>> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':partition': registrationKeys.trainingPartition(trainingId),
+        ':prefix': registrationKeys.rosterPrefix,
+      },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(registrationFromItem), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+export async function listRegistrationsOfPerson(
+  email: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<StoredRegistration>> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':partition': registrationKeys.personPartition(email), ':prefix': 'REG#' },
+      ScanIndexForward: false,
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items.map(registrationFromItem), ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/**
+ * Stamps every active registration of a cancelled training, one conditional update each, so the
+ * stream turns each into its own small, retryable notification.
+ */
+export async function markTrainingCancelledForParticipants(trainingId: string, cancelledAt: string): Promise<number> {
+  let marked = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await listRoster(trainingId, { limit: 100, ...(cursor ? { cursor } : {}) });
+    for (const registration of page.items) {
+      if (registration.status === 'cancelled') continue;
+      const updated = await documentClient
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: registrationKeys.item(trainingId, registration.email),
+            UpdateExpression: 'SET trainingCancelledAt = :at',
+            ConditionExpression: 'attribute_not_exists(trainingCancelledAt)',
+            ExpressionAttributeValues: { ':at': cancelledAt },
+          }),
+        )
+        .then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+            throw error;
+          },
+        );
+      if (updated) marked++;
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return marked;
+}

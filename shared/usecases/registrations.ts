@@ -1,0 +1,225 @@
+import type { Principal } from '../auth/principal';
+import { clock } from '../clock';
+import { assertCancellable, assertRegistrationOpen, canManageParticipants } from '../domain/registration';
+import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { newId } from '../ids';
+import { parseRegistrationCsv } from '../registration/csv-import';
+import type { ImportRow, RegisterBody, Registration, RegistrationStatus } from '../schemas/registration';
+import type { Training } from '../schemas/training';
+import {
+  currentWaitlistPosition,
+  drawWaitlistTicket,
+  findRegistration,
+  listRegistrationsOfPerson,
+  listRoster,
+  registerOnWaitlist,
+  registerWithSeat,
+  withdrawRegistration,
+  type StoredRegistration,
+} from '../store/registrations';
+import { findTraining, type Page } from '../store/trainings';
+
+export interface RegistrationReceipt {
+  registrationId: string;
+  status: 'confirmed' | 'waitlisted';
+  waitlistPosition?: number;
+}
+
+interface Person {
+  email: string;
+  fullName: string;
+  school?: string;
+  preferredLanguage?: Registration['preferredLanguage'];
+  userSub?: string;
+}
+
+async function loadTraining(trainingId: string): Promise<Training> {
+  const stored = await findTraining(trainingId);
+  if (!stored) {
+    throw new NotFoundError('No training has this id. Check the link, or find the training in the list.');
+  }
+  return stored.training;
+}
+
+function alreadyRegistered(status: RegistrationStatus): ConflictError {
+  return new ConflictError(
+    status === 'waitlisted'
+      ? 'You are already on the waitlist for this training. You will get an email if a seat frees up.'
+      : 'You are already registered for this training. Your registrations are under "My trainings".',
+    'already_registered',
+  );
+}
+
+function noLongerOpen(): ConflictError {
+  return new ConflictError('This training stopped taking registrations a moment ago. Look for another one in the list.', 'not_open');
+}
+
+/**
+ * Registers one person: a seat if one is free and nobody waits, otherwise the next place on the
+ * waitlist. Both paths are single transactions, so a burst can neither overbook nor lose anyone.
+ */
+async function enrol(training: Training, person: Person, source: Registration['source']): Promise<RegistrationReceipt> {
+  const now = clock.now().toISOString();
+  const existing = await findRegistration(training.id, person.email);
+  if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
+
+  const registration: StoredRegistration = {
+    registrationId: newId(),
+    trainingId: training.id,
+    ...(person.userSub ? { userSub: person.userSub } : {}),
+    email: person.email,
+    fullName: person.fullName,
+    ...(person.school ? { school: person.school } : {}),
+    preferredLanguage: person.preferredLanguage ?? training.language,
+    status: 'confirmed',
+    registeredAt: now,
+    confirmedAt: now,
+    source,
+  };
+  const seat = await registerWithSeat(training, registration);
+  if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
+  if (seat === 'duplicate') throw alreadyRegistered('confirmed');
+  if (seat === 'training_closed') throw noLongerOpen();
+
+  const { ticket, left } = await drawWaitlistTicket(training.id);
+  const { confirmedAt: _unused, ...waiting } = registration;
+  const queued = await registerOnWaitlist(training, { ...waiting, status: 'waitlisted', waitlistTicket: ticket });
+  if (queued === 'duplicate') throw alreadyRegistered('waitlisted');
+  if (queued === 'training_closed') throw noLongerOpen();
+  // Everyone who drew a ticket before this one and has not left is ahead in the queue.
+  return { registrationId: registration.registrationId, status: 'waitlisted', waitlistPosition: ticket - left };
+}
+
+export async function registerSelf(principal: Principal, trainingId: string, body: RegisterBody): Promise<RegistrationReceipt> {
+  const training = await loadTraining(trainingId);
+  assertRegistrationOpen(training, clock.now());
+  return enrol(
+    training,
+    {
+      email: principal.email.toLowerCase(),
+      userSub: principal.sub,
+      fullName: body.fullName,
+      ...(body.school ? { school: body.school } : {}),
+      ...(body.preferredLanguage ? { preferredLanguage: body.preferredLanguage } : {}),
+    },
+    'self',
+  );
+}
+
+export async function withdrawSelf(principal: Principal, trainingId: string): Promise<{ registrationId: string; status: 'cancelled' }> {
+  const training = await loadTraining(trainingId);
+  assertCancellable(training);
+  const email = principal.email.toLowerCase();
+  // A promotion may change the status between the read and the write; the write is guarded by
+  // the status read, so read again and retry rather than release the wrong thing.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const registration = await findRegistration(trainingId, email);
+    if (!registration || registration.status === 'cancelled') {
+      throw new NotFoundError('You have no active registration for this training, so there is nothing to cancel.');
+    }
+    if (await withdrawRegistration(registration, clock.now().toISOString())) {
+      return { registrationId: registration.registrationId, status: 'cancelled' };
+    }
+  }
+  throw new ConflictError('Your registration changed while cancelling it. Reload the page and try again.', 'concurrent_update');
+}
+
+export type RosterEntry = Omit<StoredRegistration, 'waitlistTicket'>;
+
+function withoutTicket(registration: StoredRegistration): RosterEntry {
+  const { waitlistTicket: _ticket, ...entry } = registration;
+  return entry;
+}
+
+async function withPosition(registration: StoredRegistration): Promise<RosterEntry> {
+  if (registration.status !== 'waitlisted' || registration.waitlistTicket === undefined) return withoutTicket(registration);
+  const waitlistPosition = await currentWaitlistPosition(registration.trainingId, registration.waitlistTicket);
+  return { ...withoutTicket(registration), waitlistPosition };
+}
+
+export async function roster(
+  principal: Principal,
+  trainingId: string,
+  page: { limit: number; cursor?: string },
+): Promise<Page<RosterEntry>> {
+  const training = await loadTraining(trainingId);
+  if (!canManageParticipants(principal, training)) {
+    throw new ForbiddenError(
+      'Only the training\'s trainer, a coordinator of its region or an administrator can see its participants.',
+    );
+  }
+  const result = await listRoster(trainingId, page);
+  return { ...result, items: await Promise.all(result.items.map(withPosition)) };
+}
+
+export async function myRegistrations(
+  principal: Principal,
+  page: { limit: number; cursor?: string },
+): Promise<Page<Pick<Registration, 'registrationId' | 'trainingId' | 'status' | 'waitlistPosition' | 'registeredAt'>>> {
+  const result = await listRegistrationsOfPerson(principal.email.toLowerCase(), page);
+  const items = await Promise.all(
+    result.items.map(async (registration) => {
+      const { registrationId, trainingId, status, registeredAt, waitlistPosition } = await withPosition(registration);
+      return { registrationId, trainingId, status, registeredAt, ...(waitlistPosition ? { waitlistPosition } : {}) };
+    }),
+  );
+  return { ...result, items };
+}
+
+export interface ImportResult {
+  row: number;
+  status: 'confirmed' | 'waitlisted' | 'error';
+  registrationId?: string;
+  waitlistPosition?: number;
+  error?: string;
+}
+
+/** Rows are enrolled a few at a time: quick enough for 2,000 rows within the API's time limit. */
+const IMPORT_CONCURRENCY = 8;
+
+export async function importRegistrations(
+  principal: Principal,
+  trainingId: string,
+  csv: string,
+): Promise<{ results: ImportResult[]; summary: Record<ImportResult['status'], number> }> {
+  const training = await loadTraining(trainingId);
+  if (!canManageParticipants(principal, training)) {
+    throw new ForbiddenError('Only the training\'s trainer, a coordinator of its region or an administrator can import participants.');
+  }
+  assertRegistrationOpen(training, clock.now());
+  const parsed = parseRegistrationCsv(csv);
+
+  const results: ImportResult[] = new Array<ImportResult>(parsed.rows.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < parsed.rows.length) {
+      const index = next++;
+      const { row, value, error } = parsed.rows[index]!;
+      results[index] = value ? await importOne(training, row, value) : { row, status: 'error', error: error ?? 'invalid row' };
+    }
+  };
+  await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
+
+  const summary = { confirmed: 0, waitlisted: 0, error: 0 };
+  for (const result of results) summary[result.status]++;
+  return { results, summary };
+}
+
+async function importOne(training: Training, row: number, person: ImportRow): Promise<ImportResult> {
+  try {
+    const receipt = await enrol(training, person, 'import');
+    return { row, ...receipt };
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      return {
+        row,
+        status: 'error',
+        error:
+          error.reason === 'already_registered'
+            ? `row ${row}: ${person.email} is already registered for this training; remove the row or leave it as it is.`
+            : `row ${row}: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+}
