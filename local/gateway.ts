@@ -209,7 +209,9 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve(server));
+    // A region opening registration means thousands of simultaneous connections; Node's default
+    // accept backlog (511) would reset some of them before the gateway ever saw them.
+    server.listen({ port: options.port, host: '127.0.0.1', backlog: 4096 }, () => resolve(server));
   });
 }
 

@@ -170,9 +170,18 @@ export async function findRegistration(trainingId: string, email: string): Promi
   return Item ? registrationFromItem(Item) : undefined;
 }
 
-export async function readSeats(trainingId: string): Promise<SeatCounters> {
+export function readSeats(trainingId: string): Promise<SeatCounters> {
+  return seatCounters(trainingId, true);
+}
+
+/** An eventually consistent look, for deciding which path to try first, never for a decision. */
+export function peekSeats(trainingId: string): Promise<SeatCounters> {
+  return seatCounters(trainingId, false);
+}
+
+async function seatCounters(trainingId: string, consistent: boolean): Promise<SeatCounters> {
   const { Item } = await documentClient.send(
-    new GetCommand({ TableName: tableName, Key: registrationKeys.seats(trainingId), ConsistentRead: true }),
+    new GetCommand({ TableName: tableName, Key: registrationKeys.seats(trainingId), ConsistentRead: consistent }),
   );
   return {
     confirmed: Number(Item?.confirmed ?? 0),

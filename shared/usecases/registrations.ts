@@ -12,6 +12,7 @@ import {
   findRegistration,
   listRegistrationsOfPerson,
   listRoster,
+  peekSeats,
   registerOnWaitlist,
   registerWithSeat,
   withdrawRegistration,
@@ -76,10 +77,17 @@ async function enrol(training: Training, person: Person, source: Registration['s
     confirmedAt: now,
     source,
   };
-  const seat = await registerWithSeat(training, registration);
-  if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
-  if (seat === 'duplicate') throw alreadyRegistered('confirmed');
-  if (seat === 'training_closed') throw noLongerOpen();
+  // Once a training is full, most of a burst would only collide on the seat counter; a cheap
+  // read sends them straight to the queue. The transaction still decides whenever a seat looks
+  // free, and a seat that frees meanwhile goes to the head of the queue anyway.
+  const seats = await peekSeats(training.id);
+  const looksFull = seats.confirmed >= training.capacity || seats.waitlisted > 0;
+  if (!looksFull) {
+    const seat = await registerWithSeat(training, registration);
+    if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
+    if (seat === 'duplicate') throw alreadyRegistered('confirmed');
+    if (seat === 'training_closed') throw noLongerOpen();
+  }
 
   const { ticket, left } = await drawWaitlistTicket(training.id);
   const { confirmedAt: _unused, ...waiting } = registration;

@@ -1,0 +1,113 @@
+/**
+ * Registration burst: 2,000 teachers register at once for a 30-seat training, through the local
+ * gateway, against DynamoDB Local. Also measures the same request unloaded, side by side, so the
+ * report can give the cost of contention as a ratio.
+ */
+import { findFreePort } from '../local/ports';
+import { startLocalStack } from '../local/stack';
+import { ms, summarize } from './stats';
+
+const REQUESTS = Number(process.env.BURST_REQUESTS ?? 2_000);
+const CAPACITY = 30;
+const UNLOADED_SAMPLES = 50;
+
+interface Receipt {
+  status?: 'confirmed' | 'waitlisted';
+  waitlistPosition?: number;
+}
+
+async function post(base: string, path: string, body: unknown, token?: string) {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    return { status: response.status, json, elapsedMs: performance.now() - started };
+  } catch {
+    // A refused or reset connection is an error the report must count, not a crash.
+    return { status: 0, json: {}, elapsedMs: performance.now() - started };
+  }
+}
+
+async function token(base: string, index: number, groups: string[]) {
+  const response = await post(base, '/api/local/token', { email: `bench-${index}@bench.kz`, name: `Мұғалім ${index}`, groups });
+  return response.json.token as string;
+}
+
+async function publishedTraining(base: string, trainerToken: string, capacity: number): Promise<string> {
+  const start = Date.now() + 10 * 86_400_000;
+  const created = await post(
+    base,
+    '/api/trainings',
+    {
+      title: { kk: 'Жүктеме сынағы' },
+      topic: 'bench',
+      language: 'kk',
+      region: 'almaty',
+      level: 2,
+      hours: 6,
+      capacity,
+      sessions: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3 * 3_600_000).toISOString() }],
+    },
+    trainerToken,
+  );
+  const id = created.json.id as string;
+  await post(base, `/api/trainings/${id}/publish`, {}, trainerToken);
+  return id;
+}
+
+export async function registrationBurst(): Promise<Record<string, string | number>> {
+  const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
+  const stack = await startLocalStack({ ports, seed: false, log: () => undefined });
+  try {
+    const base = stack.urls.api;
+    const trainerToken = await token(base, -1, ['trainers']);
+    const tokens = await Promise.all(Array.from({ length: REQUESTS + UNLOADED_SAMPLES }, (_, index) => token(base, index, ['teachers'])));
+
+    // Unloaded: one registration at a time on a training with room for all of them.
+    const roomy = await publishedTraining(base, trainerToken, UNLOADED_SAMPLES);
+    const unloaded: number[] = [];
+    for (let index = 0; index < UNLOADED_SAMPLES; index++) {
+      const result = await post(base, `/api/trainings/${roomy}/registrations`, { fullName: `Мұғалім ${index}` }, tokens[REQUESTS + index]);
+      unloaded.push(result.elapsedMs);
+    }
+
+    const trainingId = await publishedTraining(base, trainerToken, CAPACITY);
+    const started = performance.now();
+    const results = await Promise.all(
+      tokens.slice(0, REQUESTS).map((teacher, index) => post(base, `/api/trainings/${trainingId}/registrations`, { fullName: `Мұғалім ${index}` }, teacher)),
+    );
+    const wallMs = performance.now() - started;
+
+    const receipts = results.map((result) => result.json as Receipt);
+    const confirmed = receipts.filter((receipt) => receipt.status === 'confirmed').length;
+    const waitlisted = receipts.filter((receipt) => receipt.status === 'waitlisted');
+    const positions = new Set(waitlisted.map((receipt) => receipt.waitlistPosition));
+    const errors = results.filter((result) => result.status !== 201).length;
+    const burst = summarize(results.map((result) => result.elapsedMs));
+    const quiet = summarize(unloaded);
+    const fair = confirmed === CAPACITY && waitlisted.length === REQUESTS - CAPACITY && positions.size === waitlisted.length;
+
+    return {
+      requests: REQUESTS,
+      capacity: CAPACITY,
+      confirmed,
+      waitlisted: waitlisted.length,
+      'unique waitlist positions': positions.size,
+      errors,
+      invariants: fair ? 'hold' : 'VIOLATED',
+      'wall time': ms(wallMs),
+      'requests/s': Math.round((REQUESTS / wallMs) * 1000),
+      'burst p50': ms(burst.p50),
+      'burst p95': ms(burst.p95),
+      'burst max': ms(burst.max),
+      'unloaded p50': ms(quiet.p50),
+      'p50 ratio burst/unloaded': (burst.p50 / quiet.p50).toFixed(1),
+    };
+  } finally {
+    await stack.stop();
+  }
+}
