@@ -5,14 +5,17 @@ import type { Construct } from 'constructs';
 import {
   consumerList,
   routeList,
+  scheduleList,
   type ConsumerDefinition,
   type RouteDefinition,
+  type ScheduleDefinition,
 } from '../shared/manifest';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
 import { StreamConsumers } from './constructs/events';
 import { Mail } from './constructs/mail';
+import { ScheduledJobs } from './constructs/schedules';
 import type { GrantTargets } from './constructs/service-function';
 
 export interface TrainingPlatformStackProps extends StackProps {
@@ -23,6 +26,7 @@ export interface TrainingPlatformStackProps extends StackProps {
   /** Defaults to the manifest; tests pass their own to prove what the stack does with them. */
   routes?: readonly RouteDefinition[];
   consumers?: readonly ConsumerDefinition[];
+  schedules?: readonly ScheduleDefinition[];
   apiThrottle?: ThrottleSettings;
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
@@ -41,6 +45,7 @@ export class TrainingPlatformStack extends Stack {
   readonly mail: Mail;
   readonly api: Api;
   readonly streamConsumers: StreamConsumers;
+  readonly scheduledJobs: ScheduledJobs;
 
   constructor(scope: Construct, id: string, props: TrainingPlatformStackProps) {
     super(scope, id, props);
@@ -80,6 +85,12 @@ export class TrainingPlatformStack extends Stack {
       grantTargets,
     });
 
+    this.scheduledJobs = new ScheduledJobs(this, 'ScheduledJobs', {
+      schedules: props.schedules ?? scheduleList,
+      environment,
+      grantTargets,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
@@ -103,6 +114,7 @@ export interface BuildAppOptions {
   context?: Record<string, unknown>;
   routes?: readonly RouteDefinition[];
   consumers?: readonly ConsumerDefinition[];
+  schedules?: readonly ScheduleDefinition[];
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
 
@@ -128,6 +140,7 @@ export function buildApp(options: BuildAppOptions = {}): {
     webOrigin: requiredStringContext(app, 'webOrigin'),
     routes: options.routes,
     consumers: options.consumers,
+    schedules: options.schedules,
     routeThrottle: options.routeThrottle,
   });
   // cdk-nag v3 is a policy-validation plugin: a violation fails synthesis, in the CLI and in tests.

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context } from 'aws-lambda';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { consumerList, routeList } from '../shared/manifest';
+import { consumerList, routeList, scheduleList } from '../shared/manifest';
 import { createTableInput } from '../shared/store/table';
 import { clock, resetClock, setClock } from '../shared/clock';
 import { startDynamoDbLocal } from './dynamodb';
@@ -37,6 +38,39 @@ export const CERTIFICATES_BUCKET = 'cascade-training-certificates';
 const repositoryRoot = path.resolve(import.meta.dirname, '..');
 
 type StreamLambda = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
+type ScheduledLambda = (event: ScheduledEvent, context: Context) => Promise<unknown>;
+
+function scheduledEvent(name: string): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: clock.now().toISOString(),
+    region: 'us-east-1',
+    resources: [`arn:aws:events:us-east-1:000000000000:rule/${name}`],
+    detail: {},
+  };
+}
+
+function scheduleContext(name: string): Context {
+  const deadline = Date.now() + 60_000;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
 
 /** The environment a deployed function gets from CDK, pointed at the local stand-ins. */
 function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }): void {
@@ -132,6 +166,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     );
 
+    const scheduled = await Promise.all(
+      scheduleList.map(async (definition) => {
+        const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: ScheduledLambda };
+        const run = () => module.handler(scheduledEvent(definition.name), scheduleContext(definition.name));
+        return { definition, run };
+      }),
+    );
+
     if (options.seed) {
       const { seedDemoData } = await import('./seed');
       const seeded = await seedDemoData();
@@ -200,6 +242,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       },
     ];
+
+    // EventBridge's rate rules become intervals of real time; the route below fires one at once.
+    for (const job of scheduled) {
+      const timer = setInterval(() => {
+        job.run().catch((error: unknown) => log(`schedule ${job.definition.name} failed: ${error instanceof Error ? error.message : String(error)}`));
+      }, job.definition.everyMinutes * 60_000);
+      timer.unref();
+      stops.push(async () => clearInterval(timer));
+    }
+    localRoutes.push({
+      method: 'POST',
+      path: '/api/local/schedules/{name}/run',
+      handle: async ({ params }) => {
+        const job = scheduled.find((candidate) => candidate.definition.name === params.name);
+        if (!job) {
+          return {
+            status: 404,
+            body: { error: { code: 'NOT_FOUND', message: `No schedule is named ${params.name}; known: ${scheduled.map((j) => j.definition.name).join(', ') || 'none'}.` } },
+          };
+        }
+        return { status: 200, body: { ran: job.definition.name, result: (await job.run()) ?? null } };
+      },
+    });
 
     let ready = false;
     const server: Server = await startGateway({

@@ -61,6 +61,16 @@ export interface ConsumerDefinition {
   memoryMb?: number;
 }
 
+/** A function run on a timer: an EventBridge rule on AWS, an interval in the local runtime. */
+export interface ScheduleDefinition {
+  name: string;
+  handler: string;
+  everyMinutes: number;
+  permissions: Permissions;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
 const staff = ['trainers', 'admins'] as const;
 
 function entityChange(types: readonly string[], events: readonly string[]): FilterPattern {
@@ -197,5 +207,12 @@ export const consumers = {
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 
+/**
+ * Scheduled jobs must be idempotent like stream consumers: EventBridge may invoke twice, and a
+ * run must not repeat what an earlier run already did.
+ */
+export const schedules: Record<string, ScheduleDefinition> = {};
+
 export const routeList: readonly RouteDefinition[] = Object.values(routes);
 export const consumerList: readonly ConsumerDefinition[] = Object.values(consumers);
+export const scheduleList: readonly ScheduleDefinition[] = Object.values(schedules);

@@ -13,9 +13,11 @@ import {
   consumerList,
   roles,
   routeList,
+  scheduleList,
   type ConsumerDefinition,
   type Permissions,
   type RouteDefinition,
+  type ScheduleDefinition,
 } from '../../shared/manifest';
 import { tableShape } from '../../shared/store/table';
 
@@ -505,3 +507,30 @@ function describePermissions(permissions: Permissions): string {
   ].filter((part) => part !== undefined);
   return parts.length === 0 ? 'nothing' : parts.join(', ');
 }
+
+describe('scheduled jobs', () => {
+  const reminder: ScheduleDefinition = {
+    name: 'probeSchedule',
+    handler: 'functions/http/health.ts',
+    everyMinutes: 15,
+    permissions: { table: 'read' },
+  };
+  const scheduled = synthesize({ schedules: [reminder] });
+
+  it('runs each manifest schedule from an EventBridge rule at its rate', () => {
+    const fn = scheduled.stack.scheduledJobs.functions.get('probeSchedule')!;
+    scheduled.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(15 minutes)',
+      Targets: Match.arrayWith([
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [scheduled.stack.getLogicalId(fn.node.defaultChild as CfnElement), 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 2 }),
+        }),
+      ]),
+    });
+  });
+
+  it('deploys exactly one rule per manifest schedule', () => {
+    template.resourceCountIs('AWS::Events::Rule', scheduleList.length);
+  });
+});

@@ -120,3 +120,10 @@ export function trainingBody(overrides: Record<string, unknown> = {}, now = Date
     ...overrides,
   };
 }
+
+/** Fires a manifest schedule now, as EventBridge would on its next tick. */
+export async function runSchedule(name: string): Promise<unknown> {
+  const response = await api<{ result: unknown }>('POST', `/api/local/schedules/${name}/run`);
+  if (response.status !== 200) throw new Error(`schedule ${name}: ${response.status} ${response.text}`);
+  return response.body.result;
+}
