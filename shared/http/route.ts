@@ -128,11 +128,11 @@ function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult
       },
     });
   }
-  // Only the error's type and message are logged: request bodies may hold personal data.
+  // The error's type and where it was thrown, not its message: messages can quote the input,
+  // and the input may be someone's name or email.
   logger.error('Unhandled error', {
     errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: error instanceof Error ? error.message : undefined,
-    stack: error instanceof Error ? error.stack : undefined,
+    stackFrames: error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined,
   });
   return json(500, {
     error: {

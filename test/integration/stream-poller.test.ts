@@ -100,7 +100,7 @@ beforeEach(() => {
 describe('StreamPoller on DynamoDB Local', () => {
   it('delivers the records the manifest filter accepts, shaped like Lambda’s event', async () => {
     await putItem('Training', 'training-1');
-    await putItem('Registration', 'registration-1');
+    await putItem('EmailClaim', 'claim-1');
     await documents.send(
       new UpdateCommand({
         TableName: tableName,

@@ -121,3 +121,26 @@ describe('defineRoute', () => {
     expect(message).toMatch(/Try again/);
   });
 });
+
+describe('logging of unexpected errors', () => {
+  it('never writes the error message, which may quote personal data', async () => {
+    const written: string[] = [];
+    const original = process.stdout.write.bind(process.stdout);
+    const originalError = process.stderr.write.bind(process.stderr);
+    const capture = (chunk: string | Uint8Array) => {
+      written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+    process.stdout.write = capture;
+    process.stderr.write = capture;
+    try {
+      await call(event({ claims: trainerClaims, body: JSON.stringify({ capacity: 99 }) }));
+    } finally {
+      process.stdout.write = original;
+      process.stderr.write = originalError;
+    }
+    const log = written.join('');
+    expect(log).toMatch(/Unhandled error/);
+    expect(log).not.toMatch(/secret@x\.kz/);
+  });
+});
