@@ -12,7 +12,7 @@ import { startDynamoDbLocal } from './dynamodb';
 import { startGateway, type HttpLambda, type LocalRoute } from './gateway';
 import { startS3Local, startSesLocal } from './mail-and-files';
 import { createLocalIssuer, tokenRequestSchema } from './tokens';
-import { StreamPoller } from './stream-poller';
+import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
 
 export interface LocalStackOptions {
@@ -229,8 +229,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         method: 'POST',
         path: '/api/local/dead-letters/{id}/replay',
         handle: async ({ params }) => {
-          const outcome = await poller.replayDeadLetter(params.id!);
-          return { status: 200, body: outcome };
+          try {
+            return { status: 200, body: await poller.replayDeadLetter(params.id!) };
+          } catch (error) {
+            if (!(error instanceof DeadLetterNotFoundError)) throw error;
+            return {
+              status: 404,
+              body: { error: { code: 'NOT_FOUND', message: 'No dead letter has this id. GET /api/local/dead-letters lists them.' } },
+            };
+          }
         },
       },
       {
