@@ -61,11 +61,13 @@ export class TrainingPlatformStack extends Stack {
       CERTIFICATES_BUCKET: this.data.certificatesBucket.bucketName,
       MAIL_FROM: props.sesFromAddress,
       PUBLIC_BASE_URL: props.webOrigin,
+      CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
     };
     const grantTargets: GrantTargets = {
       table: this.data.table,
       certificatesBucket: this.data.certificatesBucket,
       mail: this.mail,
+      checkInSecret: this.data.checkInSecret,
     };
 
     this.api = new Api(this, 'Api', {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -72,10 +72,24 @@ function scheduleContext(name: string): Context {
   };
 }
 
+/**
+ * The check-in codes' HMAC key (Secrets Manager on AWS), kept under the data directory so codes on
+ * a screen stay valid across a restart; a temporary stack gets a fresh one.
+ */
+function localCheckInSecret(dataDirectory: string): string {
+  const file = path.join(dataDirectory, 'check-in-secret');
+  fs.mkdirSync(dataDirectory, { recursive: true });
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
 /** The environment a deployed function gets from CDK, pointed at the local stand-ins. */
-function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }): void {
+function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }, checkInSecret: string): void {
   Object.assign(process.env, {
     TABLE_NAME,
+    CHECK_IN_SECRET: checkInSecret,
     CERTIFICATES_BUCKET,
     MAIL_FROM: 'Teachers as Leaders <no-reply@training.local>',
     PUBLIC_BASE_URL: urls.api,
@@ -149,7 +163,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dynamodb: dynamodb.endpoint,
       s3: s3.endpoint,
     };
-    configureEnvironment({ dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, api: urls.api });
+    configureEnvironment(
+      { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, api: urls.api },
+      localCheckInSecret(dataDirectory),
+    );
     await ensureTable(dynamodb.endpoint);
 
     // Handlers are imported only now: their clients read the environment set above.

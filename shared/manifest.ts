@@ -15,6 +15,8 @@ export interface Permissions {
   table?: 'read' | 'readWrite';
   certificatesBucket?: 'read' | 'readWrite';
   sendEmail?: boolean;
+  /** secretsmanager:GetSecretValue on the check-in HMAC key (env CHECK_IN_SECRET_ARN). */
+  checkInSecret?: boolean;
 }
 
 export interface RouteDefinition {
@@ -192,6 +194,43 @@ export const routes = {
     handler: 'functions/http/me-registrations.ts',
     access: { roles: ['teachers'] },
     permissions: { table: 'read' },
+  },
+  recordAttendance: {
+    name: 'recordAttendance',
+    method: 'PUT',
+    path: '/api/trainings/{id}/sessions/{sessionId}/attendance',
+    handler: 'functions/http/attendance-record.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+    // A sheet for the largest training (10,000 records) is about 700 KB, written in 100-item transactions.
+    maxBodyBytes: 1024 * 1024,
+    timeoutSeconds: 29,
+  },
+  issueCheckInCode: {
+    name: 'issueCheckInCode',
+    method: 'POST',
+    path: '/api/trainings/{id}/sessions/{sessionId}/check-in-codes',
+    handler: 'functions/http/check-in-codes-issue.ts',
+    access: { roles: staff },
+    permissions: { table: 'read', checkInSecret: true },
+  },
+  checkIn: {
+    name: 'checkIn',
+    method: 'POST',
+    path: '/api/check-in',
+    handler: 'functions/http/check-in.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite', checkInSecret: true },
+  },
+  attendanceReport: {
+    name: 'attendanceReport',
+    method: 'GET',
+    path: '/api/trainings/{id}/attendance',
+    handler: 'functions/http/attendance-report.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { tableShape } from '../../shared/store/table';
 
@@ -12,6 +13,7 @@ export class Data extends Construct {
   readonly table: dynamodb.Table;
   readonly certificatesBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
+  readonly checkInSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -56,6 +58,19 @@ export class Data extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'certificates/',
+    });
+
+    // The HMAC key behind rotating check-in codes: nothing is stored per code, so every function
+    // that issues or checks codes must read this one key.
+    this.checkInSecret = new secretsmanager.Secret(this, 'CheckInSecret', {
+      description: 'HMAC key of session check-in codes',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.checkInSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Codes derived from this key live two minutes; rotating it only voids the codes on screen, so it is rotated by hand when needed rather than by a rotation Lambda.',
     });
   }
 }

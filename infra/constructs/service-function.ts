@@ -9,6 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Permissions } from '../../shared/manifest';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 
 /** Manifest handler paths are relative to the repository root, whatever the working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,6 +32,7 @@ export interface GrantTargets {
   table: ITable;
   certificatesBucket: IBucket;
   mail: MailSender;
+  checkInSecret: ISecret;
 }
 
 export interface ServiceFunctionProps {
@@ -110,6 +112,7 @@ export class ServiceFunction extends NodejsFunction {
     if (permissions.certificatesBucket === 'readWrite') targets.certificatesBucket.grantPut(this);
 
     if (permissions.sendEmail === true) targets.mail.grantSendEmail(this);
+    if (permissions.checkInSecret === true) targets.checkInSecret.grantRead(this);
 
     this.acknowledgeGrantWildcards(permissions, targets);
   }

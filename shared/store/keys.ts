@@ -30,6 +30,7 @@ export const entityTypes = {
   seats: 'Seats',
   waitlistEntry: 'WaitlistEntry',
   emailClaim: 'EmailClaim',
+  attendance: 'Attendance',
 } as const;
 
 export const trainingKeys = {
@@ -74,3 +75,22 @@ export const registrationKeys = {
 export const emailKeys = {
   claim: (dedupeKey: string) => ({ pk: `EMAIL#${dedupeKey}`, sk: 'EMAIL' }),
 } as const;
+
+/**
+ * | one participant's mark for one session             | pk TRAINING#{id}, sk ATTENDANCE#{sessionId}#{registrationId} |
+ * | a session's attendance sheet                       | pk TRAINING#{id}, sk begins_with ATTENDANCE#{sessionId}#     |
+ * | a training's attendance, every session             | pk TRAINING#{id}, sk begins_with ATTENDANCE#                 |
+ *
+ * Marks live in the training's partition, so the report reads the roster and the marks with two
+ * Queries and no index. Check-in codes are never stored: they are recomputed (domain/check-in).
+ */
+export const attendanceKeys = {
+  item: (trainingId: string, sessionId: string, registrationId: string) => ({
+    pk: `TRAINING#${trainingId}`,
+    sk: `ATTENDANCE#${sessionId}#${registrationId}`,
+  }),
+  trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
+  trainingPrefix: 'ATTENDANCE#',
+  sessionPrefix: (sessionId: string) => `ATTENDANCE#${sessionId}#`,
+} as const;
+

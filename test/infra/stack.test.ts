@@ -155,8 +155,8 @@ describe('data', () => {
 });
 
 describe('functions', () => {
-  it('creates one function per manifest route and consumer, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routeList.length + consumerList.length);
+  it('creates one function per manifest route, consumer and schedule, and no others', () => {
+    template.resourceCountIs('AWS::Lambda::Function', routeList.length + consumerList.length + scheduleList.length);
     expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
     expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
       consumerList.map((c) => c.name).sort(),
@@ -285,7 +285,7 @@ describe('api, given a local-only route and a per-route throttle', () => {
   it('leaves the local-only route out of the deployment', () => {
     expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
     expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
-    const functionCount = routeList.length + consumerList.length;
+    const functionCount = routeList.length + consumerList.length + scheduleList.length;
     strict.template.resourceCountIs('AWS::Lambda::Function', functionCount);
   });
 
@@ -532,5 +532,16 @@ describe('scheduled jobs', () => {
 
   it('deploys exactly one rule per manifest schedule', () => {
     template.resourceCountIs('AWS::Events::Rule', scheduleList.length);
+  });
+});
+
+describe('check-in secret', () => {
+  it('lets exactly the functions whose manifest entry asks for it read the check-in key', () => {
+    const withSecret = routeList.filter((route) => route.permissions.checkInSecret === true);
+    expect(withSecret.length).toBeGreaterThan(0);
+    for (const route of routeList) {
+      const reads = allowedActions(functionFor(route)).includes('secretsmanager:GetSecretValue');
+      expect(reads, route.name).toBe(route.permissions.checkInSecret === true);
+    }
   });
 });

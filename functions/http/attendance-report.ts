@@ -1,0 +1,42 @@
+import { attendanceCsv, attendanceXlsx } from '../../shared/attendance/report-files';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/spreadsheet';
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { attendanceReportQuery } from '../../shared/schemas/attendance';
+import { trainingIdParams } from '../../shared/schemas/training';
+import { attendanceReport } from '../../shared/usecases/attendance';
+
+function attachment(fileName: string): string {
+  return `attachment; filename="${fileName}"`;
+}
+
+export const handler = defineRoute(
+  routes.attendanceReport,
+  { params: trainingIdParams, query: attendanceReportQuery },
+  async ({ principal, params, query }) => {
+    const report = await attendanceReport(principal, params.id);
+    const language = query.lang ?? report.language;
+    // Personal data: browsers and proxies keep no copy.
+    const noStore = { 'cache-control': 'no-store' };
+    switch (query.format) {
+      case 'json':
+        return { status: 200, body: report, headers: noStore };
+      case 'csv': {
+        const file = attendanceCsv(report, language);
+        return {
+          status: 200,
+          text: file.text,
+          headers: { ...noStore, 'content-type': CSV_CONTENT_TYPE, 'content-disposition': attachment(file.fileName) },
+        };
+      }
+      case 'xlsx': {
+        const file = await attendanceXlsx(report, language);
+        return {
+          status: 200,
+          binary: file.binary,
+          headers: { ...noStore, 'content-type': XLSX_CONTENT_TYPE, 'content-disposition': attachment(file.fileName) },
+        };
+      }
+    }
+  },
+);

@@ -1,0 +1,50 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { optionalEnv } from '../env';
+
+/**
+ * The HMAC key of check-in codes (see shared/domain/check-in.ts). Every function that issues or
+ * checks codes must see the same key, or codes shown by one would be refused by another.
+ *
+ * - Locally: CHECK_IN_SECRET, set by the local runtime (kept under the data directory).
+ * - On AWS: the secret named by CHECK_IN_SECRET_ARN in Secrets Manager (a SecretString of at
+ *   least 32 characters), read once per container and cached. The function needs
+ *   secretsmanager:GetSecretValue on that one secret (manifest permission `checkInSecret`).
+ */
+const MIN_SECRET_LENGTH = 32;
+
+let cached: Promise<Uint8Array> | undefined;
+let secretsManager: SecretsManagerClient | undefined;
+
+export function checkInKey(): Promise<Uint8Array> {
+  cached ??= loadKey().catch((error: unknown) => {
+    // A failed read (throttling, a network blip) is retried by the next request, not cached.
+    cached = undefined;
+    throw error;
+  });
+  return cached;
+}
+
+async function loadKey(): Promise<Uint8Array> {
+  const local = optionalEnv('CHECK_IN_SECRET');
+  if (local !== undefined) return asKey(local, 'CHECK_IN_SECRET');
+  const arn = optionalEnv('CHECK_IN_SECRET_ARN');
+  if (arn === undefined) {
+    throw new Error('Neither CHECK_IN_SECRET nor CHECK_IN_SECRET_ARN is set; the deployment must provide the check-in key.');
+  }
+  secretsManager ??= new SecretsManagerClient({});
+  const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (SecretString === undefined) throw new Error('The check-in secret has no SecretString; store the key as text.');
+  return asKey(SecretString, 'the check-in secret');
+}
+
+function asKey(secret: string, source: string): Uint8Array {
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new Error(`${source} is shorter than ${MIN_SECRET_LENGTH} characters; use a long random value.`);
+  }
+  return new TextEncoder().encode(secret);
+}
+
+/** For tests: forget the cached key so a changed environment is read again. */
+export function forgetCheckInKey(): void {
+  cached = undefined;
+}

@@ -1,0 +1,150 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttendanceRecord } from '../schemas/attendance';
+import type { Training } from '../schemas/training';
+import { documentClient, tableName } from './client';
+import { attendanceKeys, entityTypes, registrationKeys, trainingKeys } from './keys';
+import { registrationFromItem, type StoredRegistration } from './registrations';
+import { trainingFromItem } from './trainings';
+import { TransactionConditionFailed, transactWrite } from './transactions';
+
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type'];
+
+function toItem(record: AttendanceRecord): Record<string, unknown> {
+  return {
+    ...attendanceKeys.item(record.trainingId, record.sessionId, record.registrationId),
+    type: entityTypes.attendance,
+    ...record,
+  };
+}
+
+function recordFromItem(item: Record<string, unknown>): AttendanceRecord {
+  const record: Record<string, unknown> = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete record[attribute];
+  return record as unknown as AttendanceRecord;
+}
+
+/** Every page of a Query on the training's partition under one sort-key prefix, strongly consistent. */
+async function queryPrefix(trainingId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let exclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':partition': attendanceKeys.trainingPartition(trainingId), ':prefix': prefix },
+        // What is read here decides what is written and what a certificate rests on: never stale.
+        ConsistentRead: true,
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    items.push(...Items);
+    exclusiveStartKey = LastEvaluatedKey;
+  } while (exclusiveStartKey);
+  return items;
+}
+
+export async function listAttendanceOfTraining(trainingId: string): Promise<AttendanceRecord[]> {
+  return (await queryPrefix(trainingId, attendanceKeys.trainingPrefix)).map(recordFromItem);
+}
+
+export async function listAttendanceOfSession(trainingId: string, sessionId: string): Promise<AttendanceRecord[]> {
+  return (await queryPrefix(trainingId, attendanceKeys.sessionPrefix(sessionId))).map(recordFromItem);
+}
+
+/**
+ * The whole roster, every status, strongly consistent: attendance is validated against it (a
+ * participant promoted a second ago is confirmed) and the report is built from it.
+ */
+export async function listAllRegistrations(trainingId: string): Promise<StoredRegistration[]> {
+  return (await queryPrefix(trainingId, registrationKeys.rosterPrefix)).map(registrationFromItem);
+}
+
+/** A transaction holds 100 items; one of them is the check that the training is still open. */
+const MARKS_PER_TRANSACTION = 99;
+
+/**
+ * Writes a trainer's marks. Each chunk is one transaction guarded by the training still being
+ * published, so no mark lands after the training was closed (or cancelled). The caller has
+ * validated every record first; a repeated request writes the same items again (idempotent).
+ */
+export async function writeAttendance(trainingId: string, records: readonly AttendanceRecord[]): Promise<'written' | 'training_not_open'> {
+  for (let start = 0; start < records.length; start += MARKS_PER_TRANSACTION) {
+    const chunk = records.slice(start, start + MARKS_PER_TRANSACTION);
+    try {
+      await transactWrite({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName,
+              Key: trainingKeys.item(trainingId),
+              ConditionExpression: '#status = :published',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':published': 'published' },
+            },
+          },
+          ...chunk.map((record) => ({ Put: { TableName: tableName, Item: toItem(record) } })),
+        ],
+      });
+    } catch (error) {
+      if (error instanceof TransactionConditionFailed) return 'training_not_open';
+      throw error;
+    }
+  }
+  return 'written';
+}
+
+export type CheckInOutcome = { recorded: true } | { recorded: false; existing: AttendanceRecord };
+
+/**
+ * A participant's own check-in: written only if the session has no mark for them yet, so a
+ * repeated check-in changes nothing and a trainer's mark is never overwritten by a check-in.
+ */
+export async function recordCheckIn(record: AttendanceRecord): Promise<CheckInOutcome> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: toItem(record),
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { recorded: true };
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException && error.Item) {
+      return { recorded: false, existing: recordFromItem(unmarshall(error.Item)) };
+    }
+    throw error;
+  }
+}
+
+const KEYS_PER_BATCH = 100;
+const MAX_BATCH_ATTEMPTS = 5;
+
+/**
+ * Several trainings by id with BatchGetItem (strongly consistent), for check-in, which looks at
+ * the trainings of the caller's registrations. Missing ids are simply absent from the map.
+ */
+export async function findTrainingsByIds(trainingIds: readonly string[]): Promise<Map<string, Training>> {
+  const found = new Map<string, Training>();
+  const unique = [...new Set(trainingIds)];
+  for (let start = 0; start < unique.length; start += KEYS_PER_BATCH) {
+    let keys: Record<string, unknown>[] = unique.slice(start, start + KEYS_PER_BATCH).map((id) => trainingKeys.item(id));
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys; try again shortly.');
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
+      const { Responses, UnprocessedKeys } = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[tableName] ?? []) {
+        const training = trainingFromItem(item);
+        found.set(training.id, training);
+      }
+      keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
+    }
+  }
+  return found;
+}
