@@ -232,7 +232,9 @@ export function defineRoute<R extends RouteDefinition, TBody = undefined, TQuery
   };
 
   return middy<Event, APIGatewayProxyResultV2>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    // Never the event: request bodies hold names, emails and anonymous feedback answers, so even
+    // POWERTOOLS_LOGGER_LOG_EVENT=true set on a function must not copy them into the logs.
+    .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
     .use(mapErrors)
     .use(httpHeaderNormalizer())
     .use(limitBodySize)
