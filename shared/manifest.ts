@@ -232,6 +232,35 @@ export const routes = {
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
+  feedbackForm: {
+    name: 'feedbackForm',
+    method: 'GET',
+    path: '/api/trainings/{id}/feedback/form',
+    handler: 'functions/http/feedback-form.ts',
+    // The questions are no secret; the link in a reminder can show the form before sign-in.
+    access: 'public',
+    permissions: { table: 'read' },
+  },
+  submitFeedback: {
+    name: 'submitFeedback',
+    method: 'POST',
+    path: '/api/trainings/{id}/feedback',
+    handler: 'functions/http/feedback-submit.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+    // Six answers of up to 5,000 characters each, even if a client escapes every letter as \uXXXX.
+    maxBodyBytes: 256 * 1024,
+  },
+  feedbackSummary: {
+    name: 'feedbackSummary',
+    method: 'GET',
+    path: '/api/trainings/{id}/feedback/summary',
+    handler: 'functions/http/feedback-summary.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
@@ -250,7 +279,15 @@ export const consumers = {
  * Scheduled jobs must be idempotent like stream consumers: EventBridge may invoke twice, and a
  * run must not repeat what an earlier run already did.
  */
-export const schedules: Record<string, ScheduleDefinition> = {};
+export const schedules: Record<string, ScheduleDefinition> = {
+  reminders: {
+    name: 'reminders',
+    handler: 'functions/scheduled/reminders.ts',
+    everyMinutes: 15,
+    permissions: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 300,
+  },
+};
 
 export const routeList: readonly RouteDefinition[] = Object.values(routes);
 export const consumerList: readonly ConsumerDefinition[] = Object.values(consumers);

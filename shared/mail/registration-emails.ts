@@ -289,7 +289,7 @@ function calendarAttachment(training: Training, registration: EmailRegistration,
   };
 }
 
-function sessionList(training: Training, language: Language): string {
+export function sessionList(training: Training, language: Language): string {
   const label = labels[language];
   const sessions = [...training.sessions].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   const lines = sessions.flatMap((session, index) => [

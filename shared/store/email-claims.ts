@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../clock';
 import { documentClient, tableName } from './client';
 import { emailKeys, entityTypes } from './keys';
@@ -66,4 +66,37 @@ export async function releaseEmailClaim(dedupeKey: string): Promise<void> {
   ).catch((error: unknown) => {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   });
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * Which of these emails were already sent: a cheap look (eventually consistent reads) so that a
+ * job running every few minutes does not attempt a claim for each one again. It decides nothing —
+ * an email it misses is still guarded by its claim.
+ */
+export async function alreadySentEmails(dedupeKeys: readonly string[]): Promise<Set<string>> {
+  const sent = new Set<string>();
+  const byPartition = new Map(dedupeKeys.map((key) => [emailKeys.claim(key).pk, key]));
+  for (let index = 0; index < dedupeKeys.length; index += BATCH_GET_LIMIT) {
+    let keys: Record<string, unknown>[] | undefined = dedupeKeys
+      .slice(index, index + BATCH_GET_LIMIT)
+      .map((key) => emailKeys.claim(key));
+    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [tableName]: { Keys: keys, ProjectionExpression: 'pk, #status', ExpressionAttributeNames: { '#status': 'status' } },
+          },
+        }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const key = byPartition.get(item.pk as string);
+        if (key !== undefined && item.status === 'sent') sent.add(key);
+      }
+      keys = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return sent;
 }

@@ -31,6 +31,7 @@ export const entityTypes = {
   waitlistEntry: 'WaitlistEntry',
   emailClaim: 'EmailClaim',
   attendance: 'Attendance',
+  feedbackResponse: 'FeedbackResponse',
 } as const;
 
 export const trainingKeys = {
@@ -94,3 +95,16 @@ export const attendanceKeys = {
   sessionPrefix: (sessionId: string) => `ATTENDANCE#${sessionId}#`,
 } as const;
 
+/**
+ * | one anonymous feedback response                    | pk TRAINING#{id}, sk FEEDBACK#{random id}                    |
+ * | a training's feedback responses                    | pk TRAINING#{id}, sk begins_with FEEDBACK#                   |
+ *
+ * The sort key is random (never time-ordered, never derived from the person), and the item holds
+ * no identity and no timestamp: nothing joins a response to the registration whose
+ * `feedbackSubmittedAt` flag was set in the same transaction.
+ */
+export const feedbackKeys = {
+  response: (trainingId: string, responseId: string) => ({ pk: `TRAINING#${trainingId}`, sk: `FEEDBACK#${responseId}` }),
+  trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
+  responsePrefix: 'FEEDBACK#',
+} as const;

@@ -13,6 +13,12 @@ export interface StoredRegistration extends Registration {
   promotedAt?: string;
   /** Set on every active registration when the training is cancelled; drives that email. */
   trainingCancelledAt?: string;
+  /**
+   * Set, in one transaction with the anonymous response, when this participant sent their
+   * feedback: it drives completion and reminders. The response itself holds nothing that leads back
+   * here (store/feedback).
+   */
+  feedbackSubmittedAt?: string;
 }
 
 export interface SeatCounters {

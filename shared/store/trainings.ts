@@ -138,3 +138,31 @@ export async function listTrainingsOfTrainer(
   const nextCursor = encodeCursor(LastEvaluatedKey);
   return { items: Items.map(trainingFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
+
+/**
+ * Every published training whose first session starts in [from, to] (ISO instants), all pages of
+ * one gsi3 Query: for the scheduled jobs, which look at a bounded range of start times.
+ */
+export async function publishedTrainingsStartingBetween(from: string, to: string): Promise<Training[]> {
+  const trainings: Training[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :partition AND gsi3sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':partition': trainingKeys.publishedEverywherePartition,
+          ':from': new Date(from).toISOString(),
+          // Sort keys are `{firstStart}#{id}`: '~' sorts after '#', so a start equal to `to` is in.
+          ':to': `${new Date(to).toISOString()}~`,
+        },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    trainings.push(...Items.map(trainingFromItem));
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return trainings;
+}

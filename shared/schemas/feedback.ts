@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
+import { languageSchema } from './common';
+
+/** Long enough for a considered answer (about two pages), short enough to keep an item small. */
+export const ANSWER_MAX_LENGTH = 5_000;
+
+const ratingSchema = z
+  .number({ error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
+  .int({ error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
+  .min(RATING_MIN, { error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
+  .max(RATING_MAX, { error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` });
+
+/**
+ * An open answer: trimmed, NFC (a Kazakh letter typed as base + combining mark equals the
+ * precomposed one), Windows line ends made \n, control characters other than newline and tab
+ * dropped. Blank means "not answered" and is stored as no answer at all.
+ */
+const answerSchema = z
+  .string({ error: 'must be text' })
+  .transform((answer) =>
+    answer
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+      .trim(),
+  )
+  .pipe(z.string().max(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` }));
+
+function unknownKeys(allowed: readonly string[]) {
+  return (issue: { code: string; keys?: string[] }) =>
+    issue.code === 'unrecognized_keys'
+      ? `has unknown field(s) ${issue.keys?.join(', ')}; send only ${allowed.join(', ')}`
+      : undefined;
+}
+
+const ratingsSchema = z.strictObject(
+  Object.fromEntries(ratingIds.map((id) => [id, ratingSchema])) as Record<RatingId, typeof ratingSchema>,
+  { error: (issue) => unknownKeys(ratingIds)(issue) ?? `must be an object with the ratings ${ratingIds.join(', ')}` },
+);
+
+const answersSchema = z
+  .strictObject(
+    Object.fromEntries(questionIds.map((id) => [id, answerSchema.optional()])) as Record<
+      QuestionId,
+      z.ZodOptional<typeof answerSchema>
+    >,
+    { error: (issue) => unknownKeys(questionIds)(issue) ?? `must be an object with the answers ${questionIds.join(', ')}` },
+  )
+  .transform((answers) => {
+    const given: Partial<Record<QuestionId, string>> = {};
+    for (const id of questionIds) {
+      const answer = answers[id];
+      if (answer) given[id] = answer;
+    }
+    return given;
+  });
+
+/**
+ * The submitted form. Every rating is required (a summary of ratings is only fair when each
+ * response rates everything); the open questions are optional — nobody should be made to invent
+ * an answer — and `answers` may be left out altogether.
+ */
+export const submitFeedbackSchema = z.strictObject(
+  {
+    ratings: ratingsSchema,
+    answers: answersSchema.optional().transform((answers) => answers ?? {}),
+  },
+  { error: unknownKeys(['ratings', 'answers']) },
+);
+export type SubmitFeedbackBody = z.infer<typeof submitFeedbackSchema>;
+
+/**
+ * One response as stored: the training and what was said, and nothing about who said it or when
+ * (no email, account, registration, name, language or timestamp).
+ */
+export interface FeedbackResponse {
+  trainingId: string;
+  ratings: Record<RatingId, number>;
+  answers: Partial<Record<QuestionId, string>>;
+}
+
+export const feedbackFormQuery = z.object({
+  /** The form's language; the training's language by default. */
+  lang: languageSchema.optional(),
+});
+
+export const feedbackSummaryQuery = z.object({
+  format: z.enum(['json', 'csv', 'xlsx'], { error: 'must be json, csv or xlsx' }).default('json'),
+  /** Language of the labels and of a file's headings; the training's language by default. */
+  lang: languageSchema.optional(),
+});
+export type FeedbackSummaryQuery = z.infer<typeof feedbackSummaryQuery>;

@@ -1,0 +1,119 @@
+/**
+ * The reminders job: at every tick, send every reminder that is due and not yet sent.
+ *
+ * Exactly once per (kind, training, registration): each email goes through sendEmailOnce with a
+ * deterministic key, so a second run — EventBridge firing twice, a retry, two runs at once — finds
+ * the claim and sends nothing. A cheap batch read of the claims first spares the job from
+ * attempting a claim for every participant at every tick of a reminder's window.
+ */
+import { clock } from '../clock';
+import { dueReminders, isRecipient, reminderKey, reminderKinds, reminderSearchRanges, type ReminderKind } from '../domain/reminders';
+import { feedbackReminderEmail, trainingStartsSoonEmail } from '../mail/reminder-emails';
+import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
+import type { Training } from '../schemas/training';
+import { alreadySentEmails } from '../store/email-claims';
+import { listRoster, type StoredRegistration } from '../store/registrations';
+import { publishedTrainingsStartingBetween } from '../store/trainings';
+
+/** Emails sent at once: well inside SES's send rate, and quick enough for a large cohort. */
+const SEND_CONCURRENCY = 8;
+const ROSTER_PAGE = 100;
+
+export interface ReminderRunResult {
+  /** Trainings with at least one reminder due. */
+  trainings: number;
+  sent: Record<ReminderKind, number>;
+  /** Due but another run is sending it right now; it is that run's to finish. */
+  inFlight: number;
+  /** Could not be sent this time (the claim was given back; the next tick retries). */
+  failed: number;
+  /** The kinds of error behind `failed` (names only: messages may quote an address). */
+  errorNames: string[];
+  /** Stopped before the end to finish inside the function's time limit; the next tick continues. */
+  stoppedEarly: boolean;
+}
+
+export interface ReminderRunOptions {
+  /** Asked between batches; true stops the run (the next tick picks up the rest). */
+  shouldStop?: () => boolean;
+}
+
+function compose(kind: ReminderKind, training: Training, registration: StoredRegistration) {
+  switch (kind) {
+    case 'training-starts':
+      return trainingStartsSoonEmail(training, registration);
+    case 'feedback-day-1':
+      return feedbackReminderEmail(training, registration, 'first');
+    case 'feedback-day-7':
+      return feedbackReminderEmail(training, registration, 'second');
+  }
+}
+
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function dueTrainings(now: Date): Promise<{ training: Training; kinds: ReminderKind[] }[]> {
+  const ranges = reminderSearchRanges(now);
+  const [startingSoon, ended] = await Promise.all([
+    publishedTrainingsStartingBetween(ranges.startingSoon.from, ranges.startingSoon.to),
+    publishedTrainingsStartingBetween(ranges.ended.from, ranges.ended.to),
+  ]);
+  const byId = new Map([...startingSoon, ...ended].map((training) => [training.id, training]));
+  return [...byId.values()]
+    .map((training) => ({ training, kinds: dueReminders(training, now) }))
+    .filter((due) => due.kinds.length > 0);
+}
+
+export async function sendDueReminders({ shouldStop = () => false }: ReminderRunOptions = {}): Promise<ReminderRunResult> {
+  const now = clock.now();
+  const result: ReminderRunResult = {
+    trainings: 0,
+    sent: Object.fromEntries(reminderKinds.map((kind) => [kind, 0])) as Record<ReminderKind, number>,
+    inFlight: 0,
+    failed: 0,
+    errorNames: [],
+    stoppedEarly: false,
+  };
+  const due = await dueTrainings(now);
+  result.trainings = due.length;
+
+  for (const { training, kinds } of due) {
+    for (const kind of kinds) {
+      let cursor: string | undefined;
+      do {
+        if (shouldStop()) {
+          result.stoppedEarly = true;
+          return result;
+        }
+        const page = await listRoster(training.id, { limit: ROSTER_PAGE, ...(cursor ? { cursor } : {}) });
+        const recipients = page.items.filter((registration) => isRecipient(kind, registration));
+        const keyOf = (registration: StoredRegistration) => reminderKey(kind, training.id, registration.registrationId);
+        const sent = await alreadySentEmails(recipients.map(keyOf));
+        await inParallel(
+          recipients.filter((registration) => !sent.has(keyOf(registration))),
+          SEND_CONCURRENCY,
+          async (registration) => {
+            try {
+              const outcome = await sendEmailOnce(keyOf(registration), () => compose(kind, training, registration));
+              if (outcome === 'sent') result.sent[kind] += 1;
+            } catch (error) {
+              if (error instanceof EmailInFlightError) result.inFlight += 1;
+              else {
+                result.failed += 1;
+                const name = error instanceof Error ? error.name : typeof error;
+                if (!result.errorNames.includes(name)) result.errorNames.push(name);
+              }
+            }
+          },
+        );
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+  }
+  return result;
+}
