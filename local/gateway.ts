@@ -2,6 +2,7 @@ import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteDefinition } from '../shared/manifest';
+import { lambdaContext } from './lambda-context';
 import type { LocalIssuer } from './tokens';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -68,23 +69,6 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer | 'too-la
   return Buffer.concat(chunks);
 }
 
-function lambdaContext(functionName: string, requestId: string): Context {
-  const deadline = Date.now() + 29_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /** JSON travels as text, as the HTTP API passes it; anything else base64, so no byte is lost. */
 function isTextual(contentType: string | undefined): boolean {
@@ -203,7 +187,12 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         : { isBase64Encoded: false }),
     };
 
-    const result = await route.handler(event, lambdaContext(route.definition.name, requestId));
+    const result = await route.handler(event, lambdaContext({
+      functionName: route.definition.name,
+      requestId,
+      timeoutSeconds: route.definition.timeoutSeconds ?? 29,
+      memoryMb: route.definition.memoryMb,
+    }));
     writeLambdaResult(response, result);
   }
 

@@ -9,6 +9,7 @@ import { consumerList, routeList, scheduleList } from '../shared/manifest';
 import { createTableInput } from '../shared/store/table';
 import { clock, resetClock, setClock } from '../shared/clock';
 import { startDynamoDbLocal } from './dynamodb';
+import { lambdaContext } from './lambda-context';
 import { startGateway, type HttpLambda, type LocalRoute } from './gateway';
 import { startS3Local, startSesLocal } from './mail-and-files';
 import { createLocalIssuer, tokenRequestSchema } from './tokens';
@@ -54,23 +55,6 @@ function scheduledEvent(name: string): ScheduledEvent {
   };
 }
 
-function scheduleContext(name: string): Context {
-  const deadline = Date.now() + 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 /**
  * The check-in codes' HMAC key (Secrets Manager on AWS), kept under the data directory so codes on
@@ -186,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const scheduled = await Promise.all(
       scheduleList.map(async (definition) => {
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: ScheduledLambda };
-        const run = () => module.handler(scheduledEvent(definition.name), scheduleContext(definition.name));
+        const run = () => module.handler(scheduledEvent(definition.name), lambdaContext({ functionName: definition.name, timeoutSeconds: definition.timeoutSeconds, memoryMb: definition.memoryMb }));
         return { definition, run };
       }),
     );

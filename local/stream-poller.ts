@@ -8,7 +8,6 @@
  * never holds back another. Within a consumer, shards are read one at a time and a parent shard is
  * finished before its children, so records of one item are always delivered in order.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -31,6 +30,7 @@ import type {
 import type { ConsumerDefinition } from '../shared/manifest';
 import { DeadLetterStore, isMissingFile, writeJsonFileAtomically, type DeadLetter } from './dead-letters';
 import { assertValidFilterPattern, matchesAny } from './event-filter';
+import { lambdaContext } from './lambda-context';
 
 export type { DeadLetter } from './dead-letters';
 
@@ -631,7 +631,8 @@ class ConsumerRunner {
     const event: DynamoDBStreamEvent = { Records: structuredClone([...records]) };
     let response: unknown;
     try {
-      const context = lambdaContext(this.consumer.definition, Date.now() + timeoutMs);
+      const { name, memoryMb } = this.consumer.definition;
+      const context = lambdaContext({ functionName: name, timeoutSeconds: timeoutMs / 1000, memoryMb });
       response = await withTimeout(this.consumer.handler(event, context), timeoutMs);
     } catch (error) {
       return { kind: 'error', errorMessage: errorMessage(error) };
@@ -948,24 +949,6 @@ function asDelivered(record: DynamoDBRecord, streamArn: string): DynamoDBRecord 
   };
 }
 
-function lambdaContext(definition: ConsumerDefinition, deadline: number): Context {
-  const functionName = definition.name;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    // CDK's default when the manifest does not say.
-    memoryLimitInMB: String(definition.memoryMb ?? 128),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
 
 async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
