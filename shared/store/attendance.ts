@@ -6,7 +6,7 @@ import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
 import { attendanceKeys, entityTypes, registrationKeys, trainingKeys } from './keys';
 import { registrationFromItem, type StoredRegistration } from './registrations';
-import { trainingFromItem } from './trainings';
+import { trainingFromItem, trainingIsPublishedCheck } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type'];
@@ -76,15 +76,7 @@ export async function writeAttendance(trainingId: string, records: readonly Atte
     try {
       await transactWrite({
         TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: tableName,
-              Key: trainingKeys.item(trainingId),
-              ConditionExpression: '#status = :published',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':published': 'published' },
-            },
-          },
+          trainingIsPublishedCheck(trainingId),
           ...chunk.map((record) => ({ Put: { TableName: tableName, Item: toItem(record) } })),
         ],
       });

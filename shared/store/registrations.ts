@@ -2,9 +2,9 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Registration } from '../schemas/registration';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
-import { entityTypes, registrationKeys, trainingKeys } from './keys';
+import { entityTypes, registrationKeys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
-import type { Page } from './trainings';
+import { trainingIsPublishedCheck, type Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** A registration with the queue ticket that orders the waitlist (internal, never returned). */
@@ -50,18 +50,6 @@ function toItem(registration: StoredRegistration): Record<string, unknown> {
 /** A person may register again after withdrawing; any other existing registration blocks. */
 const NEW_OR_WITHDRAWN = 'attribute_not_exists(pk) OR #status = :cancelled';
 
-function trainingStillOpen(trainingId: string) {
-  return {
-    ConditionCheck: {
-      TableName: tableName,
-      Key: trainingKeys.item(trainingId),
-      ConditionExpression: '#status = :published',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':published': 'published' },
-    },
-  };
-}
-
 export type SeatOutcome = 'confirmed' | 'full' | 'duplicate' | 'training_closed';
 
 /**
@@ -93,7 +81,7 @@ export async function registerWithSeat(training: Training, registration: StoredR
             ExpressionAttributeValues: { ':cancelled': 'cancelled' },
           },
         },
-        trainingStillOpen(training.id),
+        trainingIsPublishedCheck(training.id),
       ],
     });
     return 'confirmed';
@@ -157,7 +145,7 @@ export async function registerOnWaitlist(
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        trainingStillOpen(training.id),
+        trainingIsPublishedCheck(training.id),
       ],
     });
     return 'waitlisted';

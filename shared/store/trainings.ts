@@ -166,3 +166,19 @@ export async function publishedTrainingsStartingBetween(from: string, to: string
   } while (startKey);
   return trainings;
 }
+
+/**
+ * A transaction item that holds the transaction to a training still being published: nothing
+ * joins, or is marked in, a training that was cancelled or closed a moment before.
+ */
+export function trainingIsPublishedCheck(trainingId: string) {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: trainingKeys.item(trainingId),
+      ConditionExpression: '#status = :published',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':published': 'published' },
+    },
+  };
+}
