@@ -5,9 +5,19 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
 import type { Training } from '../../shared/schemas/training';
 import { registrationKeys, trainingKeys } from '../../shared/store/keys';
-import { api, resetClock, setClock, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import {
+  api,
+  type ErrorBody,
+  newPerson,
+  type Person,
+  publishTraining,
+  resetClock,
+  setClock,
+  tokenFor,
+  trainingBody,
+  uniqueAccount,
+} from '../support/api';
 
-type ErrorBody = { error: { code: string; message: string; reason?: string; fields?: Record<string, string[]> } };
 type Receipt = { registrationId: string; status: 'confirmed' | 'waitlisted' };
 type WriteResult = { written: number; unchanged: number };
 type Code = { code: string; qrSvg: string; checkInUrl: string; expiresAt: string; rotatesAt: string };
@@ -20,27 +30,15 @@ type Report = {
 
 const MINUTE = 60_000;
 
-interface Person {
-  email: string;
-  name: string;
-  token: string;
-}
 
 let trainer: string;
 let otherTrainer: string;
 let admin: string;
 
-async function person(name: string): Promise<Person> {
-  const account = uniqueAccount('teachers', name);
-  return { email: account.email, name, token: await tokenFor(account) };
-}
+const person = (name: string) => newPerson(name);
 
-async function publishedTraining(overrides: Record<string, unknown> = {}, now = Date.now()): Promise<Training> {
-  const created = await api<Training>('POST', '/api/trainings', { token: trainer, body: trainingBody(overrides, now) });
-  expect(created.status, created.text).toBe(201);
-  const published = await api<Training>('POST', `/api/trainings/${created.body.id}/publish`, { token: trainer });
-  expect(published.status, published.text).toBe(200);
-  return published.body;
+function publishedTraining(overrides: Record<string, unknown> = {}, now = Date.now()): Promise<Training> {
+  return publishTraining(trainer, trainingBody(overrides, now));
 }
 
 async function register(training: Training, who: Person): Promise<Receipt> {

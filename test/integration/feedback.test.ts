@@ -10,17 +10,20 @@ import { registrationKeys, trainingKeys } from '../../shared/store/keys';
 import {
   api,
   drainStreams,
+  emailsTo,
+  type ErrorBody,
+  newPerson,
+  type Person,
+  publishTraining,
   resetClock,
   runSchedule,
-  sentEmails,
   setClock,
+  type StoredEmail,
   tokenFor,
   trainingBody,
   uniqueAccount,
-  type StoredEmail,
 } from '../support/api';
 
-type ErrorBody = { error: { code: string; message: string; reason?: string; fields?: Record<string, string[]> } };
 type Receipt = { registrationId: string; status: 'confirmed' | 'waitlisted' };
 type RatingSummary = { count: number; mean: number | null; distribution: Record<string, number> };
 type Summary = {
@@ -45,11 +48,6 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-interface Person {
-  email: string;
-  name: string;
-  token: string;
-}
 
 let trainer: string;
 let otherTrainer: string;
@@ -58,18 +56,11 @@ let coordinator: string;
 let otherCoordinator: string;
 let dynamo: DynamoDBClient;
 
-async function person(name: string, groups: ('teachers' | 'trainers')[] = ['teachers']): Promise<Person> {
-  const account = { ...uniqueAccount('teachers', name), groups };
-  return { email: account.email, name, token: await tokenFor(account) };
-}
+const person = (name: string, groups: ('teachers' | 'trainers')[] = ['teachers']) => newPerson(name, groups);
 
 /** Sessions `inDays` from now: tests far apart in time never make each other's reminders due. */
-async function publishedTraining(overrides: Record<string, unknown> = {}, inDays = 10): Promise<Training> {
-  const created = await api<Training>('POST', '/api/trainings', { token: trainer, body: trainingBody(overrides, Date.now(), inDays) });
-  expect(created.status, created.text).toBe(201);
-  const published = await api<Training>('POST', `/api/trainings/${created.body.id}/publish`, { token: trainer });
-  expect(published.status, published.text).toBe(200);
-  return published.body;
+function publishedTraining(overrides: Record<string, unknown> = {}, inDays = 10): Promise<Training> {
+  return publishTraining(trainer, trainingBody(overrides, Date.now(), inDays));
 }
 
 async function register(training: Training, who: Person, preferredLanguage?: 'kk' | 'ru' | 'en'): Promise<Receipt> {
@@ -134,11 +125,6 @@ async function partitionItems(training: Training): Promise<Record<string, unknow
   return items;
 }
 
-async function emailsTo(address: string, subject?: RegExp): Promise<StoredEmail[]> {
-  return (await sentEmails()).filter(
-    (email) => email.destination.to.some((to) => to.includes(address)) && (!subject || subject.test(email.subject)),
-  );
-}
 
 /** The email body as text (the emulator keeps it as sent: base64 parts decoded). */
 function textOf(email: StoredEmail): string {

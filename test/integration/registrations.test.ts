@@ -4,54 +4,38 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import {
   api,
+  emailsTo,
+  type ErrorBody,
   eventually,
+  newPerson,
+  type Person,
+  publishTraining,
   resetClock,
-  sentEmails,
   setClock,
+  type StoredEmail,
   tokenFor,
   trainingBody,
   uniqueAccount,
-  type StoredEmail,
 } from '../support/api';
 
 type Receipt = { registrationId: string; status: 'confirmed' | 'waitlisted'; waitlistPosition?: number };
-type ErrorBody = { error: { code: string; message: string; reason?: string; fields?: Record<string, string[]> } };
 type RosterBody = { items: { email: string; fullName: string; status: string; waitlistPosition?: number }[]; nextCursor?: string };
 type MineBody = { items: { registrationId: string; trainingId: string; status: string; waitlistPosition?: number }[] };
 
 let trainerToken: string;
 
-interface Teacher {
-  email: string;
-  name: string;
-  token: string;
+
+function publishedTraining(overrides: Record<string, unknown> = {}, token = trainerToken): Promise<Training> {
+  return publishTraining(token, trainingBody(overrides));
 }
 
-async function newTeacher(name = 'Айгүл Жұмабекқызы'): Promise<Teacher> {
-  const account = uniqueAccount('teachers', name);
-  return { email: account.email, name, token: await tokenFor(account) };
-}
-
-async function publishedTraining(overrides: Record<string, unknown> = {}, token = trainerToken): Promise<Training> {
-  const created = await api<Training>('POST', '/api/trainings', { token, body: trainingBody(overrides) });
-  expect(created.status, created.text).toBe(201);
-  const published = await api<Training>('POST', `/api/trainings/${created.body.id}/publish`, { token });
-  expect(published.status, published.text).toBe(200);
-  return published.body;
-}
-
-function register(training: Training, teacher: Teacher, body: Record<string, unknown> = {}) {
+function register(training: Training, teacher: Person, body: Record<string, unknown> = {}) {
   return api<Receipt & ErrorBody>('POST', `/api/trainings/${training.id}/registrations`, {
     token: teacher.token,
     body: { fullName: teacher.name, ...body },
   });
 }
 
-async function emailsTo(address: string, subjectPattern?: RegExp): Promise<StoredEmail[]> {
-  return (await sentEmails()).filter(
-    (email) => email.destination.to.some((to) => to.includes(address)) && (!subjectPattern || subjectPattern.test(email.subject)),
-  );
-}
 
 function awaitEmail(address: string, subjectPattern: RegExp, timeoutMs = 5_000): Promise<StoredEmail> {
   return eventually(async () => (await emailsTo(address, subjectPattern))[0], { timeoutMs, what: `email ${subjectPattern} to ${address}` });
@@ -68,7 +52,7 @@ afterEach(async () => {
 describe('registering through the gateway', () => {
   it('confirms a seat and emails a calendar invite with every session and the online link within 5 s', async () => {
     const training = await publishedTraining();
-    const teacher = await newTeacher('Әлия Ғалымжанқызы');
+    const teacher = await newPerson('Әлия Ғалымжанқызы');
     const started = Date.now();
     const response = await register(training, teacher, { school: '№12 мектеп', preferredLanguage: 'kk' });
     expect(response.status, response.text).toBe(201);
@@ -100,7 +84,7 @@ describe('registering through the gateway', () => {
 
   it('waitlists when full, promotes the first in line when a seat frees, and emails both', async () => {
     const training = await publishedTraining({ capacity: 2 });
-    const [first, second, third, fourth] = await Promise.all([newTeacher(), newTeacher(), newTeacher('Дәурен Өтепов'), newTeacher()]);
+    const [first, second, third, fourth] = await Promise.all([newPerson(), newPerson(), newPerson('Дәурен Өтепов'), newPerson()]);
     expect((await register(training, first)).body.status).toBe('confirmed');
     expect((await register(training, second)).body.status).toBe('confirmed');
     const waiting = await register(training, third);
@@ -119,13 +103,13 @@ describe('registering through the gateway', () => {
     await awaitEmail(first.email, /./);
 
     // The freed seat went to the queue, not to a newcomer.
-    expect((await register(training, await newTeacher())).body).toMatchObject({ status: 'waitlisted' });
+    expect((await register(training, await newPerson())).body).toMatchObject({ status: 'waitlisted' });
     expect((await api('DELETE', `/api/trainings/${training.id}/registrations/me`, { token: first.token })).status).toBe(404);
   });
 
   it('shows the roster to the trainer, the region\'s coordinator and admins only', async () => {
     const training = await publishedTraining({ region: 'pavlodar' });
-    const teacher = await newTeacher('Іңкәр Үсенова');
+    const teacher = await newPerson('Іңкәр Үсенова');
     await register(training, teacher);
     const coordinator = await tokenFor({ email: `coord-${Date.now()}@test.kz`, name: 'Нұрлан', groups: ['coordinators'], region: 'pavlodar' });
     const otherCoordinator = await tokenFor({ email: `coord2-${Date.now()}@test.kz`, name: 'Сәуле', groups: ['coordinators'], region: 'astana' });
@@ -142,7 +126,7 @@ describe('registering through the gateway', () => {
   });
 
   it('refuses drafts, cancelled trainings and closed registration with a 409 and the reason', async () => {
-    const teacher = await newTeacher();
+    const teacher = await newPerson();
     const draft = await api<Training>('POST', '/api/trainings', { token: trainerToken, body: trainingBody() });
     expect((await register(draft.body, teacher)).body.error.reason).toBe('not_published');
 
@@ -161,7 +145,7 @@ describe('registering through the gateway', () => {
 
   it('emails everyone registered when the training is cancelled', async () => {
     const training = await publishedTraining({ capacity: 1 });
-    const [seated, waiting] = await Promise.all([newTeacher(), newTeacher()]);
+    const [seated, waiting] = await Promise.all([newPerson(), newPerson()]);
     await register(training, seated);
     await register(training, waiting);
     await api('POST', `/api/trainings/${training.id}/cancel`, { token: trainerToken, body: { reason: 'Карантин' } });
@@ -172,7 +156,7 @@ describe('registering through the gateway', () => {
 
   it('rejects bad input with field-level messages and writes nothing', async () => {
     const training = await publishedTraining();
-    const teacher = await newTeacher();
+    const teacher = await newPerson();
     const cases: [unknown, string][] = [
       [{ fullName: 42 }, 'fullName'],
       [{}, 'fullName'],
@@ -236,7 +220,7 @@ describe('importing participants from CSV', () => {
     const json = await api('POST', `/api/trainings/${training.id}/registrations/import`, { token: trainerToken, body: { rows: [] } });
     expect(json.status).toBe(415);
 
-    const teacher = await newTeacher();
+    const teacher = await newPerson();
     const forbidden = await api('POST', `/api/trainings/${training.id}/registrations/import`, {
       token: teacher.token,
       rawBody: 'email,fullName\r\n',

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { CERTIFICATES_BUCKET, TABLE_NAME } from '../../local/stack';
 import { registrationKeys } from '../../shared/store/keys';
 import type { Training } from '../../shared/schemas/training';
-import { api, drainStreams, eventually, sentEmails, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { api, drainStreams, emailsTo, eventually, tokenFor, trainingBody, uniqueAccount } from '../support/api';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 
@@ -26,10 +26,6 @@ beforeAll(async () => {
   });
   ({ handler: workflow } = await import('../../functions/streams/workflow'));
 });
-
-async function emailsTo(address: string) {
-  return (await sentEmails()).filter((email) => email.destination.to.includes(address));
-}
 
 describe('the workflow consumer under at-least-once delivery', () => {
   it('sends one confirmation however often, and however concurrently, the record is delivered', async () => {

@@ -1,4 +1,5 @@
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import type { Training } from '../../shared/schemas/training';
 import { demoAccounts } from '../../local/demo-accounts';
 import type { TokenRequest } from '../../local/tokens';
 
@@ -126,4 +127,33 @@ export async function runSchedule(name: string): Promise<unknown> {
   const response = await api<{ result: unknown }>('POST', `/api/local/schedules/${name}/run`);
   if (response.status !== 200) throw new Error(`schedule ${name}: ${response.status} ${response.text}`);
   return response.body.result;
+}
+
+export type ErrorBody = { error: { code: string; message: string; reason?: string; fields?: Record<string, string[]> } };
+
+/** Someone signed in: what tests need to act as them and to find their email. */
+export interface Person {
+  email: string;
+  name: string;
+  token: string;
+}
+
+export async function newPerson(name = 'Айгүл Жұмабекқызы', groups: TokenRequest['groups'] = ['teachers']): Promise<Person> {
+  const account = { ...uniqueAccount('teachers', name), groups };
+  return { email: account.email, name, token: await tokenFor(account) };
+}
+
+/** Creates and publishes a training as `token`, failing the test with the API's answer if either step fails. */
+export async function publishTraining(token: string, body: Record<string, unknown>): Promise<Training> {
+  const created = await api<Training>('POST', '/api/trainings', { token, body });
+  expect(created.status, created.text).toBe(201);
+  const published = await api<Training>('POST', `/api/trainings/${created.body.id}/publish`, { token });
+  expect(published.status, published.text).toBe(200);
+  return published.body;
+}
+
+export async function emailsTo(address: string, subject?: RegExp): Promise<StoredEmail[]> {
+  return (await sentEmails()).filter(
+    (email) => email.destination.to.some((to) => to.includes(address)) && (!subject || subject.test(email.subject)),
+  );
 }
