@@ -44,6 +44,8 @@ export class ConflictError extends DomainError {
     message: string,
     readonly reason: string,
     fields?: FieldErrors,
+    /** Machine-readable facts behind the reason (e.g. when an action becomes possible). */
+    readonly details?: Record<string, string>,
   ) {
     super(message, fields);
   }

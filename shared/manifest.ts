@@ -261,17 +261,52 @@ export const routes = {
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
+  closeTraining: {
+    name: 'closeTraining',
+    method: 'POST',
+    path: '/api/trainings/{id}/close',
+    handler: 'functions/http/trainings-close.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+    // A 1,000-person roster is ten pages and ten 100-item transactions.
+    timeoutSeconds: 29,
+  },
+  verifyCertificate: {
+    name: 'verifyCertificate',
+    method: 'GET',
+    path: '/api/verify/{code}',
+    handler: 'functions/http/certificates-verify.ts',
+    access: 'public',
+    permissions: { table: 'read' },
+  },
+  certificatePdf: {
+    name: 'certificatePdf',
+    method: 'GET',
+    path: '/api/certificates/{id}/pdf',
+    handler: 'functions/http/certificates-pdf.ts',
+    access: { roles: ['teachers', 'trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read', certificatesBucket: 'read' },
+  },
+  myCertificates: {
+    name: 'myCertificates',
+    method: 'GET',
+    path: '/api/me/certificates',
+    handler: 'functions/http/me-certificates.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'read' },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
   workflow: {
     name: 'workflow',
     handler: 'functions/streams/workflow.ts',
-    filters: [entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY'])],
-    batchSize: 25,
+    filters: [entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY']), entityChange(['IssuanceTask'], ['INSERT'])],
+    // Records are handled one at a time; an issuance renders a PDF and sends an email (~0.5 s).
+    batchSize: 10,
     maxRetries: 3,
     permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
-    timeoutSeconds: 60,
+    timeoutSeconds: 120,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

@@ -4,6 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
 import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
+import { processIssuanceTask } from '../../shared/usecases/issuance';
+import { issuanceTaskFromItem } from '../../shared/store/issuance';
 import { registrationFromItem } from '../../shared/store/registrations';
 import { entityTypes } from '../../shared/store/keys';
 import { trainingFromItem } from '../../shared/store/trainings';
@@ -27,6 +29,8 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
     await onTrainingChanged(trainingFromItem(newImage), oldImage ? trainingFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.registration) {
     await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
+  } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
+    await processIssuanceTask(issuanceTaskFromItem(newImage));
   }
 }
 

@@ -42,6 +42,7 @@ export class StreamConsumers extends Construct {
         environment: props.environment,
         timeoutSeconds: consumer.timeoutSeconds,
         memoryMb: consumer.memoryMb,
+        bundlesCertificateFonts: consumer.permissions.certificatesBucket === 'readWrite',
       });
       fn.grantManifestPermissions(consumer.permissions, props.grantTargets);
 

@@ -26,6 +26,7 @@ export class ScheduledJobs extends Construct {
         environment: props.environment,
         timeoutSeconds: schedule.timeoutSeconds,
         memoryMb: schedule.memoryMb,
+        bundlesCertificateFonts: schedule.permissions.certificatesBucket === 'readWrite',
       });
       fn.grantManifestPermissions(schedule.permissions, props.grantTargets);
       new events.Rule(this, `${id}Rule`, {

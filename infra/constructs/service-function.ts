@@ -42,7 +42,16 @@ export interface ServiceFunctionProps {
   environment: Readonly<Record<string, string>>;
   timeoutSeconds?: number;
   memoryMb?: number;
+  /**
+   * Ship the certificate fonts beside the bundle: shared/certificates/render-pdf.ts reads
+   * `./fonts/*.ttf` relative to its module, which esbuild inlines into `index.mjs`, so the fonts
+   * go to `{outputDir}/fonts/`. Given to every function that writes certificates.
+   */
+  bundlesCertificateFonts?: boolean;
 }
+
+/** Where the renderer's fonts live, relative to the repository root. */
+export const certificateFontsDir = 'shared/certificates/fonts';
 
 /**
  * Every Lambda of the platform: one place for runtime, architecture, ESM bundling, source maps
@@ -89,6 +98,18 @@ export class ServiceFunction extends NodejsFunction {
         // CommonJS dependencies bundled into ESM still call require(); give them one.
         banner:
           "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+        ...(props.bundlesCertificateFonts
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => [
+                  `mkdir -p "${outputDir}/fonts"`,
+                  `cp "${inputDir}/${certificateFontsDir}/"*.ttf "${outputDir}/fonts/"`,
+                ],
+              },
+            }
+          : {}),
       },
     });
 

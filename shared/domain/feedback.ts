@@ -52,8 +52,9 @@ function almatyTime(instant: string): string {
 }
 
 /**
- * Feedback is taken for a published training from the start of its last session until 30 days
- * after its end. A closed training's results are final, so it takes none.
+ * Feedback is taken for a published or closed training from the start of its last session until
+ * 30 days after its end. Closing freezes attendance, not feedback: feedback given after the close
+ * completes a participant who had the hours, and their certificate is issued then.
  */
 export function assertFeedbackOpen(training: Pick<Training, 'sessions' | 'status'>, now: Date): void {
   switch (training.status) {
@@ -62,7 +63,6 @@ export function assertFeedbackOpen(training: Pick<Training, 'sessions' | 'status
     case 'cancelled':
       throw new ConflictError('This training was cancelled, so there is nothing to give feedback on.', 'cancelled');
     case 'closed':
-      throw new ConflictError('This training is closed and its results are final; it no longer takes feedback.', 'closed');
     case 'published':
       break;
   }

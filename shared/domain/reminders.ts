@@ -48,12 +48,18 @@ export function reminderWindows(training: Pick<Training, 'sessions'>): Record<Re
   };
 }
 
-/** The reminders due for a training at `now`; only a published training has any. */
+/**
+ * The reminders due for a training at `now`. A published training may have any; a closed one
+ * still collects feedback, so only the feedback reminders; a draft or cancelled one has none.
+ */
 export function dueReminders(training: Scheduled, now: Date): ReminderKind[] {
-  if (training.status !== 'published') return [];
+  if (training.status !== 'published' && training.status !== 'closed') return [];
   const windows = reminderWindows(training);
   const at = now.getTime();
-  return reminderKinds.filter((kind) => at >= windows[kind].from && at < windows[kind].until);
+  return reminderKinds.filter(
+    (kind) =>
+      at >= windows[kind].from && at < windows[kind].until && (training.status === 'published' || kind !== 'training-starts'),
+  );
 }
 
 export interface ReminderRecipient {

@@ -258,3 +258,38 @@ export function publicView(training: Training): PublicTraining {
 export function viewFor(training: Training, principal: Principal | undefined): Training | PublicTraining {
   return principal !== undefined && canOversee(principal, training) ? training : publicView(training);
 }
+
+/**
+ * Closing makes a training's results final: allowed to its trainer (or an admin) once the last
+ * session has ended. Certificates are issued from the closed state.
+ */
+export function closeTraining(training: Training, principal: Principal, now: Date): Training {
+  assertCanEdit(principal, training);
+  switch (training.status) {
+    case 'closed':
+      throw new ConflictError('This training is already closed; its certificates have been issued.', 'already_closed');
+    case 'cancelled':
+      throw new ConflictError('This training was cancelled, so there is nothing to close.', 'cancelled');
+    case 'draft':
+      throw new ConflictError('This training is still a draft; only a published training that has taken place can be closed.', 'not_published');
+    case 'published':
+      break;
+  }
+  const lastEnd = lastSessionEnd(training);
+  if (now.getTime() < Date.parse(lastEnd)) {
+    throw new ConflictError(
+      `The last session has not ended yet (it ends at ${almatyTime(lastEnd)}). Close the training after that.`,
+      'sessions_not_over',
+      undefined,
+      { closableFrom: lastEnd },
+    );
+  }
+  const timestamp = now.toISOString();
+  return { ...training, status: 'closed', closedAt: timestamp, updatedAt: timestamp };
+}
+
+const almatyFormat = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
+
+function almatyTime(instant: string): string {
+  return `${almatyFormat.format(new Date(instant))} Almaty time`;
+}

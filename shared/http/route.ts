@@ -123,6 +123,7 @@ function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult
         code: domainError.code,
         message: domainError.message,
         ...('reason' in domainError ? { reason: domainError.reason } : {}),
+        ...('details' in domainError && domainError.details ? { details: domainError.details } : {}),
         ...(domainError.fields ? { fields: domainError.fields } : {}),
         requestId,
       },

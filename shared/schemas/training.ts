@@ -103,6 +103,10 @@ export interface Training {
   publishedAt?: string;
   cancelledAt?: string;
   cancellationReason?: string;
+  /** When the trainer closed the training: attendance is final and certificates are issued. */
+  closedAt?: string;
+  /** Set once every confirmed participant's issuance work item is written (see usecases/close). */
+  issuanceQueuedAt?: string;
 }
 
 export const trainingIdParams = z.strictObject({ id: idSchema });

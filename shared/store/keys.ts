@@ -11,6 +11,7 @@
  * | a trainer's trainings, by first session             | gsi1 TRAINER#{sub} / TRAINING#{firstStart}#{id}            |
  * | published trainings of a region, by first session   | gsi2 PUBLISHED#{region} / {firstStart}#{id}                |
  * | published trainings of every region, by first start | gsi3 PUBLISHED / {firstStart}#{id}                         |
+ * | closed trainings, by first start (feedback reminders) | gsi3 CLOSED / {firstStart}#{id}                          |
  * | one person's registration for a training            | pk TRAINING#{id}, sk REG#{email}                           |
  * | a training's roster                                 | pk TRAINING#{id}, sk begins_with REG#                      |
  * | a training's seat and waitlist counters             | pk TRAINING#{id}, sk SEATS                                 |
@@ -32,6 +33,10 @@ export const entityTypes = {
   emailClaim: 'EmailClaim',
   attendance: 'Attendance',
   feedbackResponse: 'FeedbackResponse',
+  issuanceTask: 'IssuanceTask',
+  certificate: 'Certificate',
+  certificateCode: 'CertificateCode',
+  counter: 'Counter',
 } as const;
 
 export const trainingKeys = {
@@ -51,6 +56,12 @@ export const trainingKeys = {
     gsi3sk: `${firstStart}#${trainingId}`,
   }),
   publishedEverywherePartition: 'PUBLISHED',
+  /** Closed trainings leave the public lists but still collect feedback, so jobs must find them. */
+  closedEverywhere: (firstStart: string, trainingId: string) => ({
+    gsi3pk: 'CLOSED',
+    gsi3sk: `${firstStart}#${trainingId}`,
+  }),
+  closedEverywherePartition: 'CLOSED',
 } as const;
 
 export const registrationKeys = {
@@ -107,4 +118,40 @@ export const feedbackKeys = {
   response: (trainingId: string, responseId: string) => ({ pk: `TRAINING#${trainingId}`, sk: `FEEDBACK#${responseId}` }),
   trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
   responsePrefix: 'FEEDBACK#',
+} as const;
+
+/**
+ * | a closed training's issuance work item (outbox)    | pk TRAINING#{id}, sk ISSUE#{registrationId}                  |
+ * | a training's issuance work items                   | pk TRAINING#{id}, sk begins_with ISSUE#                      |
+ *
+ * Closing a training writes one item per confirmed participant (attribute_not_exists); each
+ * item's INSERT on the stream is one small, retryable issuance for the workflow consumer.
+ */
+export const issuanceKeys = {
+  task: (trainingId: string, registrationId: string) => ({ pk: `TRAINING#${trainingId}`, sk: `ISSUE#${registrationId}` }),
+  trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
+  taskPrefix: 'ISSUE#',
+} as const;
+
+/**
+ * | a certificate by id (one per training+registration) | pk CERT#{certificateId}, sk CERT                            |
+ * | a certificate by its public verification code       | pk CERTCODE#{code}, sk CERTCODE → certificateId            |
+ * | a person's certificates, newest first               | gsi1 PERSON#{email} / CERT#{issuedAt}#{certificateId}      |
+ * | the next certificate number of a region and year    | pk COUNTER#CERT#{region code}#{year}, sk COUNTER (ADD seq) |
+ *
+ * The certificate id is derived from (training, registration) (certificates/codes.ts), so the
+ * conditional Put of pk CERT#{id} is the exactly-once guard of issuance.
+ */
+export const certificateKeys = {
+  item: (certificateId: string) => ({ pk: `CERT#${certificateId}`, sk: 'CERT' }),
+  byCode: (code: string) => ({ pk: `CERTCODE#${code}`, sk: 'CERTCODE' }),
+  byHolder: (email: string, issuedAt: string, certificateId: string) => ({
+    gsi1pk: `PERSON#${email}`,
+    gsi1sk: `CERT#${issuedAt}#${certificateId}`,
+  }),
+  holderPartition: (email: string) => `PERSON#${email}`,
+  holderPrefix: 'CERT#',
+  counter: (regionCode: string, year: number) => ({ pk: `COUNTER#CERT#${regionCode}#${year}`, sk: 'COUNTER' }),
+  /** The stored PDF in the certificates bucket. */
+  pdfObject: (certificateId: string) => `certificates/${certificateId}.pdf`,
 } as const;

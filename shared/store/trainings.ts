@@ -28,6 +28,7 @@ function toItem(training: Training, version: number): Record<string, unknown> {
     ...trainingKeys.byTrainer(training.trainer.sub, firstStart, training.id),
     ...(listed ? trainingKeys.publishedInRegion(training.region, firstStart, training.id) : {}),
     ...(listed ? trainingKeys.publishedEverywhere(firstStart, training.id) : {}),
+    ...(training.status === 'closed' ? trainingKeys.closedEverywhere(firstStart, training.id) : {}),
     type: entityTypes.training,
     version,
     ...training,
@@ -140,10 +141,10 @@ export async function listTrainingsOfTrainer(
 }
 
 /**
- * Every published training whose first session starts in [from, to] (ISO instants), all pages of
- * one gsi3 Query: for the scheduled jobs, which look at a bounded range of start times.
+ * Every training in one gsi3 partition (published or closed) whose first session starts in
+ * [from, to], all pages: for the scheduled jobs, which look at a bounded range of start times.
  */
-export async function publishedTrainingsStartingBetween(from: string, to: string): Promise<Training[]> {
+async function trainingsStartingBetween(partition: string, from: string, to: string): Promise<Training[]> {
   const trainings: Training[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
@@ -153,7 +154,7 @@ export async function publishedTrainingsStartingBetween(from: string, to: string
         IndexName: 'gsi3',
         KeyConditionExpression: 'gsi3pk = :partition AND gsi3sk BETWEEN :from AND :to',
         ExpressionAttributeValues: {
-          ':partition': trainingKeys.publishedEverywherePartition,
+          ':partition': partition,
           ':from': new Date(from).toISOString(),
           // Sort keys are `{firstStart}#{id}`: '~' sorts after '#', so a start equal to `to` is in.
           ':to': `${new Date(to).toISOString()}~`,
@@ -165,6 +166,14 @@ export async function publishedTrainingsStartingBetween(from: string, to: string
     startKey = LastEvaluatedKey;
   } while (startKey);
   return trainings;
+}
+
+export function publishedTrainingsStartingBetween(from: string, to: string): Promise<Training[]> {
+  return trainingsStartingBetween(trainingKeys.publishedEverywherePartition, from, to);
+}
+
+export function closedTrainingsStartingBetween(from: string, to: string): Promise<Training[]> {
+  return trainingsStartingBetween(trainingKeys.closedEverywherePartition, from, to);
 }
 
 /**

@@ -51,7 +51,7 @@ export async function feedbackFormFor(trainingId: string, language: Language | u
     trainingId: training.id,
     title: titleIn(training, lang),
     window: feedbackWindow(training),
-    open: training.status === 'published' && isFeedbackOpen(training, clock.now()),
+    open: (training.status === 'published' || training.status === 'closed') && isFeedbackOpen(training, clock.now()),
     answerMaxLength: ANSWER_MAX_LENGTH,
     ...formIn(lang),
   };

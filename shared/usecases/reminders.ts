@@ -13,7 +13,7 @@ import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
 import { alreadySentEmails } from '../store/email-claims';
 import { listRoster, type StoredRegistration } from '../store/registrations';
-import { publishedTrainingsStartingBetween } from '../store/trainings';
+import { closedTrainingsStartingBetween, publishedTrainingsStartingBetween } from '../store/trainings';
 
 /** Emails sent at once: well inside SES's send rate, and quick enough for a large cohort. */
 const SEND_CONCURRENCY = 8;
@@ -59,11 +59,12 @@ async function inParallel<T>(items: readonly T[], limit: number, work: (item: T)
 
 async function dueTrainings(now: Date): Promise<{ training: Training; kinds: ReminderKind[] }[]> {
   const ranges = reminderSearchRanges(now);
-  const [startingSoon, ended] = await Promise.all([
+  const [startingSoon, ended, endedAndClosed] = await Promise.all([
     publishedTrainingsStartingBetween(ranges.startingSoon.from, ranges.startingSoon.to),
     publishedTrainingsStartingBetween(ranges.ended.from, ranges.ended.to),
+    closedTrainingsStartingBetween(ranges.ended.from, ranges.ended.to),
   ]);
-  const byId = new Map([...startingSoon, ...ended].map((training) => [training.id, training]));
+  const byId = new Map([...startingSoon, ...ended, ...endedAndClosed].map((training) => [training.id, training]));
   return [...byId.values()]
     .map((training) => ({ training, kinds: dueReminders(training, now) }))
     .filter((due) => due.kinds.length > 0);

@@ -16,6 +16,7 @@ import {
   type StoredRegistration,
 } from '../store/registrations';
 import { findTraining } from '../store/trainings';
+import { onLateFeedback } from './issuance';
 
 /**
  * The effects of state changes seen on the table's stream. Every effect is keyed so that a
@@ -51,6 +52,12 @@ export async function onRegistrationChanged(
 
   if (registration.trainingCancelledAt && !previous?.trainingCancelledAt) {
     await sendEmailOnce(`training-cancelled#${id}`, () => trainingCancelledEmail(training, registration));
+    return;
+  }
+
+  if (registration.feedbackSubmittedAt && !previous?.feedbackSubmittedAt) {
+    // Feedback after the close may complete the participant: the certificate is issued now.
+    await onLateFeedback(training, registration);
     return;
   }
 

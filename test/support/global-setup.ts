@@ -6,6 +6,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     apiUrl: string;
     sesUrl: string;
+    s3Endpoint: string;
     dynamodbEndpoint: string;
   }
 }
@@ -31,5 +32,6 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', stack.urls.api);
   project.provide('sesUrl', stack.urls.sesInbox.replace(/\/$/, ''));
   project.provide('dynamodbEndpoint', stack.urls.dynamodb);
+  project.provide('s3Endpoint', stack.urls.s3);
   return () => stack.stop();
 }

@@ -31,6 +31,15 @@ const lastEnd = Date.parse('2026-12-03T07:00:00.000Z');
 const at = (ms: number) => new Date(ms);
 
 describe('when a reminder is due', () => {
+  it('keeps asking a closed training\'s participants for feedback, and reminds nobody of a cancelled one', () => {
+    const closed: Training = { ...training, status: 'closed' };
+    expect(dueReminders(closed, at(lastEnd + DAY))).toEqual(['feedback-day-1']);
+    expect(dueReminders(closed, at(lastEnd + 7 * DAY))).toEqual(['feedback-day-7']);
+    expect(dueReminders(closed, at(firstStart - DAY))).toEqual([]);
+    const cancelled: Training = { ...training, status: 'cancelled' };
+    expect(dueReminders(cancelled, at(lastEnd + DAY))).toEqual([]);
+  });
+
   it('reminds of the training from 24 h before the first session until it starts, never before or after', () => {
     expect(dueReminders(training, at(firstStart - DAY - 1))).toEqual([]);
     expect(dueReminders(training, at(firstStart - DAY))).toEqual(['training-starts']);

@@ -1,0 +1,147 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { AttendanceRecord } from '../schemas/attendance';
+import type { Training } from '../schemas/training';
+import { documentClient, tableName } from './client';
+import { attendanceKeys, entityTypes, issuanceKeys, trainingKeys } from './keys';
+import { TransactionConditionFailed, transactWrite } from './transactions';
+
+/** One participant's issuance work item: written when the training is closed. */
+export interface IssuanceTask {
+  trainingId: string;
+  registrationId: string;
+  /** The registration's key (registrations are keyed by the person's email). */
+  email: string;
+  status: 'pending' | 'done';
+  createdAt: string;
+  outcome?: 'certificate' | 'not-completed' | 'skipped';
+  certificateId?: string;
+  doneAt?: string;
+}
+
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type'];
+
+export function issuanceTaskFromItem(item: Record<string, unknown>): IssuanceTask {
+  const task: Record<string, unknown> = { ...item };
+  for (const attribute of INTERNAL_ATTRIBUTES) delete task[attribute];
+  return task as unknown as IssuanceTask;
+}
+
+/** A transaction holds 100 items. */
+const TASKS_PER_TRANSACTION = 100;
+
+/**
+ * Writes work items that do not exist yet: each chunk is one transaction of conditional Puts
+ * (attribute_not_exists), so an existing item — already written by an earlier, interrupted close,
+ * perhaps already done — is never overwritten; the chunk is retried without it. Returns how many
+ * were written by this call.
+ */
+export async function writeIssuanceTasks(tasks: readonly IssuanceTask[]): Promise<number> {
+  let written = 0;
+  for (let index = 0; index < tasks.length; index += TASKS_PER_TRANSACTION) {
+    let chunk = tasks.slice(index, index + TASKS_PER_TRANSACTION);
+    while (chunk.length > 0) {
+      try {
+        await transactWrite({
+          TransactItems: chunk.map((task) => ({
+            Put: {
+              TableName: tableName,
+              Item: { ...issuanceKeys.task(task.trainingId, task.registrationId), type: entityTypes.issuanceTask, ...task },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+        });
+        written += chunk.length;
+        break;
+      } catch (error) {
+        if (!(error instanceof TransactionConditionFailed)) throw error;
+        const exists = new Set(error.failedItems);
+        chunk = chunk.filter((_, position) => !exists.has(position));
+      }
+    }
+  }
+  return written;
+}
+
+export async function findIssuanceTask(trainingId: string, registrationId: string): Promise<IssuanceTask | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: issuanceKeys.task(trainingId, registrationId), ConsistentRead: true }),
+  );
+  return Item ? issuanceTaskFromItem(Item) : undefined;
+}
+
+/** Marks a work item done (a MODIFY, which the workflow consumer's filter does not deliver). */
+export async function markIssuanceTaskDone(
+  trainingId: string,
+  registrationId: string,
+  outcome: NonNullable<IssuanceTask['outcome']>,
+  doneAt: string,
+  certificateId?: string,
+): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: issuanceKeys.task(trainingId, registrationId),
+      UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at${certificateId ? ', certificateId = :certificateId' : ''}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':done': 'done',
+        ':outcome': outcome,
+        ':at': doneAt,
+        ...(certificateId ? { ':certificateId': certificateId } : {}),
+      },
+    }),
+  );
+}
+
+/**
+ * Records that every work item of a closed training is written: the version moves on, so a save
+ * based on an older read fails. False when another close got there first.
+ */
+export async function markIssuanceQueued(trainingId: string, at: string): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: trainingKeys.item(trainingId),
+        UpdateExpression: 'SET issuanceQueuedAt = :at, updatedAt = :at, version = version + :one',
+        ConditionExpression: '#status = :closed AND attribute_not_exists(issuanceQueuedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':at': at, ':one': 1, ':closed': 'closed' },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+const BATCH_GET_LIMIT = 100;
+
+/**
+ * One participant's marks, every session: the same attendance items the report reads, fetched by
+ * key (one per session) with strongly consistent reads.
+ */
+export async function attendanceOfRegistration(training: Pick<Training, 'id' | 'sessions'>, registrationId: string): Promise<AttendanceRecord[]> {
+  const records: AttendanceRecord[] = [];
+  const allKeys = training.sessions.map((session) => attendanceKeys.item(training.id, session.id, registrationId));
+  for (let index = 0; index < allKeys.length; index += BATCH_GET_LIMIT) {
+    let keys: Record<string, unknown>[] | undefined = allKeys.slice(index, index + BATCH_GET_LIMIT);
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error('Attendance could not be read: DynamoDB kept returning unprocessed keys.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) {
+        const record: Record<string, unknown> = { ...item };
+        for (const attribute of INTERNAL_ATTRIBUTES) delete record[attribute];
+        records.push(record as unknown as AttendanceRecord);
+      }
+      keys = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return records;
+}

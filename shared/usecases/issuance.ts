@@ -1,0 +1,179 @@
+/**
+ * Certificate issuance, run by the workflow consumer for each issuance work item (written when a
+ * training is closed) and for feedback that arrives after the close. Exactly once per (training,
+ * registration) under duplicate records, concurrent workers and a crash between any two steps:
+ *
+ * (a) claim: draw a number (atomic counter), then one transaction puts the certificate under its
+ *     deterministic id (attribute_not_exists), its code lookup and its holder index. A loser, or a
+ *     retry after a crash, finds the certificate and goes on with it; its number is simply unused
+ *     (gaps, never duplicates). A crash between drawing and the Put only leaves a gap.
+ * (b) the PDF, rendered from the stored record only, is put to S3 (an overwrite is harmless; the
+ *     bucket is versioned), then the record is stamped pdfStoredAt.
+ * (c) the email, with the PDF attached, is sent only after winning its claim (sendEmailOnce).
+ * (d) the work item is marked done (a MODIFY: never delivered to the consumer again).
+ * Every step reads what the previous ones left, so a repeat redoes nothing that was done.
+ */
+import { renderCertificatePdf } from '../certificates/render-pdf';
+import { certificateIdFor, newVerificationCode } from '../certificates/codes';
+import { clock } from '../clock';
+import { findRegion } from '../config/regions';
+import { completion } from '../domain/attendance';
+import {
+  CERTIFICATE_ISSUER,
+  certificateNumber,
+  issuanceDecision,
+  numberingYear,
+  validUntilFor,
+  type IssuanceDecision,
+} from '../domain/certificate';
+import { logger } from '../http/route';
+import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
+import { sendEmailOnce } from '../mail/send-once';
+import type { Training } from '../schemas/training';
+import {
+  claimCertificate,
+  findCertificate,
+  markPdfStored,
+  nextCertificateSequence,
+  putCertificatePdf,
+  type Certificate,
+} from '../store/certificates';
+import { attendanceOfRegistration, findIssuanceTask, markIssuanceTaskDone, type IssuanceTask } from '../store/issuance';
+import { findRegistration, type StoredRegistration } from '../store/registrations';
+import { findTraining } from '../store/trainings';
+
+/** The completion rule on the same data the attendance report uses: the marks and the feedback flag. */
+export async function decide(training: Training, registration: StoredRegistration): Promise<IssuanceDecision> {
+  const marks = await attendanceOfRegistration(training, registration.registrationId);
+  const result = completion({ training, attendance: marks, feedbackSubmitted: Boolean(registration.feedbackSubmittedAt) });
+  return issuanceDecision(result, training.completionThreshold);
+}
+
+function draftCertificate(training: Training, registration: StoredRegistration, number: string, issuedAt: string): Certificate {
+  return {
+    certificateId: certificateIdFor(training.id, registration.registrationId),
+    trainingId: training.id,
+    registrationId: registration.registrationId,
+    number,
+    verificationCode: newVerificationCode(),
+    holderEmail: registration.email,
+    holderName: registration.fullName,
+    language: registration.preferredLanguage ?? training.language,
+    trainingTitle: training.title,
+    hours: training.hours,
+    ...(training.ects !== undefined ? { ects: training.ects } : {}),
+    sessionDates: training.sessions.map((session) => session.startsAt),
+    trainerName: training.trainer.name,
+    trainerSub: training.trainer.sub,
+    region: training.region,
+    issuer: { ...CERTIFICATE_ISSUER },
+    issuedAt,
+    validUntil: validUntilFor(issuedAt),
+    level: training.level,
+    trainerCertificateId: '',
+    status: 'valid',
+  };
+}
+
+const CODE_ATTEMPTS = 5;
+
+/** Step (a): the certificate record, claimed once; whoever loses reads the winner's. */
+async function claimOrFind(training: Training, registration: StoredRegistration): Promise<Certificate> {
+  const certificateId = certificateIdFor(training.id, registration.registrationId);
+  const existing = await findCertificate(certificateId);
+  if (existing) return existing;
+
+  const region = findRegion(training.region);
+  if (!region) throw new Error(`Training ${training.id} has region ${training.region}, which is not in config/regions.json.`);
+  const issuedAt = clock.now().toISOString();
+  const year = numberingYear(issuedAt);
+  const number = certificateNumber(year, region.code, await nextCertificateSequence(region.code, year));
+  for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
+    // A failed transaction wrote nothing, so the same number is kept for another code.
+    const certificate = draftCertificate(training, registration, number, issuedAt);
+    const outcome = await claimCertificate(certificate);
+    if (outcome === 'claimed') return certificate;
+    if (outcome === 'exists') {
+      const winner = await findCertificate(certificateId);
+      if (!winner) throw new Error(`Certificate ${certificateId} was claimed but cannot be read.`);
+      return winner;
+    }
+  }
+  throw new Error(`No free verification code after ${CODE_ATTEMPTS} attempts.`);
+}
+
+function renderFor(certificate: Certificate): Promise<Buffer> {
+  return renderCertificatePdf({
+    holderName: certificate.holderName,
+    language: certificate.language,
+    trainingTitle: certificate.trainingTitle,
+    hours: certificate.hours,
+    ...(certificate.ects !== undefined ? { ects: certificate.ects } : {}),
+    sessionDates: certificate.sessionDates,
+    number: certificate.number,
+    verificationUrl: certificateVerificationUrl(certificate.verificationCode),
+    trainerName: certificate.trainerName,
+    issuerName: certificate.issuer[certificate.language],
+    issuedAt: certificate.issuedAt,
+    validUntil: certificate.validUntil,
+    level: certificate.level,
+  });
+}
+
+/** Steps (a)–(c) for one completer; safe to run any number of times, from any number of workers. */
+export async function issueCertificate(training: Training, registration: StoredRegistration): Promise<Certificate> {
+  const certificate = await claimOrFind(training, registration);
+  let pdf: Buffer | undefined;
+  const pdfOf = async () => (pdf ??= await renderFor(certificate));
+  if (!certificate.pdfStoredAt) {
+    await putCertificatePdf(certificate.certificateId, await pdfOf());
+    await markPdfStored(certificate.certificateId, clock.now().toISOString());
+  }
+  await sendEmailOnce(`certificate-issued#${certificate.certificateId}`, async () => certificateIssuedEmail(certificate, await pdfOf()));
+  return certificate;
+}
+
+function isParticipant(registration: StoredRegistration | undefined, registrationId: string): registration is StoredRegistration {
+  return registration?.status === 'confirmed' && registration.registrationId === registrationId;
+}
+
+/** One issuance work item: a certificate for a completer, an explanation for anyone else. */
+export async function processIssuanceTask(task: IssuanceTask): Promise<void> {
+  const current = await findIssuanceTask(task.trainingId, task.registrationId);
+  if (!current || current.status === 'done') return;
+  const stored = await findTraining(task.trainingId);
+  if (stored?.training.status !== 'closed') {
+    // Work items are written only after the close is saved; anything else is not ours to act on.
+    logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
+    return;
+  }
+  const { training } = stored;
+  const registration = await findRegistration(task.trainingId, task.email);
+  const doneAt = () => clock.now().toISOString();
+  if (!isParticipant(registration, task.registrationId)) {
+    await markIssuanceTaskDone(task.trainingId, task.registrationId, 'skipped', doneAt());
+    return;
+  }
+  const decision = await decide(training, registration);
+  if (decision.kind === 'issue') {
+    const certificate = await issueCertificate(training, registration);
+    await markIssuanceTaskDone(task.trainingId, task.registrationId, 'certificate', doneAt(), certificate.certificateId);
+    return;
+  }
+  await sendEmailOnce(`certificate-not-earned#${training.id}#${registration.registrationId}`, () =>
+    certificateNotEarnedEmail(training, registration, decision),
+  );
+  await markIssuanceTaskDone(task.trainingId, task.registrationId, 'not-completed', doneAt());
+}
+
+/**
+ * Feedback given after the close completes a participant who had the hours: the certificate is
+ * issued then, through the same idempotent path.
+ */
+export async function onLateFeedback(training: Training, registration: StoredRegistration): Promise<void> {
+  if (training.status !== 'closed') return;
+  const current = await findRegistration(training.id, registration.email);
+  if (!isParticipant(current, registration.registrationId)) return;
+  const decision = await decide(training, current);
+  if (decision.kind === 'issue') await issueCertificate(training, current);
+}
