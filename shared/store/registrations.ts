@@ -47,8 +47,18 @@ function toItem(registration: StoredRegistration): Record<string, unknown> {
   };
 }
 
-/** A person may register again after withdrawing; any other existing registration blocks. */
-const NEW_OR_WITHDRAWN = 'attribute_not_exists(pk) OR #status = :cancelled';
+/** Writes a registration; a person may register again after withdrawing, nothing else overwrites. */
+function newRegistrationPut(registration: StoredRegistration) {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: toItem(registration),
+      ConditionExpression: 'attribute_not_exists(pk) OR #status = :cancelled',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+    },
+  };
+}
 
 export type SeatOutcome = 'confirmed' | 'full' | 'duplicate' | 'training_closed';
 
@@ -72,15 +82,7 @@ export async function registerWithSeat(training: Training, registration: StoredR
             ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': training.capacity, ':seats': entityTypes.seats },
           },
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: toItem(registration),
-            ConditionExpression: NEW_OR_WITHDRAWN,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':cancelled': 'cancelled' },
-          },
-        },
+        newRegistrationPut(registration),
         trainingIsPublishedCheck(training.id),
       ],
     });
@@ -95,17 +97,26 @@ export async function registerWithSeat(training: Training, registration: StoredR
 
 /** Draws the next waitlist ticket: an atomic counter, so no two people share a place. */
 export async function drawWaitlistTicket(trainingId: string): Promise<{ ticket: number; left: number }> {
+  const { first, left } = await drawWaitlistTickets(trainingId, 1);
+  return { ticket: first, left };
+}
+
+/**
+ * Draws `count` consecutive tickets in one atomic step, so a block of people (an import) keeps
+ * its own order in the queue whatever order their writes land in.
+ */
+export async function drawWaitlistTickets(trainingId: string, count: number): Promise<{ first: number; left: number }> {
   const { Attributes } = await documentClient.send(
     new UpdateCommand({
       TableName: tableName,
       Key: registrationKeys.seats(trainingId),
-      UpdateExpression: 'SET waitlistTickets = if_not_exists(waitlistTickets, :zero) + :one, #type = :seats',
+      UpdateExpression: 'SET waitlistTickets = if_not_exists(waitlistTickets, :zero) + :count, #type = :seats',
       ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':seats': entityTypes.seats },
+      ExpressionAttributeValues: { ':zero': 0, ':count': count, ':seats': entityTypes.seats },
       ReturnValues: 'ALL_NEW',
     }),
   );
-  return { ticket: Number(Attributes?.waitlistTickets), left: Number(Attributes?.waitlistLeft ?? 0) };
+  return { first: Number(Attributes?.waitlistTickets) - count + 1, left: Number(Attributes?.waitlistLeft ?? 0) };
 }
 
 export type WaitlistOutcome = 'waitlisted' | 'duplicate' | 'training_closed';
@@ -125,15 +136,7 @@ export async function registerOnWaitlist(
             ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
           },
         },
-        {
-          Put: {
-            TableName: tableName,
-            Item: toItem(registration),
-            ConditionExpression: NEW_OR_WITHDRAWN,
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':cancelled': 'cancelled' },
-          },
-        },
+        newRegistrationPut(registration),
         {
           Put: {
             TableName: tableName,
