@@ -9,6 +9,7 @@ import type { Training } from '../schemas/training';
 import {
   currentWaitlistPosition,
   drawWaitlistTicket,
+  drawWaitlistTickets,
   findRegistration,
   listRegistrationsOfPerson,
   listRoster,
@@ -59,7 +60,13 @@ function noLongerOpen(): ConflictError {
  * Registers one person: a seat if one is free and nobody waits, otherwise the next place on the
  * waitlist. Both paths are single transactions, so a burst can neither overbook nor lose anyone.
  */
-async function enrol(training: Training, person: Person, source: Registration['source']): Promise<RegistrationReceipt> {
+async function enrol(
+  training: Training,
+  person: Person,
+  source: Registration['source'],
+  /** A ticket drawn beforehand sends the person straight to the queue at that place. */
+  preassigned?: { ticket: number; left: number },
+): Promise<RegistrationReceipt> {
   const now = clock.now().toISOString();
   const existing = await findRegistration(training.id, person.email);
   if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
@@ -80,22 +87,25 @@ async function enrol(training: Training, person: Person, source: Registration['s
   // Once a training is full, most of a burst would only collide on the seat counter; a cheap
   // read sends them straight to the queue. The transaction still decides whenever a seat looks
   // free, and a seat that frees meanwhile goes to the head of the queue anyway.
-  const seats = await peekSeats(training.id);
-  const looksFull = seats.confirmed >= training.capacity || seats.waitlisted > 0;
-  if (!looksFull) {
+  if (!preassigned && !(await looksFull(training))) {
     const seat = await registerWithSeat(training, registration);
     if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
     if (seat === 'duplicate') throw alreadyRegistered('confirmed');
     if (seat === 'training_closed') throw noLongerOpen();
   }
 
-  const { ticket, left } = await drawWaitlistTicket(training.id);
+  const { ticket, left } = preassigned ?? (await drawWaitlistTicket(training.id));
   const { confirmedAt: _unused, ...waiting } = registration;
   const queued = await registerOnWaitlist(training, { ...waiting, status: 'waitlisted', waitlistTicket: ticket });
   if (queued === 'duplicate') throw alreadyRegistered('waitlisted');
   if (queued === 'training_closed') throw noLongerOpen();
   // Everyone who drew a ticket before this one and has not left is ahead in the queue.
   return { registrationId: registration.registrationId, status: 'waitlisted', waitlistPosition: ticket - left };
+}
+
+async function looksFull(training: Training): Promise<boolean> {
+  const seats = await peekSeats(training.id);
+  return seats.confirmed >= training.capacity || seats.waitlisted > 0;
 }
 
 export async function registerSelf(principal: Principal, trainingId: string, body: RegisterBody): Promise<RegistrationReceipt> {
@@ -182,9 +192,14 @@ export interface ImportResult {
   error?: string;
 }
 
-/** Rows are enrolled a few at a time: quick enough for 2,000 rows within the API's time limit. */
+/** Queued rows are written a few at a time: quick enough for 2,000 rows within the API's time limit. */
 const IMPORT_CONCURRENCY = 8;
 
+/**
+ * Enrols a file's rows in the file's order: seats go to the first rows, one at a time, while
+ * seats look free; the rest draw one block of consecutive tickets, so the queue keeps the
+ * file's order too, and are then written concurrently.
+ */
 export async function importRegistrations(
   principal: Principal,
   trainingId: string,
@@ -195,27 +210,51 @@ export async function importRegistrations(
     throw new ForbiddenError('Only the training\'s trainer, a coordinator of its region or an administrator can import participants.');
   }
   assertRegistrationOpen(training, clock.now());
-  const parsed = parseRegistrationCsv(csv);
+  const { rows } = parseRegistrationCsv(csv);
+  const results: ImportResult[] = rows.map(({ row, error }) => ({ row, status: 'error', error: error ?? 'invalid row' }));
 
-  const results: ImportResult[] = new Array<ImportResult>(parsed.rows.length);
   let next = 0;
-  const worker = async () => {
-    while (next < parsed.rows.length) {
-      const index = next++;
-      const { row, value, error } = parsed.rows[index]!;
-      results[index] = value ? await importOne(training, row, value) : { row, status: 'error', error: error ?? 'invalid row' };
+  for (; next < rows.length; next++) {
+    const { row, value } = rows[next]!;
+    if (!value) continue;
+    if (await looksFull(training)) break;
+    results[next] = await importOne(training, row, value);
+  }
+
+  const queued = rows.map((row, index) => ({ ...row, index })).slice(next).filter((row) => row.value !== undefined);
+  if (queued.length > 0) {
+    const { first, left } = await drawWaitlistTickets(training.id, queued.length);
+    let cursor = 0;
+    const worker = async () => {
+      while (cursor < queued.length) {
+        const offset = cursor++;
+        const { row, value, index } = queued[offset]!;
+        results[index] = await importOne(training, row, value!, { ticket: first + offset, left });
+      }
+    };
+    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
+    // Tickets of rows that failed stay unused; nobody stands behind a gap.
+    let skipped = 0;
+    for (const { index } of queued) {
+      const result = results[index]!;
+      if (result.status === 'waitlisted' && result.waitlistPosition !== undefined) result.waitlistPosition -= skipped;
+      else if (result.status === 'error') skipped++;
     }
-  };
-  await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
+  }
 
   const summary = { confirmed: 0, waitlisted: 0, error: 0 };
   for (const result of results) summary[result.status]++;
   return { results, summary };
 }
 
-async function importOne(training: Training, row: number, person: ImportRow): Promise<ImportResult> {
+async function importOne(
+  training: Training,
+  row: number,
+  person: ImportRow,
+  preassigned?: { ticket: number; left: number },
+): Promise<ImportResult> {
   try {
-    const receipt = await enrol(training, person, 'import');
+    const receipt = await enrol(training, person, 'import', preassigned);
     return { row, ...receipt };
   } catch (error) {
     if (error instanceof ConflictError) {

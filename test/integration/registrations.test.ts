@@ -196,7 +196,10 @@ describe('importing participants from CSV', () => {
     );
     expect(response.status, response.text).toBe(200);
     const byRow = new Map(response.body.results.map((result) => [result.row, result]));
+    // Seats and queue places follow the file's order.
     expect(byRow.get(2)?.status).toBe('confirmed');
+    expect(byRow.get(4)?.status).toBe('confirmed');
+    expect(byRow.get(6)).toMatchObject({ status: 'waitlisted', waitlistPosition: 1 });
     expect(byRow.get(3)).toMatchObject({ status: 'error', error: expect.stringMatching(/row 3/) as unknown });
     expect(byRow.get(5)).toMatchObject({ status: 'error' });
     expect(byRow.get(7)).toMatchObject({ status: 'error' });
