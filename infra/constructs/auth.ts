@@ -1,7 +1,9 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { roles, type Role } from '../../shared/manifest';
+import { ServiceFunction } from './service-function';
 
 /** Lower precedence wins when a user is in several groups; the most privileged group first. */
 const groupPrecedence: Record<Role, number> = {
@@ -84,6 +86,27 @@ export class Auth extends Construct {
         }),
       ]),
     );
+
+    // Self sign-ups become teachers here; without it their tokens carry no group at all.
+    const postConfirmation = new ServiceFunction(this, 'PostConfirmation', {
+      handlerPath: 'functions/cognito/post-confirmation.ts',
+      description: 'Adds a confirmed self sign-up to the teachers group.',
+      environment: {},
+    });
+    this.userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, postConfirmation);
+    // The pool's ARN cannot be named here: the pool already depends on this function (trigger),
+    // and a policy naming the pool would close the loop. Scope it to this account's pools instead.
+    postConfirmation.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cognito-idp:AdminAddUserToGroup'],
+        resources: [Stack.of(this).formatArn({ service: 'cognito-idp', resource: 'userpool', resourceName: '*' })],
+      }),
+    );
+    Validations.of(postConfirmation.role!).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cognito-idp:<AWS::Region>:<AWS::AccountId>:userpool/*]',
+      reason:
+        'Naming the pool would make a circular dependency (the pool triggers this function); the only action allowed is adding a user to a group, in pools of this account and region.',
+    });
 
     // custom:region scopes a coordinator's authority (coordinatesRegion in shared/auth), so the
     // web client may read it but never write it: only admins set it, through the admin API.

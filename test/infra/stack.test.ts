@@ -41,6 +41,10 @@ function synthesize(options: Omit<BuildAppOptions, 'context'> = {}) {
 
 const { stack, template } = synthesize();
 
+const manifestFunctionCount = routeList.length + consumerList.length + scheduleList.length;
+/** The post-confirmation trigger: not an API, stream or schedule function, so not in the manifest. */
+const cognitoTriggerCount = 1;
+
 function logicalId(construct: IConstruct): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
 }
@@ -156,30 +160,47 @@ describe('data', () => {
 
 describe('functions', () => {
   it('creates one function per manifest route, consumer and schedule, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routeList.length + consumerList.length + scheduleList.length);
+    template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount);
     expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
     expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
       consumerList.map((c) => c.name).sort(),
     );
   });
 
-  it('runs every function on Node.js 22, arm64, ESM bundle, with source maps and config', () => {
+  it('runs every function on Node.js 22, arm64, ESM bundle, with source maps', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
       LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
       Environment: {
-        Variables: {
+        Variables: Match.objectLike({
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: Match.anyValue(),
-          TABLE_NAME: { Ref: logicalId(stack.data.table) },
-          CERTIFICATES_BUCKET: { Ref: logicalId(stack.data.certificatesBucket) },
-          MAIL_FROM: cdkContext.sesFromAddress,
-          PUBLIC_BASE_URL: cdkContext.webOrigin,
-        },
+        }),
       },
     });
+  });
+
+  it('gives every manifest function the platform config', () => {
+    const manifestFunctions = [
+      ...stack.api.functions.values(),
+      ...[...stack.streamConsumers.consumers.values()].map((consumer) => consumer.function),
+    ];
+    for (const fn of manifestFunctions) {
+      expect(resourceById(logicalId(fn))).toMatchObject({
+        Properties: {
+          Environment: {
+            Variables: {
+              TABLE_NAME: { Ref: logicalId(stack.data.table) },
+              CERTIFICATES_BUCKET: { Ref: logicalId(stack.data.certificatesBucket) },
+              MAIL_FROM: cdkContext.sesFromAddress,
+              PUBLIC_BASE_URL: cdkContext.webOrigin,
+            },
+          },
+        },
+      });
+    }
   });
 
   it('gives every function log group a retention period', () => {
@@ -285,8 +306,7 @@ describe('api, given a local-only route and a per-route throttle', () => {
   it('leaves the local-only route out of the deployment', () => {
     expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
     expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
-    const functionCount = routeList.length + consumerList.length + scheduleList.length;
-    strict.template.resourceCountIs('AWS::Lambda::Function', functionCount);
+    strict.template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount);
   });
 
   it('throttles the named route more strictly than the stage', () => {
@@ -441,6 +461,17 @@ describe('auth', () => {
         UserPoolId: { Ref: logicalId(stack.auth.userPool) },
       });
     }
+  });
+
+  it('puts confirmed self sign-ups into the teachers group, with no right beyond that', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: { PostConfirmation: Match.anyValue() },
+    });
+    const statements = Object.values(
+      resourcesOf<{ PolicyDocument: { Statement: { Action: string | string[] }[] } }>(template, 'AWS::IAM::Policy'),
+    ).flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+    const cognitoActions = statements.flatMap((statement) => [statement.Action].flat()).filter((action) => action.startsWith('cognito-idp:'));
+    expect(cognitoActions).toEqual(['cognito-idp:AdminAddUserToGroup']);
   });
 
   it('gives the web app an SRP client without a secret that cannot change custom:region', () => {
