@@ -6,7 +6,7 @@ import { logger } from '../../shared/http/route';
 import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
 import { processIssuanceTask } from '../../shared/usecases/issuance';
 import { issuanceTaskFromItem } from '../../shared/store/issuance';
-import { processReissueTask } from '../../shared/usecases/certificate-lifecycle';
+import { processReissueTask } from '../../shared/usecases/reissue';
 import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
 import { registrationFromItem } from '../../shared/store/registrations';
 import { entityTypes } from '../../shared/store/keys';
