@@ -141,7 +141,7 @@ export async function certificateCredential(principal: Principal, certificateId:
     ...(certificate.ects !== undefined ? { ects: certificate.ects } : {}),
     issuedAt: certificate.issuedAt,
     validUntil: certificate.validUntil,
-    issuer: { id: issuerId(), name: certificate.issuer.en },
+    issuer: { id: issuerId(), name: certificate.issuer[certificate.language] },
     publicBaseUrl: issuerId(),
     statusListUrl: statusListUrl(location.listId),
     statusListIndex: location.index,
