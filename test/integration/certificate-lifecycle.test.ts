@@ -46,6 +46,9 @@ type StatusListCredential = { id: string; issuer: string; credentialSubject: { e
 type Jwk = { kty: string; crv: string; x: string; kid: string };
 
 const MINUTE = 60_000;
+/** The stream may still be busy with an earlier file's hundreds of emails on a shared 2-core machine. */
+const ISSUE_WAIT_MS = 45_000;
+const TEST_TIMEOUT_MS = 150_000;
 let workflow: StreamHandler;
 let dynamodb: DynamoDBClient;
 let trainer: string;
@@ -124,7 +127,7 @@ async function issuedCertificates(people: Person[]): Promise<MyCertificates['ite
           // The PDF is in the bucket once the certificate email is out.
           return (await emailsTo(person.email, /Сертификатыңыз/)).length > 0 ? found : undefined;
         },
-        { timeoutMs: 15_000, what: 'certificate issued' },
+        { timeoutMs: ISSUE_WAIT_MS, what: 'certificate issued' },
       ),
     ),
   );
@@ -139,7 +142,7 @@ async function issuerKey(): Promise<Jwk> {
 }
 
 describe('certificate lifecycle', () => {
-  it('signs an Open Badges credential whose status list bit flips when the certificate is revoked', async () => {
+  it('signs an Open Badges credential whose status list bit flips when the certificate is revoked', { timeout: TEST_TIMEOUT_MS }, async () => {
     const [holder, neighbour, stranger] = await Promise.all([
       newPerson('Әсел Ғабитқызы Қонаева'),
       newPerson('Ұлан Һарунов'),
@@ -236,7 +239,7 @@ describe('certificate lifecycle', () => {
     expect((await api('GET', '/api/status-lists/not-a-list')).status).toBe(400);
   });
 
-  it('reissues a corrected name as a new version under the same number, mailed once per version', async () => {
+  it('reissues a corrected name as a new version under the same number, mailed once per version', { timeout: TEST_TIMEOUT_MS }, async () => {
     const holder = await newPerson('Айгерім Сәтбаеав');
     const [certificate] = await issuedCertificates([holder]);
     const id = certificate!.id;
@@ -272,7 +275,7 @@ describe('certificate lifecycle', () => {
     };
     await Promise.all([workflow({ Records: [record, record] }, context), workflow({ Records: [record] }, context)]);
 
-    const email = await eventually(async () => (await emailsTo(holder.email, /қайта берілді/))[0], { timeoutMs: 10_000, what: 'reissue email' });
+    const email = await eventually(async () => (await emailsTo(holder.email, /қайта берілді/))[0], { timeoutMs: ISSUE_WAIT_MS, what: 'reissue email' });
     const attached = email.attachments.find((attachment) => attachment.contentType?.startsWith('application/pdf'));
     expect(pdfText(Buffer.from(attached!.content, 'base64'))).toContain('Айгерім Сәтбаева');
     expect(pdfText(Buffer.from(attached!.content, 'base64'))).toContain(certificate!.number);
@@ -282,7 +285,7 @@ describe('certificate lifecycle', () => {
         const download = await api('GET', `/api/certificates/${id}/pdf`, { token: holder.token });
         return download.status === 200 ? download : undefined;
       },
-      { what: 'new PDF stored' },
+      { timeoutMs: ISSUE_WAIT_MS, what: 'new PDF stored' },
     );
     const downloaded = await fetch(`${apiUrl()}/api/certificates/${id}/pdf`, { headers: { authorization: `Bearer ${holder.token}` } });
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
@@ -296,7 +299,7 @@ describe('certificate lifecycle', () => {
     expect(third.status, third.text).toBe(200);
     expect(third.body.version).toBe(3);
     expect(third.body.history).toHaveLength(3);
-    await eventually(async () => ((await emailsTo(holder.email, /қайта берілді/)).length >= 2 ? true : undefined), { timeoutMs: 10_000, what: 'second reissue email' });
+    await eventually(async () => ((await emailsTo(holder.email, /қайта берілді/)).length >= 2 ? true : undefined), { timeoutMs: ISSUE_WAIT_MS, what: 'second reissue email' });
     await drainStreams();
     const reissueEmails = await emailsTo(holder.email, /қайта берілді/);
     expect(reissueEmails).toHaveLength(2);
