@@ -40,9 +40,13 @@ export function emptyStatusList(): string {
   return encodeStatusList(createStatusList(STATUS_LIST_BITS));
 }
 
-/** Each attempt loses only to another revocation in the same list; a region revokes rarely. */
-const LIST_ATTEMPTS = 20;
-const LIST_RETRY_MS = 40;
+/**
+ * Each attempt loses only to another revocation in the same list, and every round has a winner,
+ * so n revocations at once need at most n rounds; full-jitter backoff spreads the losers out.
+ */
+const LIST_ATTEMPTS = 40;
+const LIST_RETRY_BASE_MS = 10;
+const LIST_RETRY_MAX_MS = 300;
 
 export type RevokeOutcome = 'revoked' | 'already_revoked';
 
@@ -99,7 +103,8 @@ export async function revokeWithStatusBit(
       if (attempt >= LIST_ATTEMPTS) {
         throw new Error(`Status list ${location.listId} kept changing; revocation not saved.`, { cause: error });
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * LIST_RETRY_MS * attempt));
+      const ceiling = Math.min(LIST_RETRY_MAX_MS, LIST_RETRY_BASE_MS * 2 ** attempt);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
     }
   }
 }

@@ -96,7 +96,7 @@ function bitOf(encodedList: string, index: number): boolean {
 
 /** A training in Almaty closed after everyone attended everything: one certificate each. */
 async function issuedCertificates(people: Person[]): Promise<MyCertificates['items']> {
-  const training = await publishTraining(trainer, trainingBody({ capacity: 10, feedbackRequired: false }));
+  const training = await publishTraining(trainer, trainingBody({ capacity: people.length, feedbackRequired: false }));
   const receipts = [];
   for (const person of people) {
     const response = await api<{ registrationId: string }>('POST', `/api/trainings/${training.id}/registrations`, {
@@ -237,6 +237,26 @@ describe('certificate lifecycle', () => {
 
     expect((await api('GET', '/api/status-lists/XXX-2026')).status).toBe(404);
     expect((await api('GET', '/api/status-lists/not-a-list')).status).toBe(400);
+  });
+
+  it('lands every one of many revocations sent at once to the same status list', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const names = ['Айбек', 'Әйгерім', 'Ғалия', 'Қайрат', 'Ңәзира', 'Өмірзақ', 'Ұлжан', 'Үміт', 'Һадия', 'Іңкәр', 'Бақыт', 'Дана'];
+    const people = await Promise.all(names.map((name) => newPerson(`${name} Тестова`)));
+    const certificates = await issuedCertificates(people);
+    const started = Date.now();
+    const responses = await Promise.all(
+      certificates.map((certificate) =>
+        api('POST', `/api/certificates/${certificate.id}/revoke`, { token: coordinator, body: { reason: 'Оқыту өткізілмеген' } }),
+      ),
+    );
+    const elapsedMs = Date.now() - started;
+    expect(responses.map((response) => response.status)).toEqual(certificates.map(() => 200));
+    const [, year] = certificates[0]!.number.split('-');
+    const list = await api<Signed<StatusListCredential>>('GET', `/api/status-lists/ALA-${year}`);
+    for (const certificate of certificates) {
+      expect(bitOf(list.body.credential.credentialSubject.encodedList, Number(certificate.number.split('-')[3])), certificate.number).toBe(true);
+    }
+    console.info(`${certificates.length} concurrent revocations in one status list: ${elapsedMs} ms`);
   });
 
   it('reissues a corrected name as a new version under the same number, mailed once per version', { timeout: TEST_TIMEOUT_MS }, async () => {
