@@ -35,6 +35,23 @@ export interface TrainingPlatformStackProps extends StackProps {
 export const defaultApiThrottle: ThrottleSettings = { rateLimit: 100, burstLimit: 200 };
 
 /**
+ * Public lookups anyone can script (verify a code, fetch a status list or the issuer key) get
+ * half the stage's share, so a scraper cannot crowd out teachers registering or trainers closing.
+ */
+export const publicLookupThrottle: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+export const defaultRouteThrottle: Readonly<Record<string, ThrottleSettings>> = {
+  verifyCertificate: publicLookupThrottle,
+  statusList: publicLookupThrottle,
+  issuerKey: publicLookupThrottle,
+};
+
+/** The defaults for the routes a stack actually deploys (tests synthesize with their own lists). */
+function defaultRouteThrottleFor(routes: readonly RouteDefinition[]): Record<string, ThrottleSettings> {
+  const names = new Set(routes.map((route) => route.name));
+  return Object.fromEntries(Object.entries(defaultRouteThrottle).filter(([name]) => names.has(name)));
+}
+
+/**
  * The whole platform in one stack. The stateful resources (table, bucket, user pool) are
  * retained and deletion-protected, which removes the usual reason to split stateful from
  * stateless; one stack also avoids cross-stack exports, which cannot change while imported.
@@ -62,12 +79,14 @@ export class TrainingPlatformStack extends Stack {
       MAIL_FROM: props.sesFromAddress,
       PUBLIC_BASE_URL: props.webOrigin,
       CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
+      BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
     };
     const grantTargets: GrantTargets = {
       table: this.data.table,
       certificatesBucket: this.data.certificatesBucket,
       mail: this.mail,
       checkInSecret: this.data.checkInSecret,
+      badgeKeySecret: this.data.badgeKeySecret,
     };
 
     this.api = new Api(this, 'Api', {
@@ -78,7 +97,7 @@ export class TrainingPlatformStack extends Stack {
       grantTargets,
       webOrigin: props.webOrigin,
       throttle: props.apiThrottle ?? defaultApiThrottle,
-      routeThrottle: props.routeThrottle,
+      routeThrottle: props.routeThrottle ?? defaultRouteThrottleFor(props.routes ?? routeList),
     });
     this.streamConsumers = new StreamConsumers(this, 'StreamConsumers', {
       consumers: props.consumers ?? consumerList,

@@ -15,6 +15,7 @@ import { startS3Local, startSesLocal } from './mail-and-files';
 import { createLocalIssuer, tokenRequestSchema } from './tokens';
 import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
+import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
@@ -151,6 +152,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, api: urls.api },
       localCheckInSecret(dataDirectory),
     );
+    // The Open Badges signing key (Secrets Manager on AWS): made once, kept with the data, so
+    // credentials handed out keep verifying across restarts.
+    process.env.BADGE_KEY_FILE = path.join(dataDirectory, 'badge-key.json');
+    loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE);
     await ensureTable(dynamodb.endpoint);
 
     // Handlers are imported only now: their clients read the environment set above.

@@ -51,6 +51,18 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** The thing existed and is gone for good (a revoked certificate's PDF). */
+export class GoneError extends DomainError {
+  readonly status = 410;
+  readonly code = 'GONE';
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
   readonly code = 'PAYLOAD_TOO_LARGE';

@@ -17,6 +17,8 @@ export interface Permissions {
   sendEmail?: boolean;
   /** secretsmanager:GetSecretValue on the check-in HMAC key (env CHECK_IN_SECRET_ARN). */
   checkInSecret?: boolean;
+  /** secretsmanager:GetSecretValue on the Open Badges Ed25519 signing key (env BADGE_KEY_SECRET_ARN). */
+  badgeKey?: boolean;
 }
 
 export interface RouteDefinition {
@@ -295,13 +297,54 @@ export const routes = {
     access: { roles: ['teachers'] },
     permissions: { table: 'read' },
   },
+  revokeCertificate: {
+    name: 'revokeCertificate',
+    method: 'POST',
+    path: '/api/certificates/{id}/revoke',
+    handler: 'functions/http/certificates-revoke.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  reissueCertificate: {
+    name: 'reissueCertificate',
+    method: 'POST',
+    path: '/api/certificates/{id}/reissue',
+    handler: 'functions/http/certificates-reissue.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    // The new version's PDF and email follow from the workflow consumer (an outbox item).
+    permissions: { table: 'readWrite' },
+  },
+  certificateCredential: {
+    name: 'certificateCredential',
+    method: 'GET',
+    path: '/api/certificates/{id}/credential.json',
+    handler: 'functions/http/certificates-credential.ts',
+    access: { roles: ['teachers', 'trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read', badgeKey: true },
+  },
+  statusList: {
+    name: 'statusList',
+    method: 'GET',
+    path: '/api/status-lists/{listId}',
+    handler: 'functions/http/status-lists-get.ts',
+    access: 'public',
+    permissions: { table: 'read', badgeKey: true },
+  },
+  issuerKey: {
+    name: 'issuerKey',
+    method: 'GET',
+    path: '/api/issuer/key',
+    handler: 'functions/http/issuer-key.ts',
+    access: 'public',
+    permissions: { badgeKey: true },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
   workflow: {
     name: 'workflow',
     handler: 'functions/streams/workflow.ts',
-    filters: [entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY']), entityChange(['IssuanceTask'], ['INSERT'])],
+    filters: [entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY']), entityChange(['IssuanceTask'], ['INSERT']), entityChange(['CertificateReissue'], ['INSERT'])],
     // Records are handled one at a time; an issuance renders a PDF and sends an email (~0.5 s).
     batchSize: 10,
     maxRetries: 3,

@@ -6,6 +6,8 @@ import { logger } from '../../shared/http/route';
 import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
 import { processIssuanceTask } from '../../shared/usecases/issuance';
 import { issuanceTaskFromItem } from '../../shared/store/issuance';
+import { processReissueTask } from '../../shared/usecases/reissue';
+import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
 import { registrationFromItem } from '../../shared/store/registrations';
 import { entityTypes } from '../../shared/store/keys';
 import { trainingFromItem } from '../../shared/store/trainings';
@@ -31,6 +33,8 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
     await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
     await processIssuanceTask(issuanceTaskFromItem(newImage));
+  } else if (newImage?.type === entityTypes.certificateReissue && record.eventName === 'INSERT') {
+    await processReissueTask(reissueTaskFromItem(newImage));
   }
 }
 

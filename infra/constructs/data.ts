@@ -14,6 +14,7 @@ export class Data extends Construct {
   readonly certificatesBucket: s3.Bucket;
   readonly accessLogsBucket: s3.Bucket;
   readonly checkInSecret: secretsmanager.Secret;
+  readonly badgeKeySecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -71,6 +72,20 @@ export class Data extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Codes derived from this key live two minutes; rotating it only voids the codes on screen, so it is rotated by hand when needed rather than by a rotation Lambda.',
+    });
+
+    // The Open Badges signing key: CloudFormation generates a random string and the functions
+    // derive the Ed25519 key from it (shared/secrets/badge-key.ts), so the private key is never
+    // in a template, a build or a repository. An imported key can be stored as a private JWK.
+    this.badgeKeySecret = new secretsmanager.Secret(this, 'BadgeKeySecret', {
+      description: 'Seed of the Ed25519 key that signs Open Badges credentials and status lists',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.badgeKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating the signing key would break the signatures of credentials already handed out (verifiers fetch the one published key); it is rotated deliberately, with a key-id change, not on a schedule.',
     });
   }
 }

@@ -33,6 +33,7 @@ export interface GrantTargets {
   certificatesBucket: IBucket;
   mail: MailSender;
   checkInSecret: ISecret;
+  badgeKeySecret: ISecret;
 }
 
 export interface ServiceFunctionProps {
@@ -134,6 +135,7 @@ export class ServiceFunction extends NodejsFunction {
 
     if (permissions.sendEmail === true) targets.mail.grantSendEmail(this);
     if (permissions.checkInSecret === true) targets.checkInSecret.grantRead(this);
+    if (permissions.badgeKey === true) targets.badgeKeySecret.grantRead(this);
 
     this.acknowledgeGrantWildcards(permissions, targets);
   }

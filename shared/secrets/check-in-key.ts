@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { optionalEnv } from '../env';
+import { cachedLoad } from './cached';
 
 /**
  * The HMAC key of check-in codes (see shared/domain/check-in.ts). Every function that issues or
@@ -12,16 +13,11 @@ import { optionalEnv } from '../env';
  */
 const MIN_SECRET_LENGTH = 32;
 
-let cached: Promise<Uint8Array> | undefined;
 let secretsManager: SecretsManagerClient | undefined;
+const key = cachedLoad(loadKey);
 
 export function checkInKey(): Promise<Uint8Array> {
-  cached ??= loadKey().catch((error: unknown) => {
-    // A failed read (throttling, a network blip) is retried by the next request, not cached.
-    cached = undefined;
-    throw error;
-  });
-  return cached;
+  return key.get();
 }
 
 async function loadKey(): Promise<Uint8Array> {
@@ -46,5 +42,5 @@ function asKey(secret: string, source: string): Uint8Array {
 
 /** For tests: forget the cached key so a changed environment is read again. */
 export function forgetCheckInKey(): void {
-  cached = undefined;
+  key.forget();
 }

@@ -2,6 +2,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../config/regions';
 import type { CertificateRecordStatus } from '../domain/certificate';
+import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
 import { certificateKeys, entityTypes } from './keys';
@@ -38,6 +39,13 @@ export interface Certificate {
   status: CertificateRecordStatus;
   /** Set once the PDF is in the bucket. */
   pdfStoredAt?: string;
+  /** Reissues count up from 1 (absent on records from before reissue: 1). */
+  version?: number;
+  /** Every version with its name and time; absent until the first reissue. */
+  history?: CertificateVersion[];
+  /** The version whose PDF is in the bucket (absent: 1, once pdfStoredAt is set). */
+  pdfVersion?: number;
+  revocation?: CertificateRevocation;
 }
 
 const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];

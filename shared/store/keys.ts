@@ -37,6 +37,8 @@ export const entityTypes = {
   certificate: 'Certificate',
   certificateCode: 'CertificateCode',
   counter: 'Counter',
+  certificateReissue: 'CertificateReissue',
+  statusList: 'StatusList',
 } as const;
 
 export const trainingKeys = {
@@ -154,4 +156,21 @@ export const certificateKeys = {
   counter: (regionCode: string, year: number) => ({ pk: `COUNTER#CERT#${regionCode}#${year}`, sk: 'COUNTER' }),
   /** The stored PDF in the certificates bucket. */
   pdfObject: (certificateId: string) => `certificates/${certificateId}.pdf`,
+  /** One reissue of a certificate (outbox): its INSERT makes the workflow consumer render and mail that version. */
+  reissue: (certificateId: string, version: number) => ({
+    pk: `CERT#${certificateId}`,
+    sk: `REISSUE#${String(version).padStart(6, '0')}`,
+  }),
+} as const;
+
+/**
+ * | a certificate's reissue work item (outbox)         | pk CERT#{certificateId}, sk REISSUE#{version, 6 digits}     |
+ * | a Bitstring Status List (one per region and year)  | pk STATUSLIST#{listId}, sk STATUSLIST                       |
+ *
+ * A status list item holds the GZIP'd bitstring and a version; a revocation rewrites it with a
+ * version check in the same transaction that marks the certificate revoked, so the record and
+ * its bit change together, and two revocations in one list both land (the loser retries).
+ */
+export const statusListKeys = {
+  item: (listId: string) => ({ pk: `STATUSLIST#${listId}`, sk: 'STATUSLIST' }),
 } as const;

@@ -3,7 +3,7 @@ import { isVerificationCode, normalizeVerificationCode } from '../certificates/c
 import { clock } from '../clock';
 import { certificateStatus, type CertificateStatus } from '../domain/certificate';
 import { canEdit, closeTraining as closeRule } from '../domain/training';
-import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
+import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
 import { titleIn } from '../mail/format';
 import type { Training } from '../schemas/training';
 import {
@@ -84,6 +84,8 @@ export interface VerificationView {
   validUntil: string;
   issuer: string;
   trainerCertificateNumber: string | null;
+  /** Only when revoked: why and when (who is kept on the record, not shown). */
+  revocation?: { reason: string; revokedAt: string };
 }
 
 function notFoundCode(): NotFoundError {
@@ -108,11 +110,14 @@ export async function verifyCertificate(code: string): Promise<VerificationView>
     validUntil: certificate.validUntil,
     issuer: certificate.issuer[certificate.language],
     trainerCertificateNumber: trainerCertificate?.number ?? null,
+    ...(certificate.status === 'revoked' && certificate.revocation
+      ? { revocation: { reason: certificate.revocation.reason, revokedAt: certificate.revocation.revokedAt } }
+      : {}),
   };
 }
 
 /** The holder, the trainer, the region's coordinators and admins. */
-function maySeePdf(principal: Principal, certificate: Certificate): boolean {
+export function maySeePdf(principal: Principal, certificate: Certificate): boolean {
   return (
     hasRole(principal, 'admins') ||
     principal.email.toLowerCase() === certificate.holderEmail ||
@@ -127,7 +132,15 @@ export async function certificatePdf(principal: Principal, certificateId: string
   if (!maySeePdf(principal, certificate)) {
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can download this certificate.');
   }
-  const pdf = await readCertificatePdf(certificateId);
+  if (certificate.status === 'revoked') {
+    throw new GoneError(
+      `This certificate was revoked on ${certificate.revocation?.revokedAt ?? 'an earlier date'} and can no longer be downloaded.` +
+        (certificate.revocation ? ` Reason: ${certificate.revocation.reason}` : ''),
+      'revoked',
+    );
+  }
+  // After a reissue the bucket holds the previous version until the new PDF is stored.
+  const pdf = (certificate.pdfVersion ?? 1) >= (certificate.version ?? 1) ? await readCertificatePdf(certificateId) : undefined;
   if (!pdf) {
     throw new ConflictError('The certificate is still being prepared. Try again in a minute.', 'pdf_not_ready');
   }

@@ -102,7 +102,8 @@ async function claimOrFind(training: Training, registration: StoredRegistration)
   throw new Error(`No free verification code after ${CODE_ATTEMPTS} attempts.`);
 }
 
-function renderFor(certificate: Certificate): Promise<Buffer> {
+/** The PDF of the certificate as its record stands now (the current version). */
+export function renderFor(certificate: Certificate): Promise<Buffer> {
   return renderCertificatePdf({
     holderName: certificate.holderName,
     language: certificate.language,

@@ -1,18 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue as StreamAttributeValue, Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue as StreamAttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CERTIFICATES_BUCKET, TABLE_NAME } from '../../local/stack';
+import { TABLE_NAME } from '../../local/stack';
 import { certificateIdFor } from '../../shared/certificates/codes';
 import { resetClock as resetLocalClock, setClock as setLocalClock } from '../../shared/clock';
 import type { Training } from '../../shared/schemas/training';
 import { certificateKeys, issuanceKeys, trainingKeys } from '../../shared/store/keys';
 import {
   api,
-  apiUrl,
   drainStreams,
   emailsTo,
   type ErrorBody,
@@ -27,8 +22,9 @@ import {
   trainingBody,
   uniqueAccount,
 } from '../support/api';
+import { pdfText } from '../support/pdf';
+import { inProcessWorkflow, type StreamHandler, workerContext as context } from '../support/workflow-worker';
 
-type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 type Receipt = { registrationId: string; status: string };
 type Verification = {
   status: string;
@@ -45,27 +41,13 @@ type Verification = {
 type MyCertificates = { items: { id: string; trainingId: string; number: string; verificationCode: string; status: string; issuedAt: string; validUntil: string }[] };
 
 const MINUTE = 60_000;
-const context = { awsRequestId: 'test', functionName: 'workflow', getRemainingTimeInMillis: () => 120_000 } as unknown as Context;
 let workflow: StreamHandler;
 let trainer: string;
 let dynamodb: DynamoDBClient;
 
 beforeAll(async () => {
   // This process plays a second and third Lambda worker next to the stack's own poller.
-  Object.assign(process.env, {
-    TABLE_NAME,
-    CERTIFICATES_BUCKET,
-    MAIL_FROM: 'no-reply@training.local',
-    PUBLIC_BASE_URL: apiUrl(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    AWS_ENDPOINT_URL_S3: inject('s3Endpoint'),
-    AWS_ENDPOINT_URL_SESV2: inject('sesUrl'),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-  ({ handler: workflow } = await import('../../functions/streams/workflow'));
+  workflow = await inProcessWorkflow();
   dynamodb = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1' });
   trainer = await tokenFor(uniqueAccount('trainers', 'Ерлан Әбенов'));
 });
@@ -98,13 +80,6 @@ async function giveFeedback(training: Training, who: Person): Promise<void> {
 
 function oneEmail(address: string, subject: RegExp, what: string): Promise<StoredEmail> {
   return eventually(async () => (await emailsTo(address, subject))[0], { timeoutMs: 10_000, what });
-}
-
-function pdfText(pdf: Buffer): string {
-  const directory = mkdtempSync(path.join(tmpdir(), 'certificate-'));
-  const file = path.join(directory, 'certificate.pdf');
-  writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
 /** The work items as the stream would carry them in INSERT records (strings only, so the shapes coincide). */

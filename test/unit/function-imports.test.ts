@@ -1,0 +1,41 @@
+import path from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../infra/constructs/service-function';
+import { consumerList, routeList, scheduleList } from '../../shared/manifest';
+
+/**
+ * The certificate renderer reads its fonts when it is imported, and only functions that write
+ * certificates get the fonts beside their bundle (infra's bundlesCertificateFonts). Any other
+ * function that imports it, even through a use case it shares, would fail at cold start on AWS
+ * while passing every local test, where the fonts sit in the source tree.
+ */
+const renderer = 'shared/certificates/render-pdf.ts';
+
+async function bundledSources(handler: string): Promise<string[]> {
+  const result = await build({
+    entryPoints: [path.join(repoRoot, handler)],
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    logLevel: 'silent',
+  });
+  return Object.keys(result.metafile.inputs);
+}
+
+describe('function bundles', () => {
+  const entries = [...routeList, ...consumerList, ...scheduleList];
+
+  it('import the certificate renderer only where its fonts are shipped', { timeout: 60_000 }, async () => {
+    const importers: string[] = [];
+    for (const entry of entries) {
+      if ((await bundledSources(entry.handler)).includes(renderer)) importers.push(entry.name);
+    }
+    const shipsFonts = entries.filter((entry) => entry.permissions.certificatesBucket === 'readWrite').map((entry) => entry.name);
+    expect(importers.length).toBeGreaterThan(0);
+    for (const name of importers) expect(shipsFonts, `${name} imports ${renderer}`).toContain(name);
+  });
+});
