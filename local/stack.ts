@@ -250,7 +250,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         method: 'POST',
         path: '/api/local/streams/drain',
         handle: async () => {
-          await poller.waitForIdle();
+          // Generous: after a burst test the mail backlog alone can keep a 2-core machine busy for
+          // longer than the poller's default wait, and a drain that gives up early fails a test
+          // that would have passed a few seconds later.
+          await poller.waitForIdle({ timeoutMs: 60_000 });
           return { status: 200, body: { idle: true } };
         },
       },
