@@ -231,9 +231,9 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv; charset=utf-8/);
     const bytes = Buffer.from(await (await fetch(`${inject('apiUrl')}/api/reports/regions?format=csv`, { headers: { authorization: `Bearer ${admin}` } })).arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const regionsRows = parse<string[]>(bytes.toString('utf8'), { bom: true, delimiter: ';' });
+    const regionsRows: string[][] = parse(bytes.toString('utf8'), { bom: true, delimiter: ';' });
     expect(regionsRows.find((row) => row[0] === 'mangystau')?.[1]).toBe('Маңғыстау облысы');
-    const cascadeRows = parse<string[]>(csv.text, { bom: true, delimiter: ';' });
+    const cascadeRows: string[][] = parse(csv.text, { bom: true, delimiter: ';' });
     expect(cascadeRows.map((row) => row[4])).toContain('Сабақты зерттеу: Маңғыстау');
 
     const xlsx = await fetch(`${inject('apiUrl')}/api/reports/multipliers?region=mangystau&format=xlsx`, { headers: { authorization: `Bearer ${admin}` } });
