@@ -271,17 +271,22 @@ export interface AggregateValues {
   set: Record<string, SetValue>;
 }
 
-/** Sums contributions into aggregate items: the recomputation `reconcile` compares with the table. */
-export function sumContributions(contributions: Iterable<Contribution>): Map<string, { target: AggregateTarget; values: AggregateValues }> {
-  const items = new Map<string, { target: AggregateTarget; values: AggregateValues }>();
-  for (const contribution of contributions) {
-    for (const part of contribution) {
-      const id = targetId(part.target);
-      let item = items.get(id);
-      if (!item) items.set(id, (item = { target: part.target, values: { add: {}, set: {} } }));
-      for (const [name, amount] of Object.entries(part.add)) item.values.add[name] = (item.values.add[name] ?? 0) + amount;
-      Object.assign(item.values.set, part.set);
-    }
+export type AggregateSums = Map<string, { target: AggregateTarget; values: AggregateValues }>;
+
+/** Adds one contribution into running sums (reconcile streams a million sources through this). */
+export function addContribution(items: AggregateSums, contribution: Contribution): void {
+  for (const part of contribution) {
+    const id = targetId(part.target);
+    let item = items.get(id);
+    if (!item) items.set(id, (item = { target: part.target, values: { add: {}, set: {} } }));
+    for (const [name, amount] of Object.entries(part.add)) item.values.add[name] = (item.values.add[name] ?? 0) + amount;
+    Object.assign(item.values.set, part.set);
   }
+}
+
+/** Sums contributions into aggregate items: the recomputation `reconcile` compares with the table. */
+export function sumContributions(contributions: Iterable<Contribution>): AggregateSums {
+  const items: AggregateSums = new Map();
+  for (const contribution of contributions) addContribution(items, contribution);
   return items;
 }

@@ -46,20 +46,29 @@ export function aggregateItem(target: AggregateTarget, values: AggregateValues):
   return { ...keyOfTarget(target), type: entityTypes.aggregate, ...values.set, ...values.add };
 }
 
-/** Puts (or deletes) aggregate items, 25 per BatchWrite, retrying what DynamoDB leaves unprocessed. */
+/** Puts (or deletes) aggregate items, 25 per BatchWrite. */
 export async function writeAggregateItems(puts: readonly Item[], deletes: readonly { pk: string; sk: string }[]): Promise<void> {
-  const requests = [
-    ...puts.map((item) => ({ PutRequest: { Item: item } })),
-    ...deletes.map((key) => ({ DeleteRequest: { Key: key } })),
-  ];
-  for (let start = 0; start < requests.length; start += 25) {
-    let batch: typeof requests = requests.slice(start, start + 25);
-    for (let attempt = 0; batch.length > 0; attempt++) {
-      const { UnprocessedItems } = await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName]: batch } }));
-      batch = (UnprocessedItems?.[tableName] as typeof requests | undefined) ?? [];
-      if (batch.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-    }
-  }
+  await batchWrite([...puts.map((item) => ({ PutRequest: { Item: item } })), ...deletes.map((key) => ({ DeleteRequest: { Key: key } }))]);
+}
+
+type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
+
+/** BatchWrites of 25, `concurrency` in flight, retrying what DynamoDB leaves unprocessed. */
+export async function batchWrite(requests: readonly WriteRequest[], concurrency = 1): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < requests.length) {
+        let batch = requests.slice(next, next + 25);
+        next += 25;
+        for (let attempt = 0; batch.length > 0; attempt++) {
+          const { UnprocessedItems } = await documentClient.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...batch] } }));
+          batch = (UnprocessedItems?.[tableName] as WriteRequest[] | undefined) ?? [];
+          if (batch.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        }
+      }
+    }),
+  );
 }
 
 /**

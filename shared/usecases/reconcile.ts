@@ -8,7 +8,7 @@
  * then reports zero.
  */
 import { createHash } from 'node:crypto';
-import { sumContributions, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
+import { addContribution, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { scanTypes, aggregateItem, repairMarker, writeAggregateItems } from '../store/reconcile';
@@ -38,6 +38,8 @@ export interface ReconcileReport {
 
 export interface ReconcileOptions {
   repair: boolean;
+  /** Repair the applied markers too (default). Off only for a table the consumer never saw (a benchmark's). */
+  markers?: boolean;
   segments?: number;
   onProgress?: (phase: 'sources' | 'aggregates' | 'markers' | 'repair', done: number) => void;
 }
@@ -50,7 +52,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   const segments = options.segments ?? 4;
   const progress = options.onProgress ?? (() => undefined);
   const trainings = new Map<string, TrainingFacts>();
-  const contributions: Contribution[] = [];
+  const expected: AggregateSums = new Map();
+  const keepMarkers = options.repair && options.markers !== false;
   // Per source item, a hash of what it contributes: compared with the markers without keeping
   // every contribution twice in memory.
   const expectedMarkers = new Map<string, string>();
@@ -60,8 +63,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     const contribution = contributionOf(item, (id) => trainings.get(id));
     if (!contribution) return;
     sources++;
-    contributions.push(contribution);
-    expectedMarkers.set(`${item.pk as string}\n${item.sk as string}`, hashOf(contribution));
+    addContribution(expected, contribution);
+    if (keepMarkers) expectedMarkers.set(`${item.pk as string}\n${item.sk as string}`, hashOf(contribution));
   };
   // Trainings first: every other source's contribution depends on its training.
   await scanTypes([entityTypes.training], (items) => {
@@ -72,13 +75,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     }
     progress('sources', sources);
   }, { segments });
+  // Only what the contributions read: certificates are a kilobyte each, their counts a few bytes.
   await scanTypes(SOURCE_TYPES, (items) => {
     items.forEach(take);
     progress('sources', sources);
-  }, { segments });
+  }, { segments, projection: ['pk', 'sk', 'trainingId', 'status', 'ratings'] });
 
-  const expected = sumContributions(contributions);
-  contributions.length = 0;
 
   const drift: Drift[] = [];
   const driftIds = new Set<string>();
@@ -124,6 +126,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     await writeAggregateItems(puts, deletes);
     progress('repair', puts.length + deletes.length);
 
+  }
+  if (keepMarkers) {
     // Markers that differ from (or lack) the recomputed contribution are set to it.
     const stale: { pk: string; sk: string; marker?: AppliedMarker }[] = [];
     const seen = new Set<string>();
