@@ -1,7 +1,6 @@
 /**
  * `npm run bench:reports`: a synthetic year (BENCH_TEACHERS teachers, default 300,000 → ~370,000
- * certificates) in DynamoDB Local under .data/bench (kept between runs: the seed resumes, a
- * finished seed is reused), then: reconcile building the aggregates, reconcile again (the time to
+ * certificates) in DynamoDB Local, then: reconcile building the aggregates, reconcile again (the time to
  * recompute and compare everything), region reports through the gateway (p50/p95, items read),
  * and a national training's cascade tree paged through.
  */
@@ -31,10 +30,12 @@ async function getJson(url: string, token: string): Promise<{ status: number; bo
 
 export async function reportsBenchmark(): Promise<Record<string, string | number>> {
   const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
+  // In memory by default: DynamoDB Local on disk (SQLite) writes a few hundred items a second on
+  // this machine. BENCH_ON_DISK=1 keeps the data under .data/bench, where a stopped seed resumes.
   const stack = await startLocalStack({
     ports,
     seed: false,
-    dataDirectory: path.resolve(import.meta.dirname, '..', '.data', 'bench'),
+    ...(process.env.BENCH_ON_DISK === '1' ? { dataDirectory: path.resolve(import.meta.dirname, '..', '.data', 'bench') } : {}),
     log: () => undefined,
   });
   // The aggregates are built by reconcile here: replaying a million seed records through the

@@ -2,7 +2,7 @@
  * What `reconcile` reads and writes: whole-table Scans in parallel segments (an offline tool, never
  * a request path), and the repair Puts of aggregate items and applied markers.
  */
-import { BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { AggregateTarget, AggregateValues, AppliedMarker } from '../domain/aggregates';
 import { documentClient, tableName } from './client';
@@ -95,4 +95,27 @@ export async function repairMarker(source: SourceKey, previous: AppliedMarker | 
     if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
+}
+
+/** Items by key (BatchGet, 100 keys a request, `concurrency` in flight), keyed `pk\nsk`. */
+export async function getItems(keys: readonly { pk: string; sk: string }[], concurrency = 4): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < keys.length) {
+        let batch: Item[] = keys.slice(next, next + 100);
+        next += 100;
+        for (let attempt = 0; batch.length > 0; attempt++) {
+          const { Responses, UnprocessedKeys } = await documentClient.send(
+            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
+          );
+          for (const item of Responses?.[tableName] ?? []) found.set(`${item.pk as string}\n${item.sk as string}`, item);
+          batch = (UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined) ?? [];
+          if (batch.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
+        }
+      }
+    }),
+  );
+  return found;
 }

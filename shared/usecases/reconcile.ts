@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { addContribution, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
-import { scanTypes, aggregateItem, repairMarker, writeAggregateItems } from '../store/reconcile';
+import { aggregateItem, getItems, repairMarker, scanTypes, writeAggregateItems } from '../store/reconcile';
 import { trainingFromItem } from '../store/trainings';
 import { contributionOf } from './analytics';
 
@@ -19,6 +19,11 @@ type Item = Record<string, unknown>;
 
 const SOURCE_TYPES = [entityTypes.registration, entityTypes.certificate, entityTypes.feedbackResponse] as const;
 const KEY_AND_TYPE = new Set(['pk', 'sk', 'type']);
+const SOURCE_ATTRIBUTES = [
+  'pk', 'sk', 'trainingId', 'status', 'ratings',
+  'id', 'region', 'level', 'topic', 'title', 'sessions', 'trainer', 'publishedAt',
+  'qualifyingCertificateId', 'qualifyingCertificateNumber', 'qualifyingCertificateIssuedAt', 'parentTrainingId', 'cascadeRootId',
+];
 
 export interface Drift {
   item: string;
@@ -66,67 +71,62 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     addContribution(expected, contribution);
     if (keepMarkers) expectedMarkers.set(`${item.pk as string}\n${item.sk as string}`, hashOf(contribution));
   };
-  // Trainings first: every other source's contribution depends on its training.
-  await scanTypes([entityTypes.training], (items) => {
+  // One Scan of the source items, only the attributes the contributions read (a certificate is a
+  // kilobyte, its count a few bytes). Trainings are taken as they come; the others wait for them.
+  const waiting: Item[] = [];
+  await scanTypes([entityTypes.training, ...SOURCE_TYPES], (items) => {
     for (const item of items) {
+      if (item.type !== entityTypes.training) {
+        waiting.push(item);
+        continue;
+      }
       const training = trainingFromItem(item);
       trainings.set(training.id, training);
       take(item);
     }
-    progress('sources', sources);
-  }, { segments });
-  // Only what the contributions read: certificates are a kilobyte each, their counts a few bytes.
-  await scanTypes(SOURCE_TYPES, (items) => {
-    items.forEach(take);
-    progress('sources', sources);
-  }, { segments, projection: ['pk', 'sk', 'trainingId', 'status', 'ratings'] });
+    progress('sources', sources + waiting.length);
+  }, { segments, projection: SOURCE_ATTRIBUTES });
+  for (const item of waiting) take(item);
+  waiting.length = 0;
+  progress('sources', sources);
 
-
+  // The aggregate items the sources call for, read by key. (An aggregate item no source calls for
+  // at all would need a source item deleted, which the product never does.)
   const drift: Drift[] = [];
   const driftIds = new Set<string>();
-  const actualIds = new Map<string, { pk: string; sk: string }>();
   const expectedByKey = new Map([...expected.values()].map((entry) => [keyString(aggregateItem(entry.target, entry.values)), entry]));
-  let aggregates = 0;
-  await scanTypes([entityTypes.aggregate], (items) => {
-    for (const item of items) {
-      aggregates++;
-      const key = keyString(item);
-      actualIds.set(key, { pk: item.pk as string, sk: item.sk as string });
-      const entry = expectedByKey.get(key);
-      const setNames = new Set(Object.keys(entry?.values.set ?? {}));
-      const names = new Set([
-        ...Object.keys(entry?.values.add ?? {}),
-        ...Object.entries(item).filter(([name, value]) => typeof value === 'number' && !KEY_AND_TYPE.has(name) && !setNames.has(name)).map(([name]) => name),
-      ]);
-      for (const name of names) {
-        const want = entry?.values.add[name] ?? 0;
-        const have = typeof item[name] === 'number' ? (item[name]) : 0;
-        if (want !== have) {
-          drift.push({ item: key, attribute: name, expected: want, actual: have });
-          driftIds.add(key);
-        }
+  const actual = await getItems([...expectedByKey.keys()].map((key) => {
+    const [pk, sk] = key.split('\n') as [string, string];
+    return { pk, sk };
+  }), segments);
+  const aggregates = actual.size;
+  progress('aggregates', aggregates);
+  for (const [key, entry] of expectedByKey) {
+    const item = actual.get(key) ?? {};
+    const setNames = new Set(Object.keys(entry.values.set));
+    const names = new Set([
+      ...Object.keys(entry.values.add),
+      ...Object.entries(item).filter(([name, value]) => typeof value === 'number' && !KEY_AND_TYPE.has(name) && !setNames.has(name)).map(([name]) => name),
+    ]);
+    for (const name of names) {
+      const want = entry.values.add[name] ?? 0;
+      const have = typeof item[name] === 'number' ? item[name] : 0;
+      if (want !== have) {
+        drift.push({ item: key, attribute: name, expected: want, actual: have });
+        driftIds.add(key);
       }
     }
-    progress('aggregates', aggregates);
-  }, { segments });
-  for (const [key, entry] of expectedByKey) {
-    if (actualIds.has(key)) continue;
-    const missing = Object.entries(entry.values.add).filter(([, amount]) => amount !== 0);
-    for (const [name, amount] of missing) drift.push({ item: key, attribute: name, expected: amount, actual: 0 });
-    if (missing.length > 0) driftIds.add(key);
   }
 
-  let markersRepaired = 0;
   if (options.repair) {
-    const puts = [...driftIds].flatMap((key) => {
-      const entry = expectedByKey.get(key);
-      return entry ? [aggregateItem(entry.target, entry.values)] : [];
+    const puts = [...driftIds].map((key) => {
+      const entry = expectedByKey.get(key)!;
+      return aggregateItem(entry.target, entry.values);
     });
-    const deletes = [...driftIds].filter((key) => !expectedByKey.has(key)).map((key) => actualIds.get(key)!);
-    await writeAggregateItems(puts, deletes);
-    progress('repair', puts.length + deletes.length);
-
+    await writeAggregateItems(puts, []);
+    progress('repair', puts.length);
   }
+  let markersRepaired = 0;
   if (keepMarkers) {
     // Markers that differ from (or lack) the recomputed contribution are set to it.
     const stale: { pk: string; sk: string; marker?: AppliedMarker }[] = [];
