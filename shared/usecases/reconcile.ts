@@ -69,7 +69,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     if (!contribution) return;
     sources++;
     addContribution(expected, contribution);
-    if (keepMarkers) expectedMarkers.set(`${item.pk as string}\n${item.sk as string}`, hashOf(contribution));
+    // No marker and an empty contribution are the same thing: drafts need none.
+    if (keepMarkers && contribution.length > 0) expectedMarkers.set(`${item.pk as string}\n${item.sk as string}`, hashOf(contribution));
   };
   // One Scan of the source items, only the attributes the contributions read (a certificate is a
   // kilobyte, its count a few bytes). Trainings are taken as they come; the others wait for them.

@@ -3,9 +3,9 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
-import { monthOf } from '../../shared/domain/aggregates';
+import { counterName, monthOf } from '../../shared/domain/aggregates';
 import type { Training } from '../../shared/schemas/training';
-import { certificateKeys } from '../../shared/store/keys';
+import { aggregateKeys, certificateKeys } from '../../shared/store/keys';
 import type * as Reconcile from '../../shared/usecases/reconcile';
 import {
   accounts,
@@ -210,6 +210,27 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     const result = await reconcile({ repair: false });
     expect(result.drift, 'incremental aggregates equal the recomputed ones').toEqual([]);
     expect(result.sourceItems).toBeGreaterThan(0);
+
+    // A counter knocked off by hand is found, and repaired.
+    const monthKey = aggregateKeys.regionMonth('mangystau', month);
+    const counter = counterName('completed', 1, 'lesson-study');
+    const dynamodb = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1' });
+    await dynamodb.send(
+      new UpdateItemCommand({
+        TableName: TABLE_NAME,
+        Key: { pk: { S: monthKey.pk }, sk: { S: monthKey.sk } },
+        UpdateExpression: 'ADD #counter :five',
+        ExpressionAttributeNames: { '#counter': counter },
+        ExpressionAttributeValues: { ':five': { N: '5' } },
+      }),
+    );
+    dynamodb.destroy();
+    const drifted = await reconcile({ repair: false });
+    expect(drifted.drift).toEqual([{ item: `${monthKey.pk}\n${monthKey.sk}`, attribute: counter, expected: 1, actual: 6 }]);
+    await reconcile({ repair: true });
+    expect((await reconcile({ repair: false })).drift).toEqual([]);
+    const repaired = await api<{ totals: Metrics }>('GET', `/api/reports/regions/mangystau?from=${month}&to=${month}`, { token: admin });
+    expect(repaired.body.totals.completed).toBe(1);
   });
 
   it('confines coordinators to their region', async () => {
