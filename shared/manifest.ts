@@ -338,6 +338,57 @@ export const routes = {
     access: 'public',
     permissions: { badgeKey: true },
   },
+  designateNationalTrainer: {
+    name: 'designateNationalTrainer',
+    method: 'PUT',
+    path: '/api/national-trainers/{email}',
+    handler: 'functions/http/national-trainers-designate.ts',
+    access: { roles: ['admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  undesignateNationalTrainer: {
+    name: 'undesignateNationalTrainer',
+    method: 'DELETE',
+    path: '/api/national-trainers/{email}',
+    handler: 'functions/http/national-trainers-undesignate.ts',
+    access: { roles: ['admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  regionsReport: {
+    name: 'regionsReport',
+    method: 'GET',
+    path: '/api/reports/regions',
+    handler: 'functions/http/reports-regions.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  regionReport: {
+    name: 'regionReport',
+    method: 'GET',
+    path: '/api/reports/regions/{region}',
+    handler: 'functions/http/reports-region.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  cascadeReport: {
+    name: 'cascadeReport',
+    method: 'GET',
+    path: '/api/reports/cascade/{trainingId}',
+    handler: 'functions/http/reports-cascade.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+    // The summary reads every node of the cascade (a few hundred trainings for 10,000 people).
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  multipliersReport: {
+    name: 'multipliersReport',
+    method: 'GET',
+    path: '/api/reports/multipliers',
+    handler: 'functions/http/reports-multipliers.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
@@ -350,6 +401,16 @@ export const consumers = {
     maxRetries: 3,
     permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
     timeoutSeconds: 120,
+  },
+  analytics: {
+    name: 'analytics',
+    handler: 'functions/streams/analytics.ts',
+    filters: [entityChange(['Training', 'Registration', 'Certificate', 'FeedbackResponse'], ['INSERT', 'MODIFY'])],
+    // Each record is a read of its marker and one small transaction.
+    batchSize: 100,
+    maxRetries: 5,
+    permissions: { table: 'readWrite' },
+    timeoutSeconds: 60,
   },
 } as const satisfies Record<string, ConsumerDefinition>;
 

@@ -107,6 +107,14 @@ export interface Training {
   closedAt?: string;
   /** Set once every confirmed participant's issuance work item is written (see usecases/close). */
   issuanceQueuedAt?: string;
+  /** Level ≥ 1, set at publish: the trainer's certificate that allowed it (domain/cascade). */
+  qualifyingCertificateId?: string;
+  qualifyingCertificateNumber?: string;
+  qualifyingCertificateIssuedAt?: string;
+  /** The training that issued the qualifying certificate: this training's parent in the cascade. */
+  parentTrainingId?: string;
+  /** The national (level-0) training at the root of this training's cascade; its own id at level 0. */
+  cascadeRootId?: string;
 }
 
 export const trainingIdParams = z.strictObject({ id: idSchema });

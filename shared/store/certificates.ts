@@ -36,6 +36,10 @@ export interface Certificate {
   level: 0 | 1 | 2;
   /** The trainer's own certificate, when the platform knows it; empty otherwise. */
   trainerCertificateId: string;
+  /** The number of the trainer's certificate, printed in the lineage; empty at level 0. */
+  trainerCertificateNumber?: string;
+  /** The national training at the root of the cascade this certificate belongs to. */
+  cascadeRootId?: string;
   status: CertificateRecordStatus;
   /** Set once the PDF is in the bucket. */
   pdfStoredAt?: string;

@@ -39,6 +39,9 @@ export const entityTypes = {
   counter: 'Counter',
   certificateReissue: 'CertificateReissue',
   statusList: 'StatusList',
+  nationalTrainer: 'NationalTrainer',
+  aggregate: 'Aggregate',
+  aggregateSource: 'AggregateSource',
 } as const;
 
 export const trainingKeys = {
@@ -173,4 +176,39 @@ export const certificateKeys = {
  */
 export const statusListKeys = {
   item: (listId: string) => ({ pk: `STATUSLIST#${listId}`, sk: 'STATUSLIST' }),
+} as const;
+
+/**
+ * | a national-trainer designation (level 0)           | pk NATIONALTRAINER#{email}, sk NATIONALTRAINER               |
+ */
+export const nationalTrainerKeys = {
+  item: (email: string) => ({ pk: `NATIONALTRAINER#${email}`, sk: 'NATIONALTRAINER' }),
+} as const;
+
+/**
+ * Aggregates, kept by the analytics consumer (domain/aggregates), read by the reports:
+ *
+ * | a region's figures of one month (all levels, topics) | pk AGG#REGION#{region}, sk MONTH#{YYYY-MM}                 |
+ * | a region's months from..to (≤ 24 items)             | pk AGG#REGION#{region}, sk BETWEEN MONTH#{from} AND MONTH#{to} |
+ * | a region's figures of all time                      | pk AGG#REGION#{region}, sk TOTAL (BatchGet for all regions)  |
+ * | one training of a cascade (node, with its counts)   | pk CASCADE#{rootTrainingId}, sk NODE#{level}#{trainingId}   |
+ * | a cascade's tree to a depth, paged                  | pk CASCADE#{root}, sk BETWEEN NODE#0 AND NODE#{depth}~      |
+ * | a region's multipliers, paged                       | pk AGG#MULT#{region}, sk TRAINER#{sub}                      |
+ * | what one source item last contributed (marker)      | pk AGGSRC#{source pk}, sk {source sk}                       |
+ *
+ * Counters live in attributes named `{counter}|{level}|{topic}`, so one item per region and month
+ * answers every level and topic: a year's report is 12 items, not 12 × levels × topics.
+ */
+export const aggregateKeys = {
+  regionPartition: (region: string) => `AGG#REGION#${region}`,
+  regionMonth: (region: string, month: string) => ({ pk: `AGG#REGION#${region}`, sk: `MONTH#${month}` }),
+  monthSortKey: (month: string) => `MONTH#${month}`,
+  regionTotal: (region: string) => ({ pk: `AGG#REGION#${region}`, sk: 'TOTAL' }),
+  cascadePartition: (rootId: string) => `CASCADE#${rootId}`,
+  cascadeNode: (rootId: string, level: number, trainingId: string) => ({ pk: `CASCADE#${rootId}`, sk: `NODE#${level}#${trainingId}` }),
+  cascadeNodePrefix: 'NODE#',
+  cascadeLevelPrefix: (level: number) => `NODE#${level}#`,
+  multiplierPartition: (region: string) => `AGG#MULT#${region}`,
+  multiplier: (region: string, trainerSub: string) => ({ pk: `AGG#MULT#${region}`, sk: `TRAINER#${trainerSub}` }),
+  source: (sourcePk: string, sourceSk: string) => ({ pk: `AGGSRC#${sourcePk}`, sk: sourceSk }),
 } as const;

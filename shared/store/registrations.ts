@@ -47,6 +47,9 @@ function toItem(registration: StoredRegistration): Record<string, unknown> {
   };
 }
 
+/** The stored item of a registration, for bulk writers (the synthetic seed). */
+export const registrationItem = toItem;
+
 /** Writes a registration; a person may register again after withdrawing, nothing else overwrites. */
 function newRegistrationPut(registration: StoredRegistration) {
   return {

@@ -35,6 +35,9 @@ function toItem(training: Training, version: number): Record<string, unknown> {
   };
 }
 
+/** The stored item of a training, for bulk writers (the synthetic seed). */
+export const trainingItem = toItem;
+
 export function trainingFromItem(item: Record<string, unknown>): Training {
   const training: Record<string, unknown> = { ...item };
   for (const attribute of KEY_ATTRIBUTES) delete training[attribute];

@@ -98,7 +98,10 @@ export async function verifyCertificate(code: string): Promise<VerificationView>
   if (!isVerificationCode(normalized)) throw notFoundCode();
   const certificate = await findCertificateByCode(normalized);
   if (!certificate) throw notFoundCode();
-  const trainerCertificate = certificate.trainerCertificateId ? await findCertificate(certificate.trainerCertificateId) : undefined;
+  // Certificates issued before the number was recorded on them carry only the id.
+  const trainerCertificateNumber =
+    certificate.trainerCertificateNumber ||
+    (certificate.trainerCertificateId ? (await findCertificate(certificate.trainerCertificateId))?.number : undefined);
   return {
     status: certificateStatus(certificate, clock.now()),
     number: certificate.number,
@@ -109,7 +112,7 @@ export async function verifyCertificate(code: string): Promise<VerificationView>
     issuedAt: certificate.issuedAt,
     validUntil: certificate.validUntil,
     issuer: certificate.issuer[certificate.language],
-    trainerCertificateNumber: trainerCertificate?.number ?? null,
+    trainerCertificateNumber: trainerCertificateNumber || null,
     ...(certificate.status === 'revoked' && certificate.revocation
       ? { revocation: { reason: certificate.revocation.reason, revokedAt: certificate.revocation.revokedAt } }
       : {}),

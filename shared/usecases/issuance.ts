@@ -70,7 +70,9 @@ function draftCertificate(training: Training, registration: StoredRegistration, 
     issuedAt,
     validUntil: validUntilFor(issuedAt),
     level: training.level,
-    trainerCertificateId: '',
+    trainerCertificateId: training.qualifyingCertificateId ?? '',
+    trainerCertificateNumber: training.qualifyingCertificateNumber ?? '',
+    ...(training.cascadeRootId ? { cascadeRootId: training.cascadeRootId } : {}),
     status: 'valid',
   };
 }

@@ -1,4 +1,11 @@
-import type { Principal } from '../auth/principal';
+import { hasRole, type Principal } from '../auth/principal';
+import { assertEligible, assertLevelAllowed, publishEligibility, withLineage } from '../domain/cascade';
+import {
+  certificatesHeldBy,
+  designateNationalTrainer as putDesignation,
+  isNationalTrainer,
+  undesignateNationalTrainer as deleteDesignation,
+} from '../store/cascade';
 import { clock } from '../clock';
 import {
   cancelTraining as cancelRule,
@@ -34,6 +41,7 @@ async function loadTraining(trainingId: string): Promise<StoredTraining> {
 }
 
 export async function createTraining(principal: Principal, input: CreateTrainingInput): Promise<Training> {
+  assertLevelAllowed(input.level);
   const training = createRule(input, principal, clock.now(), newId);
   await insertTraining(training);
   return training;
@@ -57,11 +65,48 @@ async function change(trainingId: string, apply: (training: Training) => Trainin
 }
 
 export function updateTraining(principal: Principal, trainingId: string, patch: UpdateTrainingInput): Promise<Training> {
+  if (patch.level !== undefined) assertLevelAllowed(patch.level);
   return change(trainingId, (training) => updateRule(training, patch, principal, clock.now(), newId));
 }
 
-export function publishTraining(principal: Principal, trainingId: string): Promise<Training> {
-  return change(trainingId, (training) => publishRule(training, principal, clock.now()));
+/**
+ * Publishing checks the cascade rules after the scheduling rules: the trainer's standing is read
+ * (designation, certificates through the holder index) and the qualifying certificate is recorded
+ * on the training, so every certificate it issues carries the lineage.
+ */
+export async function publishTraining(principal: Principal, trainingId: string): Promise<Training> {
+  const { training, version } = await loadTraining(trainingId);
+  const now = clock.now();
+  const published = publishRule(training, principal, now);
+  assertLevelAllowed(training.level);
+  const trainerEmail = training.trainer.email.toLowerCase();
+  const [trainerIsNationalTrainer, trainerCertificates] = await Promise.all([
+    training.level === 0 ? isNationalTrainer(trainerEmail) : Promise.resolve(false),
+    training.level > 0 ? certificatesHeldBy(trainerEmail) : Promise.resolve([]),
+  ]);
+  const qualification = assertEligible(
+    publishEligibility({
+      level: training.level,
+      trainingId: training.id,
+      publisherIsAdmin: hasRole(principal, 'admins'),
+      trainerIsNationalTrainer,
+      trainerCertificates,
+      now,
+    }),
+  );
+  const next = withLineage(published, qualification);
+  await saveTraining(next, version);
+  return next;
+}
+
+export async function designateNationalTrainer(principal: Principal, email: string): Promise<{ email: string; nationalTrainer: true }> {
+  const normalized = email.toLowerCase();
+  await putDesignation({ email: normalized, designatedBy: principal.sub, designatedAt: clock.now().toISOString() });
+  return { email: normalized, nationalTrainer: true };
+}
+
+export async function undesignateNationalTrainer(email: string): Promise<void> {
+  await deleteDesignation(email.toLowerCase());
 }
 
 export function cancelTraining(principal: Principal, trainingId: string, reason?: string): Promise<Training> {

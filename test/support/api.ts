@@ -39,10 +39,25 @@ export async function api<T = Record<string, unknown>>(method: string, path: str
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
-export async function tokenFor(identity: TokenRequest): Promise<string> {
+/**
+ * A trainer is designated a national trainer unless `nationalTrainer: false`: the default training
+ * (trainingBody) is a level-0 one, which only national trainers (and admins) may publish.
+ */
+export async function tokenFor(identity: TokenRequest, options: { nationalTrainer?: boolean } = {}): Promise<string> {
   const response = await api<{ token: string }>('POST', '/api/local/token', { body: identity });
   if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${response.text}`);
+  if ((identity.groups as readonly string[]).includes('trainers') && options.nationalTrainer !== false) {
+    await designateNationalTrainer(identity.email);
+  }
   return response.body.token;
+}
+
+let adminToken: Promise<string> | undefined;
+
+export async function designateNationalTrainer(email: string): Promise<void> {
+  adminToken ??= tokenFor(demoAccounts.admin);
+  const response = await api('PUT', `/api/national-trainers/${encodeURIComponent(email)}`, { token: await adminToken });
+  if (response.status !== 200) throw new Error(`designation failed: ${response.status} ${response.text}`);
 }
 
 let counter = 0;
@@ -113,7 +128,7 @@ export function trainingBody(overrides: Record<string, unknown> = {}, now = Date
     topic: 'teacher-leadership',
     language: 'kk',
     region: 'almaty',
-    level: 2,
+    level: 0,
     hours: 24,
     ects: 1,
     capacity: 20,

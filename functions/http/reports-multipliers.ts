@@ -1,0 +1,14 @@
+import { multipliersSheets, reportResponse } from '../../shared/exports/reports';
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { multipliersReportQuery } from '../../shared/schemas/reports';
+import { multipliersReport } from '../../shared/usecases/reports';
+
+export const handler = defineRoute(routes.multipliersReport, { query: multipliersReportQuery }, async ({ principal, query }) => {
+  const report = await multipliersReport(principal, {
+    limit: query.limit,
+    ...(query.region ? { region: query.region } : {}),
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+  });
+  return reportResponse(query.format, report, () => multipliersSheets(report), `multipliers-${report.items[0]?.region ?? query.region ?? 'region'}`);
+});

@@ -1,0 +1,17 @@
+import { regionSheets, reportResponse } from '../../shared/exports/reports';
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { regionReportParams, regionReportQuery } from '../../shared/schemas/reports';
+import { regionReport } from '../../shared/usecases/reports';
+
+export const handler = defineRoute(
+  routes.regionReport,
+  { params: regionReportParams, query: regionReportQuery },
+  async ({ principal, params, query }) => {
+    const report = await regionReport(principal, params.region, {
+      ...(query.from ? { from: query.from } : {}),
+      ...(query.to ? { to: query.to } : {}),
+    });
+    return reportResponse(query.format, report, () => regionSheets(report), `region-${report.region}-${report.from}-${report.to}`);
+  },
+);

@@ -1,0 +1,292 @@
+/**
+ * Aggregates of the cascade and the regions, as pure functions.
+ *
+ * Every source item (a training, a registration, a certificate, a feedback response) contributes
+ * a fixed set of additive amounts to a few aggregate items. The analytics consumer remembers, per
+ * source item, the contribution it last applied and the stream sequence number it came from
+ * (the "applied marker"); a record adds only the difference between its image's contribution and
+ * the remembered one, and only if it is newer than the marker. So a duplicate, a replay of an old
+ * record or two workers with the same record change nothing twice, and the aggregates always equal
+ * the sum of the current images' contributions — which is exactly what `reconcile` recomputes.
+ *
+ * Distinct counts (active multipliers) stay additive by keeping one counter per trainer
+ * (`mult|{level}|{topic}|{trainerSub}`): a trainer is active where their counter is above zero.
+ */
+import { DISPLAY_TIME_ZONE, firstSessionStart } from './training';
+import type { Training } from '../schemas/training';
+
+/** The aggregate items a contribution can go to. */
+export type AggregateTarget =
+  | { kind: 'regionMonth'; region: string; month: string }
+  | { kind: 'regionTotal'; region: string }
+  | { kind: 'cascadeNode'; rootId: string; level: number; trainingId: string }
+  | { kind: 'multiplier'; region: string; trainerSub: string };
+
+export type SetValue = string | number;
+
+export interface ContributionPart {
+  target: AggregateTarget;
+  add: Record<string, number>;
+  /** Descriptive attributes (names, titles); the newest record's values win. */
+  set?: Record<string, SetValue>;
+}
+
+export type Contribution = ContributionPart[];
+
+export function targetId(target: AggregateTarget): string {
+  switch (target.kind) {
+    case 'regionMonth':
+      return `regionMonth|${target.region}|${target.month}`;
+    case 'regionTotal':
+      return `regionTotal|${target.region}`;
+    case 'cascadeNode':
+      return `cascadeNode|${target.rootId}|${target.level}|${target.trainingId}`;
+    case 'multiplier':
+      return `multiplier|${target.region}|${target.trainerSub}`;
+  }
+}
+
+/** The counters a region item holds, per level and topic. */
+export const regionCounters = [
+  'scheduled',
+  'held',
+  'cancelled',
+  'registrations',
+  'confirmed',
+  'completed',
+  'issued',
+  'revoked',
+  'responses',
+  'ratingSum',
+  'ratingCount',
+] as const;
+export type RegionCounter = (typeof regionCounters)[number];
+
+export function counterName(counter: RegionCounter, level: number, topic: string): string {
+  return `${counter}|${level}|${topic}`;
+}
+
+export function multiplierCounterName(level: number, topic: string, trainerSub: string): string {
+  return `mult|${level}|${topic}|${trainerSub}`;
+}
+
+const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit' });
+
+/** The month a training counts in: its first session's month in Kazakhstan, `YYYY-MM`. */
+export function monthOf(instant: string): string {
+  const parts = monthFormat.formatToParts(new Date(instant));
+  const year = parts.find((part) => part.type === 'year')!.value;
+  const month = parts.find((part) => part.type === 'month')!.value;
+  return `${year}-${month}`;
+}
+
+/** What of a training the aggregates need: fixed from its publication on (published trainings are not edited). */
+export type TrainingFacts = Pick<
+  Training,
+  | 'id'
+  | 'region'
+  | 'level'
+  | 'topic'
+  | 'status'
+  | 'title'
+  | 'sessions'
+  | 'trainer'
+  | 'publishedAt'
+  | 'qualifyingCertificateId'
+  | 'qualifyingCertificateNumber'
+  | 'qualifyingCertificateIssuedAt'
+  | 'parentTrainingId'
+  | 'cascadeRootId'
+>;
+
+function regionParts(training: TrainingFacts, add: Record<string, number>): ContributionPart[] {
+  const month = monthOf(firstSessionStart(training));
+  return [
+    { target: { kind: 'regionMonth', region: training.region, month }, add },
+    { target: { kind: 'regionTotal', region: training.region }, add },
+  ];
+}
+
+function titleOf(training: Pick<Training, 'title'>): string {
+  return training.title.kk ?? training.title.ru ?? training.title.en ?? '';
+}
+
+function isMultiplierTraining(training: TrainingFacts): boolean {
+  return training.level >= 1 && Boolean(training.qualifyingCertificateId);
+}
+
+export function trainingContribution(training: TrainingFacts): Contribution {
+  // A draft was never scheduled; a draft that was cancelled never counts either.
+  if (!training.publishedAt) return [];
+  const { level, topic } = training;
+  const held = training.status === 'closed' ? 1 : 0;
+  const add: Record<string, number> = {
+    [counterName('scheduled', level, topic)]: 1,
+    [counterName('held', level, topic)]: held,
+    [counterName('cancelled', level, topic)]: training.status === 'cancelled' ? 1 : 0,
+  };
+  if (isMultiplierTraining(training)) add[multiplierCounterName(level, topic, training.trainer.sub)] = held;
+  const parts = regionParts(training, add);
+  if (training.cascadeRootId) {
+    parts.push({
+      target: { kind: 'cascadeNode', rootId: training.cascadeRootId, level, trainingId: training.id },
+      add: { held },
+      set: {
+        trainingId: training.id,
+        parentTrainingId: training.parentTrainingId ?? '',
+        level,
+        region: training.region,
+        title: titleOf(training),
+        trainerName: training.trainer.name,
+        trainerSub: training.trainer.sub,
+        firstStart: firstSessionStart(training),
+        status: training.status,
+        qualifyingCertificateId: training.qualifyingCertificateId ?? '',
+        qualifyingCertificateIssuedAt: training.qualifyingCertificateIssuedAt ?? '',
+      },
+    });
+  }
+  if (isMultiplierTraining(training)) {
+    parts.push({
+      target: { kind: 'multiplier', region: training.region, trainerSub: training.trainer.sub },
+      add: { trainingsHeld: held },
+      set: {
+        trainerSub: training.trainer.sub,
+        name: training.trainer.name,
+        region: training.region,
+        certificateNumber: training.qualifyingCertificateNumber ?? '',
+      },
+    });
+  }
+  return parts;
+}
+
+export function registrationContribution(
+  registration: { status: string },
+  training: TrainingFacts,
+): Contribution {
+  if (!training.publishedAt) return [];
+  return regionParts(training, {
+    [counterName('registrations', training.level, training.topic)]: 1,
+    [counterName('confirmed', training.level, training.topic)]: registration.status === 'confirmed' ? 1 : 0,
+  });
+}
+
+export function certificateContribution(certificate: { status: string }, training: TrainingFacts): Contribution {
+  const revoked = certificate.status === 'revoked' ? 1 : 0;
+  const parts = regionParts(training, {
+    [counterName('completed', training.level, training.topic)]: 1,
+    [counterName('issued', training.level, training.topic)]: 1,
+    [counterName('revoked', training.level, training.topic)]: revoked,
+  });
+  if (training.cascadeRootId) {
+    parts.push({
+      target: { kind: 'cascadeNode', rootId: training.cascadeRootId, level: training.level, trainingId: training.id },
+      add: { certified: 1, revoked },
+    });
+  }
+  if (isMultiplierTraining(training)) {
+    parts.push({
+      target: { kind: 'multiplier', region: training.region, trainerSub: training.trainer.sub },
+      add: { reach: 1 - revoked },
+    });
+  }
+  return parts;
+}
+
+export function feedbackContribution(response: { ratings: { overall?: number } }, training: TrainingFacts): Contribution {
+  const overall = response.ratings.overall;
+  return regionParts(training, {
+    [counterName('responses', training.level, training.topic)]: 1,
+    [counterName('ratingSum', training.level, training.topic)]: typeof overall === 'number' ? overall : 0,
+    [counterName('ratingCount', training.level, training.topic)]: typeof overall === 'number' ? 1 : 0,
+  });
+}
+
+/** The change from `previous` to `next`, per target: only non-zero amounts and changed descriptions. */
+export function contributionDelta(next: Contribution, previous: Contribution): Contribution {
+  const byId = new Map<string, ContributionPart>();
+  const partFor = (target: AggregateTarget) => {
+    const id = targetId(target);
+    let part = byId.get(id);
+    if (!part) byId.set(id, (part = { target, add: {} }));
+    return part;
+  };
+  const previousSets = new Map<string, Record<string, SetValue>>();
+  for (const part of previous) {
+    const delta = partFor(part.target);
+    for (const [name, amount] of Object.entries(part.add)) delta.add[name] = (delta.add[name] ?? 0) - amount;
+    if (part.set) previousSets.set(targetId(part.target), { ...previousSets.get(targetId(part.target)), ...part.set });
+  }
+  for (const part of next) {
+    const delta = partFor(part.target);
+    for (const [name, amount] of Object.entries(part.add)) delta.add[name] = (delta.add[name] ?? 0) + amount;
+    if (part.set) {
+      const before = previousSets.get(targetId(part.target)) ?? {};
+      const changed = Object.entries(part.set).filter(([name, value]) => before[name] !== value);
+      if (changed.length > 0) delta.set = { ...delta.set, ...Object.fromEntries(changed) };
+    }
+  }
+  const result: Contribution = [];
+  for (const part of byId.values()) {
+    const add = Object.fromEntries(Object.entries(part.add).filter(([, amount]) => amount !== 0));
+    if (Object.keys(add).length === 0 && !part.set) continue;
+    result.push({ target: part.target, add, ...(part.set ? { set: part.set } : {}) });
+  }
+  return result;
+}
+
+/** The applied marker of one source item: the contribution last applied and the record it came from. */
+export interface AppliedMarker {
+  /** The stream sequence number, zero-padded so string order is number order. */
+  sequence: string;
+  contribution: Contribution;
+}
+
+export function paddedSequence(sequenceNumber: string): string {
+  if (!/^\d{1,40}$/.test(sequenceNumber)) throw new RangeError(`Not a stream sequence number: ${sequenceNumber}`);
+  return sequenceNumber.padStart(40, '0');
+}
+
+export type ApplicationPlan =
+  | { kind: 'skip'; why: 'stale' | 'unchanged' }
+  | { kind: 'apply'; delta: Contribution; marker: AppliedMarker };
+
+/**
+ * What a record with `contribution` at `sequence` does, given the marker read for its source
+ * item: nothing if the marker is as new or newer (a duplicate or a replayed older record), else
+ * the delta and the new marker. An unchanged contribution needs no write at all: the marker's
+ * contribution already equals it, so any later record is measured against the right amounts.
+ */
+export function planApplication(marker: AppliedMarker | undefined, sequence: string, contribution: Contribution): ApplicationPlan {
+  if (marker && marker.sequence >= sequence) return { kind: 'skip', why: 'stale' };
+  const delta = contributionDelta(contribution, marker?.contribution ?? []);
+  if (delta.length === 0) return { kind: 'skip', why: 'unchanged' };
+  return { kind: 'apply', delta, marker: { sequence, contribution } };
+}
+
+/** An aggregate item's counters and descriptions after adding parts to it. */
+export interface AggregateValues {
+  add: Record<string, number>;
+  set: Record<string, SetValue>;
+}
+
+export type AggregateSums = Map<string, { target: AggregateTarget; values: AggregateValues }>;
+
+/** Adds one contribution into running sums (reconcile streams a million sources through this). */
+export function addContribution(items: AggregateSums, contribution: Contribution): void {
+  for (const part of contribution) {
+    const id = targetId(part.target);
+    let item = items.get(id);
+    if (!item) items.set(id, (item = { target: part.target, values: { add: {}, set: {} } }));
+    for (const [name, amount] of Object.entries(part.add)) item.values.add[name] = (item.values.add[name] ?? 0) + amount;
+    Object.assign(item.values.set, part.set);
+  }
+}
+
+/** Sums contributions into aggregate items: the recomputation `reconcile` compares with the table. */
+export function sumContributions(contributions: Iterable<Contribution>): AggregateSums {
+  const items: AggregateSums = new Map();
+  for (const contribution of contributions) addContribution(items, contribution);
+  return items;
+}

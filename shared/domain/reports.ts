@@ -1,0 +1,180 @@
+/**
+ * Report figures computed from aggregate items: pure functions, no I/O.
+ */
+import { certificateStatus, type CertificateRecordStatus } from './certificate';
+import { regionCounters, type RegionCounter } from './aggregates';
+
+export interface Metrics {
+  trainingsScheduled: number;
+  trainingsHeld: number;
+  trainingsCancelled: number;
+  registrations: number;
+  confirmed: number;
+  completed: number;
+  certificatesIssued: number;
+  certificatesRevoked: number;
+  activeMultipliers: number;
+  teachersReached: number;
+  meanRating: number | null;
+  /** Feedback responses per confirmed participant, 0..1. */
+  feedbackResponseRate: number | null;
+}
+
+type Counters = Record<string, unknown>;
+
+/**
+ * Metrics of region items (`{counter}|{level}|{topic}` attributes), optionally of one level.
+ * Active multipliers are distinct trainers over every item given, not a sum of the items' counts.
+ */
+export function metricsOf(items: readonly Counters[], level?: number): Metrics {
+  const sums = Object.fromEntries(regionCounters.map((counter) => [counter, 0])) as Record<RegionCounter, number>;
+  const multipliers = new Set<string>();
+  for (const item of items) {
+    for (const [name, value] of Object.entries(item)) {
+      if (typeof value !== 'number') continue;
+      const parts = name.split('|');
+      if (parts.length < 3) continue;
+      if (level !== undefined && Number(parts[1]) !== level) continue;
+      if (parts[0] === 'mult') {
+        if (value > 0 && parts.length >= 4) multipliers.add(parts.slice(3).join('|'));
+      } else if ((regionCounters as readonly string[]).includes(parts[0]!)) {
+        sums[parts[0] as RegionCounter] += value;
+      }
+    }
+  }
+  return {
+    trainingsScheduled: sums.scheduled,
+    trainingsHeld: sums.held,
+    trainingsCancelled: sums.cancelled,
+    registrations: sums.registrations,
+    confirmed: sums.confirmed,
+    completed: sums.completed,
+    certificatesIssued: sums.issued,
+    certificatesRevoked: sums.revoked,
+    activeMultipliers: multipliers.size,
+    teachersReached: sums.issued - sums.revoked,
+    meanRating: sums.ratingCount > 0 ? round(sums.ratingSum / sums.ratingCount, 2) : null,
+    feedbackResponseRate: sums.confirmed > 0 ? Math.min(1, round(sums.responses / sums.confirmed, 4)) : null,
+  };
+}
+
+/** The levels that occur in the items' counters, ascending. */
+export function levelsOf(items: readonly Counters[]): number[] {
+  const levels = new Set<number>();
+  for (const item of items) {
+    for (const name of Object.keys(item)) {
+      const parts = name.split('|');
+      if (parts.length >= 3 && /^\d+$/.test(parts[1]!)) levels.add(Number(parts[1]));
+    }
+  }
+  return [...levels].sort((a, b) => a - b);
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+/** `YYYY-MM` months from `from` to `to`, inclusive. */
+export function monthsBetween(from: string, to: string): string[] {
+  const months: string[] = [];
+  let [year, month] = from.split('-').map(Number) as [number, number];
+  const [toYear, toMonth] = to.split('-').map(Number) as [number, number];
+  while (year < toYear || (year === toYear && month <= toMonth)) {
+    months.push(`${year}-${String(month).padStart(2, '0')}`);
+    month += 1;
+    if (month > 12) {
+      month = 1;
+      year += 1;
+    }
+  }
+  return months;
+}
+
+/** One training in a cascade, as its aggregate node item holds it. */
+export interface CascadeNode {
+  trainingId: string;
+  parentTrainingId: string;
+  level: number;
+  region: string;
+  title: string;
+  trainerName: string;
+  trainerSub: string;
+  firstStart: string;
+  status: string;
+  qualifyingCertificateId: string;
+  qualifyingCertificateIssuedAt: string;
+  held: number;
+  certified: number;
+  revoked: number;
+}
+
+export interface CascadeSummary {
+  multipliers: number;
+  trainingsHeld: number;
+  reach: number;
+  multiplicationFactor: number | null;
+  dropOffByLevel: { level: number; certified: number; deliveredNext: number; dropOffRate: number | null }[];
+  medianDaysToFirstTraining: number | null;
+}
+
+const MS_PER_DAY = 86_400_000;
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/**
+ * The figures of one cascade: multipliers are the trainers of held trainings below the root,
+ * reach the people those trainings certified (revoked certificates excluded), the drop-off of a
+ * level the share of its certified people who delivered no training at the next level, and the
+ * days from certification to a multiplier's first training, the median over multipliers.
+ */
+export function cascadeSummary(nodes: readonly CascadeNode[], rootLevel: number, maxDepth: number): CascadeSummary {
+  const below = nodes.filter((node) => node.level > rootLevel);
+  const held = below.filter((node) => node.held > 0);
+  const multipliers = new Set(held.map((node) => node.trainerSub));
+  const reach = below.reduce((total, node) => total + node.certified - node.revoked, 0);
+  const dropOffByLevel: CascadeSummary['dropOffByLevel'] = [];
+  for (let level = rootLevel; level < maxDepth; level++) {
+    const certified = nodes.filter((node) => node.level === level).reduce((total, node) => total + node.certified - node.revoked, 0);
+    const deliveredNext = new Set(held.filter((node) => node.level === level + 1).map((node) => node.trainerSub)).size;
+    dropOffByLevel.push({
+      level,
+      certified,
+      deliveredNext,
+      dropOffRate: certified > 0 ? round(Math.max(0, 1 - deliveredNext / certified), 4) : null,
+    });
+  }
+  const firstTraining = new Map<string, number>();
+  for (const node of held) {
+    if (!node.qualifyingCertificateIssuedAt) continue;
+    const days = (Date.parse(node.firstStart) - Date.parse(node.qualifyingCertificateIssuedAt)) / MS_PER_DAY;
+    const known = firstTraining.get(node.trainerSub);
+    if (known === undefined || days < known) firstTraining.set(node.trainerSub, days);
+  }
+  const medianDays = median([...firstTraining.values()]);
+  return {
+    multipliers: multipliers.size,
+    trainingsHeld: held.length,
+    reach,
+    multiplicationFactor: multipliers.size > 0 ? round(reach / multipliers.size, 2) : null,
+    dropOffByLevel,
+    medianDaysToFirstTraining: medianDays === null ? null : round(medianDays, 1),
+  };
+}
+
+/** A past training whose qualifying certificate no longer holds keeps its history, flagged. */
+export function nodeFlag(
+  qualifying: { status: CertificateRecordStatus; validUntil: string } | undefined,
+  now: Date,
+): 'qualifying-certificate-revoked' | 'qualifying-certificate-expired' | undefined {
+  if (!qualifying) return undefined;
+  const status = certificateStatus(qualifying, now);
+  if (status === 'revoked') return 'qualifying-certificate-revoked';
+  if (status === 'expired') return 'qualifying-certificate-expired';
+  return undefined;
+}

@@ -1,0 +1,199 @@
+/**
+ * Aggregate items and the per-source applied markers (see domain/aggregates for why).
+ */
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { AggregateTarget, AppliedMarker, Contribution, ContributionPart } from '../domain/aggregates';
+import { documentClient, tableName } from './client';
+import { aggregateKeys, entityTypes } from './keys';
+import { decodeCursor, encodeCursor } from './paging';
+import type { Page } from './trainings';
+import { TransactionConditionFailed, transactWrite } from './transactions';
+
+export interface SourceKey {
+  pk: string;
+  sk: string;
+}
+
+export function keyOfTarget(target: AggregateTarget): { pk: string; sk: string } {
+  switch (target.kind) {
+    case 'regionMonth':
+      return aggregateKeys.regionMonth(target.region, target.month);
+    case 'regionTotal':
+      return aggregateKeys.regionTotal(target.region);
+    case 'cascadeNode':
+      return aggregateKeys.cascadeNode(target.rootId, target.level, target.trainingId);
+    case 'multiplier':
+      return aggregateKeys.multiplier(target.region, target.trainerSub);
+  }
+}
+
+export async function readMarker(source: SourceKey): Promise<AppliedMarker | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: aggregateKeys.source(source.pk, source.sk), ConsistentRead: true }),
+  );
+  if (!Item) return undefined;
+  return { sequence: Item.sequence as string, contribution: JSON.parse(Item.contribution as string) as Contribution };
+}
+
+/** One Update per target: ADD the amounts, SET the descriptions. */
+export function aggregateUpdate(part: ContributionPart) {
+  const names: Record<string, string> = { '#type': 'type' };
+  const values: Record<string, unknown> = { ':type': entityTypes.aggregate };
+  const adds: string[] = [];
+  const sets: string[] = ['#type = :type'];
+  Object.entries(part.add).forEach(([name, amount], index) => {
+    names[`#a${index}`] = name;
+    values[`:a${index}`] = amount;
+    adds.push(`#a${index} :a${index}`);
+  });
+  Object.entries(part.set ?? {}).forEach(([name, value], index) => {
+    names[`#s${index}`] = name;
+    values[`:s${index}`] = value;
+    sets.push(`#s${index} = :s${index}`);
+  });
+  return {
+    TableName: tableName,
+    Key: keyOfTarget(part.target),
+    UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+export type ApplyOutcome = 'applied' | 'marker_moved';
+
+/**
+ * The delta and the new marker in one transaction, guarded by the marker as it was read: if
+ * another worker moved it in between, nothing is written and the caller plans again.
+ */
+export async function applyDelta(
+  source: SourceKey,
+  previous: AppliedMarker | undefined,
+  delta: Contribution,
+  marker: AppliedMarker,
+): Promise<ApplyOutcome> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...aggregateKeys.source(source.pk, source.sk),
+              type: entityTypes.aggregateSource,
+              sequence: marker.sequence,
+              contribution: JSON.stringify(marker.contribution),
+            },
+            ConditionExpression: previous ? '#sequence = :previous' : 'attribute_not_exists(pk)',
+            ExpressionAttributeNames: previous ? { '#sequence': 'sequence' } : undefined,
+            ExpressionAttributeValues: previous ? { ':previous': previous.sequence } : undefined,
+          },
+        },
+        ...delta.map((part) => ({ Update: aggregateUpdate(part) })),
+      ],
+    });
+    return 'applied';
+  } catch (error) {
+    if (error instanceof TransactionConditionFailed) return 'marker_moved';
+    throw error;
+  }
+}
+
+type Item = Record<string, unknown>;
+
+/** A region's month items from..to (`YYYY-MM`): one Query of at most 25 items, never a Scan. */
+export const REGION_REPORT_MAX_ITEMS = 25;
+
+export async function regionMonths(region: string, from: string, to: string): Promise<Item[]> {
+  const { Items = [] } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': aggregateKeys.regionPartition(region),
+        ':from': aggregateKeys.monthSortKey(from),
+        ':to': aggregateKeys.monthSortKey(to),
+      },
+      Limit: REGION_REPORT_MAX_ITEMS,
+    }),
+  );
+  return Items;
+}
+
+/** The all-time items of the given regions (at most 100 keys per BatchGet; there are 20 regions). */
+export async function regionTotals(regions: readonly string[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  let keys: Record<string, unknown>[] = regions.map((region) => aggregateKeys.regionTotal(region));
+  while (keys.length > 0) {
+    const { Responses, UnprocessedKeys } = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }),
+    );
+    for (const item of Responses?.[tableName] ?? []) found.set((item.pk as string).replace('AGG#REGION#', ''), item);
+    keys = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+  }
+  return found;
+}
+
+/** A page of a cascade's nodes from level 0 to `maxLevel`, level by level. */
+export async function cascadeNodes(
+  rootId: string,
+  maxLevel: number,
+  page: { limit: number; cursor?: string; region?: string },
+): Promise<Page<Item>> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': aggregateKeys.cascadePartition(rootId),
+        ':from': aggregateKeys.cascadeNodePrefix,
+        ':to': `${aggregateKeys.cascadeLevelPrefix(maxLevel)}~`,
+        ...(page.region ? { ':region': page.region } : {}),
+      },
+      ...(page.region ? { FilterExpression: '#region = :region', ExpressionAttributeNames: { '#region': 'region' } } : {}),
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** Every node of a cascade (for its summary): a few hundred small items for 10,000 people. */
+export async function allCascadeNodes(rootId: string): Promise<Item[]> {
+  const nodes: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const { Items = [], LastEvaluatedKey } = await documentClient.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': aggregateKeys.cascadePartition(rootId), ':prefix': aggregateKeys.cascadeNodePrefix },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    nodes.push(...Items);
+    startKey = LastEvaluatedKey;
+  } while (startKey);
+  return nodes;
+}
+
+export async function multipliersOfRegion(region: string, page: { limit: number; cursor?: string }): Promise<Page<Item>> {
+  const { Items = [], LastEvaluatedKey } = await documentClient.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': aggregateKeys.multiplierPartition(region) },
+      Limit: page.limit,
+      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
+    }),
+  );
+  const nextCursor = encodeCursor(LastEvaluatedKey);
+  return { items: Items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** A source item as stored now (reconcile re-reads the few whose marker needs repair). */
+export async function readSourceItem(source: SourceKey): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: { pk: source.pk, sk: source.sk }, ConsistentRead: true }));
+  return Item;
+}

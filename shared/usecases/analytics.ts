@@ -1,0 +1,55 @@
+/**
+ * The analytics consumer's one action: bring the aggregates in line with a source item's image
+ * seen on the stream (domain/aggregates explains the applied markers).
+ */
+import {
+  certificateContribution,
+  feedbackContribution,
+  planApplication,
+  registrationContribution,
+  trainingContribution,
+  type Contribution,
+  type TrainingFacts,
+} from '../domain/aggregates';
+import { applyDelta, readMarker, type SourceKey } from '../store/aggregates';
+import { entityTypes } from '../store/keys';
+import { findTraining, trainingFromItem } from '../store/trainings';
+
+type Image = Record<string, unknown>;
+
+/** A source item's contribution; `undefined` when the item is not one the aggregates count. */
+export function contributionOf(image: Image, trainingOf: (trainingId: string) => TrainingFacts | undefined): Contribution | undefined {
+  if (image.type === entityTypes.training) return trainingContribution(trainingFromItem(image));
+  const training = typeof image.trainingId === 'string' ? trainingOf(image.trainingId) : undefined;
+  if (!training) return undefined;
+  switch (image.type) {
+    case entityTypes.registration:
+      return registrationContribution(image as { status: string }, training);
+    case entityTypes.certificate:
+      return certificateContribution(image as { status: string }, training);
+    case entityTypes.feedbackResponse:
+      return feedbackContribution(image as { ratings: { overall?: number } }, training);
+    default:
+      return undefined;
+  }
+}
+
+const MAX_ATTEMPTS = 10;
+
+export async function applySourceImage(image: Image, sequence: string): Promise<'applied' | 'skipped'> {
+  const source: SourceKey = { pk: image.pk as string, sk: image.sk as string };
+  let training: TrainingFacts | undefined;
+  if (image.type !== entityTypes.training && typeof image.trainingId === 'string') {
+    // Region, level, topic, month and cascade are fixed once a training is published.
+    training = (await findTraining(image.trainingId))?.training;
+  }
+  const contribution = contributionOf(image, () => training);
+  if (!contribution) return 'skipped';
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const marker = await readMarker(source);
+    const plan = planApplication(marker, sequence, contribution);
+    if (plan.kind === 'skip') return 'skipped';
+    if ((await applyDelta(source, marker, plan.delta, plan.marker)) === 'applied') return 'applied';
+  }
+  throw new Error(`The applied marker of ${source.pk} kept moving; the record will be retried.`);
+}
