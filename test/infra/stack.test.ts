@@ -11,6 +11,7 @@ import type { ServiceFunction } from '../../infra/constructs/service-function';
 import { buildApp, defaultApiThrottle, type BuildAppOptions } from '../../infra/stack';
 import {
   consumerList,
+  eventRuleList,
   roles,
   routeList,
   scheduleList,
@@ -156,7 +157,10 @@ describe('data', () => {
 
 describe('functions', () => {
   it('creates one function per manifest route, consumer and schedule, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', routeList.length + consumerList.length + scheduleList.length);
+    template.resourceCountIs(
+      'AWS::Lambda::Function',
+      routeList.length + consumerList.length + scheduleList.length + eventRuleList.length,
+    );
     expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
     expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
       consumerList.map((c) => c.name).sort(),
@@ -285,7 +289,7 @@ describe('api, given a local-only route and a per-route throttle', () => {
   it('leaves the local-only route out of the deployment', () => {
     expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
     expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
-    const functionCount = routeList.length + consumerList.length + scheduleList.length;
+    const functionCount = routeList.length + consumerList.length + scheduleList.length + eventRuleList.length;
     strict.template.resourceCountIs('AWS::Lambda::Function', functionCount);
   });
 
@@ -464,6 +468,47 @@ describe('mail', () => {
   });
 });
 
+describe('mail delivery events', () => {
+  it('publishes send, delivery, bounce and complaint events of the configuration set to the default bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: logicalId(stack.mail.configurationSet) },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['send', 'delivery', 'bounce', 'complaint']),
+        EventBridgeDestination: {
+          EventBusArn: Match.anyValue(),
+        },
+      }),
+    });
+  });
+
+  it('routes those events to the manifest handler with a rule on their source and types', () => {
+    for (const rule of eventRuleList) {
+      const fn = stack.eventRules.functions.get(rule.name);
+      expect(fn, rule.name).toBeDefined();
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: rule.pattern.source, 'detail-type': rule.pattern['detail-type'] },
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn!), 'Arn'] } })]),
+      });
+      // Table access only: the handler reads tags, not the bucket, and sends nothing.
+      const actions = allowedActions(fn!);
+      expect(actions.filter((action) => action.startsWith('ses:') || action.startsWith('s3:'))).toEqual([]);
+      expect(actions).toContain('dynamodb:UpdateItem');
+    }
+  });
+
+  it('tells every function the configuration set and the send rate', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          SES_CONFIGURATION_SET: { Ref: logicalId(stack.mail.configurationSet) },
+          MAIL_MAX_SEND_RATE: '14',
+        },
+      },
+    });
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('reports no violation, error or warning, that lacks an acknowledgement', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
@@ -530,8 +575,8 @@ describe('scheduled jobs', () => {
     });
   });
 
-  it('deploys exactly one rule per manifest schedule', () => {
-    template.resourceCountIs('AWS::Events::Rule', scheduleList.length);
+  it('deploys exactly one rule per manifest schedule and event rule', () => {
+    template.resourceCountIs('AWS::Events::Rule', scheduleList.length + eventRuleList.length);
   });
 });
 
