@@ -342,7 +342,7 @@ export const consumers = {
     ],
     // Records of different items run concurrently, of one item in order; an issuance renders a
     // PDF and sends an email (~0.5 s on Lambda).
-    batchSize: 10,
+    batchSize: 25,
     maxRetries: 3,
     permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
     timeoutSeconds: 120,

@@ -4,7 +4,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
 import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
-import { processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
+import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
 import { certificateResendFromItem } from '../../shared/store/certificates';
 import { issuanceTaskFromItem } from '../../shared/store/issuance';
 import { registrationFromItem } from '../../shared/store/registrations';
@@ -23,7 +23,7 @@ function imageOf(image: unknown): Record<string, unknown> | undefined {
  * One record, one effect. Each effect is idempotent (deterministic keys, conditional claims), so a
  * record delivered twice, or retried after a crash, changes nothing the second time.
  */
-async function handleRecord(record: DynamoDBRecord): Promise<void> {
+async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrainingCache): Promise<void> {
   const newImage = imageOf(record.dynamodb?.NewImage);
   const oldImage = imageOf(record.dynamodb?.OldImage);
   if (newImage?.type === entityTypes.training) {
@@ -31,7 +31,7 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
   } else if (newImage?.type === entityTypes.registration) {
     await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
-    await processIssuanceTask(issuanceTaskFromItem(newImage));
+    await processIssuanceTask(issuanceTaskFromItem(newImage), closedTrainings);
   } else if (newImage?.type === entityTypes.certificateResend && record.eventName === 'INSERT') {
     await processCertificateResend(certificateResendFromItem(newImage));
   }
@@ -49,9 +49,10 @@ function itemKeyOf(record: DynamoDBRecord): string {
  */
 function inOrderPerItem(): (record: DynamoDBRecord) => Promise<void> {
   const chains = new Map<string, Promise<void>>();
+  const closedTrainings = new ClosedTrainingCache();
   return (record) => {
     const key = itemKeyOf(record);
-    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record));
+    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings));
     chains.set(key, current);
     return current;
   };

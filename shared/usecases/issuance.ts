@@ -128,7 +128,7 @@ function renderFor(certificate: Certificate): Promise<Buffer> {
   });
 }
 
-/** Records that SES accepted a certificate email (SES events then move it on). */
+/** Records that SES accepted a resent certificate email (SES events then move it on). */
 function recordSent(certificateId: string) {
   return (messageId: string) => recordDelivery(certificateId, { status: 'sent', at: clock.now().toISOString(), messageId });
 }
@@ -154,8 +154,9 @@ export async function issueCertificate(training: Training, registration: StoredR
   }
   await sendEmailOnce(
     `certificate-issued#${certificate.certificateId}`,
+    // No status write here: the marked claim is what the issuance view reads as 'sent' until an
+    // SES event says more, which saves a write per certificate of a large cohort.
     async () => certificateIssuedEmail(certificate, pdf ?? (await storedOrRendered(certificate)), 'certificate-issued'),
-    recordSent(certificate.certificateId),
   );
   return certificate;
 }
@@ -178,11 +179,33 @@ function isParticipant(registration: StoredRegistration | undefined, registratio
   return registration?.status === 'confirmed' && registration.registrationId === registrationId;
 }
 
+/**
+ * Trainings read once per batch of work items: a cohort's items arrive together and a closed
+ * training no longer changes (its certificates are frozen at issue), so one read serves them all.
+ * Only a closed training is kept; anything else is read again.
+ */
+export class ClosedTrainingCache {
+  private readonly closed = new Map<string, Promise<Awaited<ReturnType<typeof findTraining>>>>();
+
+  async find(trainingId: string): ReturnType<typeof findTraining> {
+    const cached = this.closed.get(trainingId);
+    if (cached) return cached;
+    const read = findTraining(trainingId);
+    this.closed.set(trainingId, read);
+    const stored = await read.catch((error: unknown) => {
+      this.closed.delete(trainingId);
+      throw error;
+    });
+    if (stored?.training.status !== 'closed') this.closed.delete(trainingId);
+    return stored;
+  }
+}
+
 /** One issuance work item: a certificate for a completer, an explanation for anyone else. */
-export async function processIssuanceTask(task: IssuanceTask): Promise<void> {
+export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: ClosedTrainingCache): Promise<void> {
   const current = await findIssuanceTask(task.trainingId, task.registrationId);
   if (!current || current.status === 'done') return;
-  const stored = await findTraining(task.trainingId);
+  const stored = await (closedTrainings ? closedTrainings.find(task.trainingId) : findTraining(task.trainingId));
   if (stored?.training.status !== 'closed') {
     // Work items are written only after the close is saved; anything else is not ours to act on.
     logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
