@@ -203,16 +203,19 @@ export class ClosedTrainingCache {
 
 /** One issuance work item: a certificate for a completer, an explanation for anyone else. */
 export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: ClosedTrainingCache): Promise<void> {
-  const current = await findIssuanceTask(task.trainingId, task.registrationId);
+  // Independent reads, at once: an issuance's time is mostly round trips.
+  const [current, stored, registration] = await Promise.all([
+    findIssuanceTask(task.trainingId, task.registrationId),
+    closedTrainings ? closedTrainings.find(task.trainingId) : findTraining(task.trainingId),
+    findRegistration(task.trainingId, task.email),
+  ]);
   if (!current || current.status === 'done') return;
-  const stored = await (closedTrainings ? closedTrainings.find(task.trainingId) : findTraining(task.trainingId));
   if (stored?.training.status !== 'closed') {
     // Work items are written only after the close is saved; anything else is not ours to act on.
     logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
     return;
   }
   const { training } = stored;
-  const registration = await findRegistration(task.trainingId, task.email);
   const doneAt = () => clock.now().toISOString();
   if (!isParticipant(registration, task.registrationId)) {
     await markIssuanceTaskDone(task.trainingId, task.registrationId, 'skipped', doneAt());
