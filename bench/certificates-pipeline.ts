@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/certificates-pipeline.ts      (PIPELINE_PARTICIPANTS=… to change the size)
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { findFreePort } from '../local/ports';
@@ -29,6 +30,27 @@ async function call(base: string, method: string, path: string, options: { token
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
   return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+}
+
+/**
+ * CPU seconds used by this process's child processes (DynamoDB Local's JVM), from /proc: on a
+ * shared machine the wall time says as much about the neighbours as about the pipeline.
+ */
+function childCpuSeconds(): number | undefined {
+  try {
+    const ticksPerSecond = 100;
+    let total = 0;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
 }
 
 const names = ['Әлия Ғалымжанқызы', 'Құралай Серікқызы', 'Өмірзақ Бауыржанұлы', 'Ұлжан Қайратқызы', 'Үміт Һасанова', 'Іңкәр Төлеген', 'Мария Иванова'];
@@ -94,6 +116,8 @@ export async function certificatePipeline() {
     await stack.poller.waitForIdle();
     sentAt.length = 0;
 
+    const cpuBefore = process.cpuUsage();
+    const childCpuBefore = childCpuSeconds();
     const closedAt = performance.now();
     await call(base, 'POST', `/api/trainings/${id}/close`, { token });
     const closeResponseMs = performance.now() - closedAt;
@@ -106,6 +130,11 @@ export async function certificatePipeline() {
       if (progress.summary.emailed === PARTICIPANTS) break;
     }
     const offsets = sentAt.map((at) => at - closedAt).sort((a, b) => a - b);
+    const cpu = process.cpuUsage(cpuBefore);
+    const childCpuAfter = childCpuSeconds();
+    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const dynamodbCpuSeconds = childCpuBefore === undefined || childCpuAfter === undefined ? Number.NaN : childCpuAfter - childCpuBefore;
+    const loadAverage = os.loadavg()[0] ?? Number.NaN;
 
     // Invariants, from the emulators themselves: one email and one PDF per participant.
     const store = (await (await fetch(`${stack.urls.sesInbox}store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
@@ -129,6 +158,10 @@ export async function certificatePipeline() {
       'time to median email (ms)': Math.round(percentile(offsets, 0.5)),
       'total, close → last email (ms)': Math.round(totalMs),
       'emails per second': Number(((PARTICIPANTS / totalMs) * 1000).toFixed(1)),
+      // Until the last email (and the checks after it): the gateway, handlers, S3 and SES emulators.
+      'CPU s, Node (handlers + S3/SES emulators)': Number(nodeCpuSeconds.toFixed(1)),
+      'CPU s, DynamoDB Local (JVM)': Number(dynamodbCpuSeconds.toFixed(1)),
+      'machine load average (1 min)': Number(loadAverage.toFixed(1)),
       'issued / emailed (issuance view)': `${progress.summary.issued} / ${progress.summary.emailed}`,
       'certificate emails / distinct recipients': `${certificateEmails.length} / ${recipients.size}`,
       'PDFs in S3': objects,
