@@ -4,15 +4,18 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import {
   consumerList,
+  eventRuleList,
   routeList,
   scheduleList,
   type ConsumerDefinition,
+  type EventRuleDefinition,
   type RouteDefinition,
   type ScheduleDefinition,
 } from '../shared/manifest';
 import { Api } from './constructs/api';
 import { Auth } from './constructs/auth';
 import { Data } from './constructs/data';
+import { EventRules } from './constructs/event-rules';
 import { StreamConsumers } from './constructs/events';
 import { Mail } from './constructs/mail';
 import { ScheduledJobs } from './constructs/schedules';
@@ -27,6 +30,9 @@ export interface TrainingPlatformStackProps extends StackProps {
   routes?: readonly RouteDefinition[];
   consumers?: readonly ConsumerDefinition[];
   schedules?: readonly ScheduleDefinition[];
+  eventRules?: readonly EventRuleDefinition[];
+  /** The account's SES maximum send rate (emails per second); every sender keeps under it together. */
+  sesMaxSendRate?: number;
   apiThrottle?: ThrottleSettings;
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
@@ -63,6 +69,7 @@ export class TrainingPlatformStack extends Stack {
   readonly api: Api;
   readonly streamConsumers: StreamConsumers;
   readonly scheduledJobs: ScheduledJobs;
+  readonly eventRules: EventRules;
 
   constructor(scope: Construct, id: string, props: TrainingPlatformStackProps) {
     super(scope, id, props);
@@ -80,6 +87,8 @@ export class TrainingPlatformStack extends Stack {
       PUBLIC_BASE_URL: props.webOrigin,
       CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
       BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
+      SES_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
+      MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
     };
     const grantTargets: GrantTargets = {
       table: this.data.table,
@@ -112,6 +121,12 @@ export class TrainingPlatformStack extends Stack {
       grantTargets,
     });
 
+    this.eventRules = new EventRules(this, 'EventRules', {
+      eventRules: props.eventRules ?? eventRuleList,
+      environment,
+      grantTargets,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
@@ -136,6 +151,7 @@ export interface BuildAppOptions {
   routes?: readonly RouteDefinition[];
   consumers?: readonly ConsumerDefinition[];
   schedules?: readonly ScheduleDefinition[];
+  eventRules?: readonly EventRuleDefinition[];
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
 
@@ -162,6 +178,8 @@ export function buildApp(options: BuildAppOptions = {}): {
     routes: options.routes,
     consumers: options.consumers,
     schedules: options.schedules,
+    eventRules: options.eventRules,
+    sesMaxSendRate: optionalNumberContext(app, 'sesMaxSendRate'),
     routeThrottle: options.routeThrottle,
   });
   // cdk-nag v3 is a policy-validation plugin: a violation fails synthesis, in the CLI and in tests.
@@ -175,4 +193,12 @@ function requiredStringContext(app: App, key: string): string {
     throw new Error(`Context "${key}" must be a non-empty string (set it in cdk.json).`);
   }
   return value;
+}
+
+function optionalNumberContext(app: App, key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new Error(`Context "${key}" must be a whole number of at least 1.`);
+  return number;
 }

@@ -5,7 +5,8 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { consumerList, routeList, scheduleList } from '../shared/manifest';
+import { consumerList, eventRuleList, routeList, scheduleList } from '../shared/manifest';
+import { armFault, faultPoints, faultReport } from '../shared/faults';
 import { createTableInput } from '../shared/store/table';
 import { clock, resetClock, setClock } from '../shared/clock';
 import { startDynamoDbLocal } from './dynamodb';
@@ -16,6 +17,7 @@ import { createLocalIssuer, tokenRequestSchema } from './tokens';
 import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
 import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
+import { buildSesEvent, dispatchEvent, sesEventRequestSchema, UnknownCertificateError, type EventRuleLambda } from './ses-events';
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
@@ -23,6 +25,8 @@ export interface LocalStackOptions {
   ports: { api: number; dynamodb: number; ses: number; s3: number };
   seed: boolean;
   log: (line: string) => void;
+  /** Send mail here instead of straight to the SES emulator (tests put a fault proxy in between). */
+  mailEndpoint?: string;
 }
 
 export interface LocalStack {
@@ -86,6 +90,9 @@ function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string;
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
     AWS_ENDPOINT_URL_S3: urls.s3,
     AWS_ENDPOINT_URL_SESV2: urls.ses,
+    // High enough for a 1,000-person cohort in seconds; the per-second counter still runs.
+    MAIL_MAX_SEND_RATE: process.env.MAIL_MAX_SEND_RATE ?? '200',
+    SES_CONFIGURATION_SET: 'cascade-training-local',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'true',
   });
@@ -106,6 +113,11 @@ async function ensureTable(endpoint: string): Promise<void> {
 }
 
 const clockBody = z.strictObject({ now: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset' }) });
+
+const faultBody = z.strictObject({
+  point: z.enum(faultPoints, { error: `must be one of ${faultPoints.join(', ')}` }),
+  times: z.int().min(0).max(1000).default(1),
+});
 
 function fieldErrors(error: z.ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
@@ -149,7 +161,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3: s3.endpoint,
     };
     configureEnvironment(
-      { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: ses.endpoint, api: urls.api },
+      { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: options.mailEndpoint ?? ses.endpoint, api: urls.api },
       localCheckInSecret(dataDirectory),
     );
     // The Open Badges signing key (Secrets Manager on AWS): made once, kept with the data, so
@@ -177,6 +189,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: ScheduledLambda };
         const run = () => module.handler(scheduledEvent(definition.name), lambdaContext({ functionName: definition.name, timeoutSeconds: definition.timeoutSeconds, memoryMb: definition.memoryMb }));
         return { definition, run };
+      }),
+    );
+
+    const eventRules = await Promise.all(
+      eventRuleList.map(async (definition) => {
+        const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: EventRuleLambda };
+        return { definition, handler: module.handler };
       }),
     );
 
@@ -258,6 +277,37 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
       },
     ];
+
+    localRoutes.push(
+      {
+        // What SES would publish to EventBridge for a certificate's email, through the same handlers.
+        method: 'POST',
+        path: '/api/local/ses-events',
+        handle: async ({ body }) => {
+          const parsed = sesEventRequestSchema.safeParse(body);
+          if (!parsed.success) return invalid(parsed.error);
+          try {
+            const event = await buildSesEvent(parsed.data);
+            return { status: 200, body: { event: { id: event.id, 'detail-type': event['detail-type'] }, results: await dispatchEvent(event, eventRules) } };
+          } catch (error) {
+            if (!(error instanceof UnknownCertificateError)) throw error;
+            return { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No certificate has this id.' } } };
+          }
+        },
+      },
+      { method: 'GET', path: '/api/local/faults', handle: async () => ({ status: 200, body: { points: faultReport() } }) },
+      {
+        // Makes the next `times` passes of a step fail, as a crash there would.
+        method: 'POST',
+        path: '/api/local/faults',
+        handle: async ({ body }) => {
+          const parsed = faultBody.safeParse(body);
+          if (!parsed.success) return invalid(parsed.error);
+          armFault(parsed.data.point, parsed.data.times);
+          return { status: 200, body: { points: faultReport() } };
+        },
+      },
+    );
 
     // EventBridge's rate rules become intervals of real time; the route below fires one at once.
     for (const job of scheduled) {

@@ -72,3 +72,16 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly status = 415;
   readonly code = 'UNSUPPORTED_MEDIA_TYPE';
 }
+
+/** Too soon to do this again; `details.retryAfter` says when it will be allowed. */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  readonly code = 'TOO_MANY_REQUESTS';
+  constructor(
+    message: string,
+    readonly reason: string,
+    readonly details: Record<string, string>,
+  ) {
+    super(message);
+  }
+}

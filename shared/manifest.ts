@@ -75,6 +75,22 @@ export interface ScheduleDefinition {
   memoryMb?: number;
 }
 
+/**
+ * A function run on matching events of the account's default EventBridge bus: an EventBridge rule
+ * on AWS; locally, a `/api/local` route builds the same event and hands it to every entry whose
+ * pattern matches (evaluated by the same filter code as stream filters).
+ */
+export interface EventRuleDefinition {
+  name: string;
+  handler: string;
+  description: string;
+  /** An EventBridge event pattern: `source`, `detail-type` and `detail` keys. */
+  pattern: FilterPattern;
+  permissions: Permissions;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+}
+
 const staff = ['trainers', 'admins'] as const;
 
 function entityChange(types: readonly string[], events: readonly string[]): FilterPattern {
@@ -289,6 +305,24 @@ export const routes = {
     access: { roles: ['teachers', 'trainers', 'coordinators', 'admins'] },
     permissions: { table: 'read', certificatesBucket: 'read' },
   },
+  issuanceProgress: {
+    name: 'issuanceProgress',
+    method: 'GET',
+    path: '/api/trainings/{id}/issuance',
+    handler: 'functions/http/trainings-issuance.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read' },
+    // A 1,000-person cohort is ten roster pages, the work items and ten batch reads.
+    timeoutSeconds: 29,
+  },
+  resendCertificate: {
+    name: 'resendCertificate',
+    method: 'POST',
+    path: '/api/certificates/{id}/resend',
+    handler: 'functions/http/certificates-resend.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'readWrite' },
+  },
   myCertificates: {
     name: 'myCertificates',
     method: 'GET',
@@ -395,9 +429,15 @@ export const consumers = {
   workflow: {
     name: 'workflow',
     handler: 'functions/streams/workflow.ts',
-    filters: [entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY']), entityChange(['IssuanceTask'], ['INSERT']), entityChange(['CertificateReissue'], ['INSERT'])],
-    // Records are handled one at a time; an issuance renders a PDF and sends an email (~0.5 s).
-    batchSize: 10,
+    filters: [
+      entityChange(['Training', 'Registration'], ['INSERT', 'MODIFY']),
+      entityChange(['IssuanceTask'], ['INSERT']),
+      entityChange(['CertificateReissue'], ['INSERT']),
+      entityChange(['CertificateResend'], ['INSERT']),
+    ],
+    // Records of different items run concurrently, of one item in order; an issuance renders a
+    // PDF and sends an email (~0.5 s on Lambda).
+    batchSize: 25,
     maxRetries: 3,
     permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
     timeoutSeconds: 120,
@@ -428,6 +468,21 @@ export const schedules: Record<string, ScheduleDefinition> = {
   },
 };
 
+export const eventRules = {
+  sesDeliveryEvents: {
+    name: 'sesDeliveryEvents',
+    handler: 'functions/events/ses-delivery.ts',
+    description: 'Records the delivery status of certificate emails from SES events',
+    // What the configuration set publishes to EventBridge (infra/constructs/mail.ts).
+    pattern: {
+      source: ['aws.ses'],
+      'detail-type': ['Email Sent', 'Email Delivered', 'Email Bounced', 'Email Complaint Received'],
+    },
+    permissions: { table: 'readWrite' },
+  },
+} as const satisfies Record<string, EventRuleDefinition>;
+
 export const routeList: readonly RouteDefinition[] = Object.values(routes);
 export const consumerList: readonly ConsumerDefinition[] = Object.values(consumers);
 export const scheduleList: readonly ScheduleDefinition[] = Object.values(schedules);
+export const eventRuleList: readonly EventRuleDefinition[] = Object.values(eventRules);

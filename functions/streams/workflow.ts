@@ -4,7 +4,8 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
 import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
-import { processIssuanceTask } from '../../shared/usecases/issuance';
+import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
+import { certificateResendFromItem } from '../../shared/store/certificates';
 import { issuanceTaskFromItem } from '../../shared/store/issuance';
 import { processReissueTask } from '../../shared/usecases/reissue';
 import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
@@ -24,7 +25,7 @@ function imageOf(image: unknown): Record<string, unknown> | undefined {
  * One record, one effect. Each effect is idempotent (deterministic keys, conditional claims), so a
  * record delivered twice, or retried after a crash, changes nothing the second time.
  */
-async function handleRecord(record: DynamoDBRecord): Promise<void> {
+async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrainingCache): Promise<void> {
   const newImage = imageOf(record.dynamodb?.NewImage);
   const oldImage = imageOf(record.dynamodb?.OldImage);
   if (newImage?.type === entityTypes.training) {
@@ -32,17 +33,42 @@ async function handleRecord(record: DynamoDBRecord): Promise<void> {
   } else if (newImage?.type === entityTypes.registration) {
     await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
-    await processIssuanceTask(issuanceTaskFromItem(newImage));
+    await processIssuanceTask(issuanceTaskFromItem(newImage), closedTrainings);
+  } else if (newImage?.type === entityTypes.certificateResend && record.eventName === 'INSERT') {
+    await processCertificateResend(certificateResendFromItem(newImage));
   } else if (newImage?.type === entityTypes.certificateReissue && record.eventName === 'INSERT') {
     await processReissueTask(reissueTaskFromItem(newImage));
   }
 }
 
+function itemKeyOf(record: DynamoDBRecord): string {
+  const keys = record.dynamodb?.Keys;
+  return `${keys?.pk?.S ?? ''}\u0000${keys?.sk?.S ?? ''}`;
+}
+
+/**
+ * Records of different items run concurrently (a closed cohort's work items are independent, and
+ * each spends most of its time waiting on DynamoDB, S3 and SES); records of one item run in stream
+ * order, each after the previous one, and fail if it failed, so a retry replays them in order.
+ */
+function inOrderPerItem(): (record: DynamoDBRecord) => Promise<void> {
+  const chains = new Map<string, Promise<void>>();
+  const closedTrainings = new ClosedTrainingCache();
+  return (record) => {
+    const key = itemKeyOf(record);
+    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings));
+    chains.set(key, current);
+    return current;
+  };
+}
+
 export const handler = async (event: DynamoDBStreamEvent, context: Context) => {
   logger.addContext(context);
-  return processPartialResponse(event, handleRecord, processor, {
+  return processPartialResponse(event, inOrderPerItem(), processor, {
     context,
-    // One at a time, in stream order: two changes of one item must take effect in the order made.
-    processInParallel: false,
+    processInParallel: true,
+    // Every record failing (say, each one's email in flight at another worker) is reported item by
+    // item like any partial failure, rather than thrown as an error of the whole invocation.
+    throwOnFullBatchFailure: false,
   });
 };

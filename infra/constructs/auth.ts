@@ -28,6 +28,8 @@ export class Auth extends Construct {
   readonly userPool: cognito.UserPool;
   readonly webClient: cognito.UserPoolClient;
   readonly groups: ReadonlyMap<Role, cognito.UserPoolGroup>;
+  /** Not a manifest function: Cognito, not the API or a stream, calls it. */
+  readonly postConfirmation: ServiceFunction;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -88,11 +90,11 @@ export class Auth extends Construct {
     );
 
     // Self sign-ups become teachers here; without it their tokens carry no group at all.
-    const postConfirmation = new ServiceFunction(this, 'PostConfirmation', {
+    const postConfirmation = (this.postConfirmation = new ServiceFunction(this, 'PostConfirmation', {
       handlerPath: 'functions/cognito/post-confirmation.ts',
       description: 'Adds a confirmed self sign-up to the teachers group.',
       environment: {},
-    });
+    }));
     this.userPool.addTrigger(cognito.UserPoolOperation.POST_CONFIRMATION, postConfirmation);
     // The pool's ARN cannot be named here: the pool already depends on this function (trigger),
     // and a policy naming the pool would close the loop. Scope it to this account's pools instead.

@@ -65,6 +65,14 @@ export function currentVersion(certificate: Pick<CertificateLifecycle, 'version'
   return certificate.version ?? 1;
 }
 
+/**
+ * Whether the stored PDF shows the current version: after a reissue the old PDF stays in the
+ * bucket until the workflow renders the new one, and nobody may be sent or shown the old name.
+ */
+export function hasCurrentPdf(certificate: { version?: number; pdfVersion?: number; pdfStoredAt?: string }): boolean {
+  return certificate.pdfStoredAt !== undefined && (certificate.pdfVersion ?? 1) >= currentVersion(certificate);
+}
+
 /** Every version so far, oldest first; a record issued before versions existed is version 1. */
 export function historyOf(certificate: CertificateLifecycle): CertificateVersion[] {
   return certificate.history ?? [{ version: 1, fullName: certificate.holderName, issuedAt: certificate.issuedAt }];

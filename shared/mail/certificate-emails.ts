@@ -29,7 +29,10 @@ export function certificateVerificationUrl(code: string): string {
   return publicUrl(`/verify/${code}`);
 }
 
-export function certificateIssuedEmail(certificate: Certificate, pdf: Buffer): OutgoingEmail {
+/** Which certificate email it is, in its SES tags (delivery events come back with them). */
+export type CertificateEmailKind = 'certificate-issued' | 'certificate-resend';
+
+export function certificateIssuedEmail(certificate: Certificate, pdf: Buffer, kind: CertificateEmailKind = 'certificate-issued'): OutgoingEmail {
   const language = certificate.language;
   const title = titleIn({ title: certificate.trainingTitle }, language);
   const download = certificateDownloadUrl(certificate.certificateId);
@@ -66,6 +69,7 @@ export function certificateIssuedEmail(certificate: Certificate, pdf: Buffer): O
     subject: text.subject,
     text: `${[greeting[language](certificate.holderName), ...text.paragraphs].join('\n\n')}\n`,
     attachments: [{ filename: `certificate-${certificate.number}.pdf`, content: pdf, contentType: 'application/pdf' }],
+    tags: { certificateId: certificate.certificateId, kind },
   };
 }
 

@@ -1,6 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { optionalEnv, requiredEnv } from '../env';
+import { acquireSendSlot, retryThrottling } from './send-rate';
 
 /** Locally AWS_ENDPOINT_URL_SESV2 points the client at the SES emulator. */
 export const ses = new SESv2Client({});
@@ -20,11 +21,17 @@ export interface OutgoingEmail {
   text: string;
   html?: string;
   attachments?: EmailAttachment[];
+  /**
+   * SES message tags, returned with every delivery, bounce and complaint event of this email
+   * (letters, digits, `_` and `-` only; never personal data).
+   */
+  tags?: Record<string, string>;
 }
 
 /**
  * Builds a raw MIME message (so subjects and names in Kazakh are encoded per RFC 2047 and files
- * can be attached) and hands it to SES. Returns SES's message id.
+ * can be attached) and hands it to SES within the account's send rate, retrying throttling.
+ * Returns SES's message id.
  */
 export async function sendEmail(email: OutgoingEmail): Promise<string> {
   const mime = await new MailComposer({
@@ -38,13 +45,17 @@ export async function sendEmail(email: OutgoingEmail): Promise<string> {
   })
     .compile()
     .build();
-  const result = await ses.send(
-    new SendEmailCommand({
-      Content: { Raw: { Data: mime } },
-      Destination: { ToAddresses: [email.to] },
-      FromEmailAddress: mailFrom,
-      ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
-    }),
-  );
+  const command = new SendEmailCommand({
+    Content: { Raw: { Data: mime } },
+    Destination: { ToAddresses: [email.to] },
+    FromEmailAddress: mailFrom,
+    ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),
+    ...(email.tags ? { EmailTags: Object.entries(email.tags).map(([Name, Value]) => ({ Name, Value })) } : {}),
+  });
+  // Every attempt is a request SES counts against the quota, so each one takes a slot.
+  const result = await retryThrottling(async () => {
+    await acquireSendSlot();
+    return ses.send(command);
+  });
   return result.MessageId ?? '';
 }

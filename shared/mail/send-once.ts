@@ -12,10 +12,12 @@ export class EmailInFlightError extends Error {
 /**
  * Sends an email at most once per `dedupeKey`, however often the event behind it is delivered:
  * the send happens only after winning a conditional claim, and the claim is marked sent after.
+ * `onSent` runs once the claim is marked (a crash before it leaves the email sent, not resent).
  */
 export async function sendEmailOnce(
   dedupeKey: string,
   compose: () => OutgoingEmail | Promise<OutgoingEmail>,
+  onSent?: (messageId: string) => Promise<unknown>,
 ): Promise<'sent' | 'already-sent'> {
   const outcome = await claimEmail(dedupeKey);
   if (outcome === 'already-sent') return 'already-sent';
@@ -28,5 +30,6 @@ export async function sendEmailOnce(
     throw error;
   }
   await markEmailSent(dedupeKey, messageId);
+  await onSent?.(messageId);
   return 'sent';
 }

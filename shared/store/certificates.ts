@@ -1,8 +1,10 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../config/regions';
 import type { CertificateRecordStatus } from '../domain/certificate';
 import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
+import { deliveryOrder, type DeliveryState } from '../domain/delivery';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
 import { certificateKeys, entityTypes } from './keys';
@@ -50,9 +52,13 @@ export interface Certificate {
   /** The version whose PDF is in the bucket (absent: 1, once pdfStoredAt is set). */
   pdfVersion?: number;
   revocation?: CertificateRevocation;
+  /** The latest known state of the certificate email (the last send or resend). */
+  delivery?: DeliveryState;
+  /** When the email was last sent again on request (the resend cooldown counts from it). */
+  lastResendAt?: string;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'deliveryOrder'];
 
 function certificateFromItem(item: Record<string, unknown>): Certificate {
   const certificate: Record<string, unknown> = { ...item };
@@ -184,3 +190,106 @@ export async function readCertificatePdf(certificateId: string): Promise<Buffer 
     throw error;
   }
 }
+
+/**
+ * Records what happened to the certificate email, unless something newer is already recorded:
+ * the condition compares deliveryOrder (instant, then stage), so a late or repeated SES event is
+ * a no-op. False when the update was older (or the certificate does not exist).
+ */
+export async function recordDelivery(certificateId: string, state: DeliveryState): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: certificateKeys.item(certificateId),
+        UpdateExpression: 'SET delivery = :delivery, deliveryOrder = :order',
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(deliveryOrder) OR deliveryOrder < :order)',
+        ExpressionAttributeValues: { ':delivery': state, ':order': deliveryOrder(state) },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/** Reads many certificates by id (strongly consistent), in any order; missing ids are left out. */
+export async function findCertificates(certificateIds: readonly string[]): Promise<Certificate[]> {
+  const found: Certificate[] = [];
+  for (let index = 0; index < certificateIds.length; index += 100) {
+    let keys: Record<string, unknown>[] | undefined = certificateIds.slice(index, index + 100).map((id) => certificateKeys.item(id));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error('Certificates could not be read: DynamoDB kept returning unprocessed keys.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result: BatchGetCommandOutput = await documentClient.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[tableName] ?? []) found.push(certificateFromItem(item));
+      keys = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
+}
+
+/** One requested resend of a certificate email; its INSERT on the stream sends it. */
+export interface CertificateResend {
+  certificateId: string;
+  resendId: string;
+  requestedAt: string;
+  requestedBy: string;
+}
+
+export function certificateResendFromItem(item: Record<string, unknown>): CertificateResend {
+  return {
+    certificateId: String(item.certificateId),
+    resendId: String(item.resendId),
+    requestedAt: String(item.requestedAt),
+    requestedBy: String(item.requestedBy),
+  };
+}
+
+export type ResendOutcome = { kind: 'queued' } | { kind: 'too-soon'; lastResendAt: string } | { kind: 'missing' };
+
+/**
+ * Queues a resend in one transaction: the certificate's lastResendAt moves on only if the last
+ * resend is older than `notAfter` (so of two requests in the cooldown exactly one wins), its
+ * delivery becomes 'sending', and the work item is put.
+ */
+export async function queueResend(resend: CertificateResend, notAfter: string): Promise<ResendOutcome> {
+  const sending: DeliveryState = { status: 'sending', at: resend.requestedAt };
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: certificateKeys.item(resend.certificateId),
+            UpdateExpression: 'SET lastResendAt = :now, delivery = :delivery, deliveryOrder = :order',
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastResendAt) OR lastResendAt <= :notAfter)',
+            ExpressionAttributeValues: {
+              ':now': resend.requestedAt,
+              ':notAfter': notAfter,
+              ':delivery': sending,
+              ':order': deliveryOrder(sending),
+            },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...certificateKeys.resend(resend.certificateId, resend.resendId), type: entityTypes.certificateResend, ...resend },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    });
+    return { kind: 'queued' };
+  } catch (error) {
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    const current = await findCertificate(resend.certificateId);
+    if (!current) return { kind: 'missing' };
+    return { kind: 'too-soon', lastResendAt: current.lastResendAt ?? resend.requestedAt };
+  }
+}
+

@@ -42,6 +42,8 @@ export const entityTypes = {
   nationalTrainer: 'NationalTrainer',
   aggregate: 'Aggregate',
   aggregateSource: 'AggregateSource',
+  sendRateWindow: 'SendRateWindow',
+  certificateResend: 'CertificateResend',
 } as const;
 
 export const trainingKeys = {
@@ -143,6 +145,7 @@ export const issuanceKeys = {
  * | a certificate by its public verification code       | pk CERTCODE#{code}, sk CERTCODE → certificateId            |
  * | a person's certificates, newest first               | gsi1 PERSON#{email} / CERT#{issuedAt}#{certificateId}      |
  * | the next certificate number of a region and year    | pk COUNTER#CERT#{region code}#{year}, sk COUNTER (ADD seq) |
+ * | one resend of a certificate's email (work item)     | pk CERT#{certificateId}, sk RESEND#{resendId}              |
  *
  * The certificate id is derived from (training, registration) (certificates/codes.ts), so the
  * conditional Put of pk CERT#{id} is the exactly-once guard of issuance.
@@ -157,6 +160,8 @@ export const certificateKeys = {
   holderPartition: (email: string) => `PERSON#${email}`,
   holderPrefix: 'CERT#',
   counter: (regionCode: string, year: number) => ({ pk: `COUNTER#CERT#${regionCode}#${year}`, sk: 'COUNTER' }),
+  /** A resend the trainer asked for: its INSERT on the stream is the work item of one email. */
+  resend: (certificateId: string, resendId: string) => ({ pk: `CERT#${certificateId}`, sk: `RESEND#${resendId}` }),
   /** The stored PDF in the certificates bucket. */
   pdfObject: (certificateId: string) => `certificates/${certificateId}.pdf`,
   /** One reissue of a certificate (outbox): its INSERT makes the workflow consumer render and mail that version. */
@@ -211,4 +216,14 @@ export const aggregateKeys = {
   multiplierPartition: (region: string) => `AGG#MULT#${region}`,
   multiplier: (region: string, trainerSub: string) => ({ pk: `AGG#MULT#${region}`, sk: `TRAINER#${trainerSub}` }),
   source: (sourcePk: string, sourceSk: string) => ({ pk: `AGGSRC#${sourcePk}`, sk: sourceSk }),
+} as const;
+
+/**
+ * | emails sent in one second, across every worker     | pk SENDRATE#{epoch second}, sk SENDRATE (ADD sent; TTL expiresAt) |
+ *
+ * The SES quota is a number of messages per second for the whole account, so the counter is one
+ * item per second that every worker increments under a condition.
+ */
+export const sendRateKeys = {
+  window: (epochSecond: number) => ({ pk: `SENDRATE#${epochSecond}`, sk: 'SENDRATE' }),
 } as const;

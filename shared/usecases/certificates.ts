@@ -2,6 +2,7 @@ import { coordinatesRegion, hasRole, type Principal } from '../auth/principal';
 import { isVerificationCode, normalizeVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
 import { certificateStatus, type CertificateStatus } from '../domain/certificate';
+import { hasCurrentPdf } from '../domain/certificate-lifecycle';
 import { canEdit, closeTraining as closeRule } from '../domain/training';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
 import { titleIn } from '../mail/format';
@@ -142,8 +143,7 @@ export async function certificatePdf(principal: Principal, certificateId: string
       'revoked',
     );
   }
-  // After a reissue the bucket holds the previous version until the new PDF is stored.
-  const pdf = (certificate.pdfVersion ?? 1) >= (certificate.version ?? 1) ? await readCertificatePdf(certificateId) : undefined;
+  const pdf = hasCurrentPdf(certificate) ? await readCertificatePdf(certificateId) : undefined;
   if (!pdf) {
     throw new ConflictError('The certificate is still being prepared. Try again in a minute.', 'pdf_not_ready');
   }

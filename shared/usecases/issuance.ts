@@ -7,8 +7,9 @@
  *     deterministic id (attribute_not_exists), its code lookup and its holder index. A loser, or a
  *     retry after a crash, finds the certificate and goes on with it; its number is simply unused
  *     (gaps, never duplicates). A crash between drawing and the Put only leaves a gap.
- * (b) the PDF, rendered from the stored record only, is put to S3 (an overwrite is harmless; the
- *     bucket is versioned), then the record is stamped pdfStoredAt.
+ * (b) the PDF, rendered from the stored record only, is put to S3, then the record is stamped
+ *     pdfStoredAt. A retry that finds the record unstamped first looks for a PDF an earlier
+ *     attempt put before crashing, and reuses it: one PDF version per certificate.
  * (c) the email, with the PDF attached, is sent only after winning its claim (sendEmailOnce).
  * (d) the work item is marked done (a MODIFY: never delivered to the consumer again).
  * Every step reads what the previous ones left, so a repeat redoes nothing that was done.
@@ -30,13 +31,17 @@ import { logger } from '../http/route';
 import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
 import { sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
+import { faultPoint } from '../faults';
 import {
   claimCertificate,
   findCertificate,
   markPdfStored,
   nextCertificateSequence,
   putCertificatePdf,
+  readCertificatePdf,
+  recordDelivery,
   type Certificate,
+  type CertificateResend,
 } from '../store/certificates';
 import { attendanceOfRegistration, findIssuanceTask, markIssuanceTaskDone, type IssuanceTask } from '../store/issuance';
 import { findRegistration, type StoredRegistration } from '../store/registrations';
@@ -79,11 +84,14 @@ function draftCertificate(training: Training, registration: StoredRegistration, 
 
 const CODE_ATTEMPTS = 5;
 
-/** Step (a): the certificate record, claimed once; whoever loses reads the winner's. */
-async function claimOrFind(training: Training, registration: StoredRegistration): Promise<Certificate> {
+/**
+ * Step (a): the certificate record, claimed once; whoever loses reads the winner's. `claimedNow`
+ * says this call wrote it, so no earlier attempt can have put its PDF.
+ */
+async function claimOrFind(training: Training, registration: StoredRegistration): Promise<{ certificate: Certificate; claimedNow: boolean }> {
   const certificateId = certificateIdFor(training.id, registration.registrationId);
   const existing = await findCertificate(certificateId);
-  if (existing) return existing;
+  if (existing) return { certificate: existing, claimedNow: false };
 
   const region = findRegion(training.region);
   if (!region) throw new Error(`Training ${training.id} has region ${training.region}, which is not in config/regions.json.`);
@@ -94,11 +102,11 @@ async function claimOrFind(training: Training, registration: StoredRegistration)
     // A failed transaction wrote nothing, so the same number is kept for another code.
     const certificate = draftCertificate(training, registration, number, issuedAt);
     const outcome = await claimCertificate(certificate);
-    if (outcome === 'claimed') return certificate;
+    if (outcome === 'claimed') return { certificate, claimedNow: true };
     if (outcome === 'exists') {
       const winner = await findCertificate(certificateId);
       if (!winner) throw new Error(`Certificate ${certificateId} was claimed but cannot be read.`);
-      return winner;
+      return { certificate: winner, claimedNow: false };
     }
   }
   throw new Error(`No free verification code after ${CODE_ATTEMPTS} attempts.`);
@@ -123,35 +131,94 @@ export function renderFor(certificate: Certificate): Promise<Buffer> {
   });
 }
 
+/** Records that SES accepted a resent certificate email (SES events then move it on). */
+function recordSent(certificateId: string) {
+  return (messageId: string) => recordDelivery(certificateId, { status: 'sent', at: clock.now().toISOString(), messageId });
+}
+
+/** The stored PDF when there is one, else a fresh render (a record stamped before its PDF was readable). */
+async function storedOrRendered(certificate: Certificate): Promise<Buffer> {
+  return (await readCertificatePdf(certificate.certificateId)) ?? renderFor(certificate);
+}
+
 /** Steps (a)–(c) for one completer; safe to run any number of times, from any number of workers. */
 export async function issueCertificate(training: Training, registration: StoredRegistration): Promise<Certificate> {
-  const certificate = await claimOrFind(training, registration);
+  const { certificate, claimedNow } = await claimOrFind(training, registration);
   let pdf: Buffer | undefined;
-  const pdfOf = async () => (pdf ??= await renderFor(certificate));
   if (!certificate.pdfStoredAt) {
-    await putCertificatePdf(certificate.certificateId, await pdfOf());
+    // Only a record this call did not write can have a PDF from an attempt that crashed after its put.
+    pdf = claimedNow ? undefined : await readCertificatePdf(certificate.certificateId);
+    if (!pdf) {
+      pdf = await renderFor(certificate);
+      await putCertificatePdf(certificate.certificateId, pdf);
+      faultPoint('issuance.after-pdf-put');
+    }
     await markPdfStored(certificate.certificateId, clock.now().toISOString());
   }
-  await sendEmailOnce(`certificate-issued#${certificate.certificateId}`, async () => certificateIssuedEmail(certificate, await pdfOf()));
+  await sendEmailOnce(
+    `certificate-issued#${certificate.certificateId}`,
+    // No status write here: the marked claim is what the issuance view reads as 'sent' until an
+    // SES event says more, which saves a write per certificate of a large cohort.
+    async () => certificateIssuedEmail(certificate, pdf ?? (await storedOrRendered(certificate)), 'certificate-issued'),
+  );
   return certificate;
+}
+
+/**
+ * One resend a trainer asked for: the stored PDF again, under a claim of its own (one email per
+ * request, however often the work item is delivered). A revoked certificate is not sent.
+ */
+export async function processCertificateResend(resend: CertificateResend): Promise<void> {
+  const certificate = await findCertificate(resend.certificateId);
+  if (!certificate || certificate.status !== 'valid') return;
+  await sendEmailOnce(
+    `certificate-resend#${resend.certificateId}#${resend.resendId}`,
+    async () => certificateIssuedEmail(certificate, await storedOrRendered(certificate), 'certificate-resend'),
+    recordSent(certificate.certificateId),
+  );
 }
 
 function isParticipant(registration: StoredRegistration | undefined, registrationId: string): registration is StoredRegistration {
   return registration?.status === 'confirmed' && registration.registrationId === registrationId;
 }
 
+/**
+ * Trainings read once per batch of work items: a cohort's items arrive together and a closed
+ * training no longer changes (its certificates are frozen at issue), so one read serves them all.
+ * Only a closed training is kept; anything else is read again.
+ */
+export class ClosedTrainingCache {
+  private readonly closed = new Map<string, Promise<Awaited<ReturnType<typeof findTraining>>>>();
+
+  async find(trainingId: string): ReturnType<typeof findTraining> {
+    const cached = this.closed.get(trainingId);
+    if (cached) return cached;
+    const read = findTraining(trainingId);
+    this.closed.set(trainingId, read);
+    const stored = await read.catch((error: unknown) => {
+      this.closed.delete(trainingId);
+      throw error;
+    });
+    if (stored?.training.status !== 'closed') this.closed.delete(trainingId);
+    return stored;
+  }
+}
+
 /** One issuance work item: a certificate for a completer, an explanation for anyone else. */
-export async function processIssuanceTask(task: IssuanceTask): Promise<void> {
-  const current = await findIssuanceTask(task.trainingId, task.registrationId);
+export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: ClosedTrainingCache): Promise<void> {
+  // Independent reads, at once: an issuance's time is mostly round trips.
+  const [current, stored, registration] = await Promise.all([
+    findIssuanceTask(task.trainingId, task.registrationId),
+    closedTrainings ? closedTrainings.find(task.trainingId) : findTraining(task.trainingId),
+    findRegistration(task.trainingId, task.email),
+  ]);
   if (!current || current.status === 'done') return;
-  const stored = await findTraining(task.trainingId);
   if (stored?.training.status !== 'closed') {
     // Work items are written only after the close is saved; anything else is not ours to act on.
     logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
     return;
   }
   const { training } = stored;
-  const registration = await findRegistration(task.trainingId, task.email);
   const doneAt = () => clock.now().toISOString();
   if (!isParticipant(registration, task.registrationId)) {
     await markIssuanceTaskDone(task.trainingId, task.registrationId, 'skipped', doneAt());

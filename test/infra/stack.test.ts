@@ -11,6 +11,7 @@ import type { ServiceFunction } from '../../infra/constructs/service-function';
 import { buildApp, defaultApiThrottle, publicLookupThrottle, type BuildAppOptions } from '../../infra/stack';
 import {
   consumerList,
+  eventRuleList,
   roles,
   routeList,
   scheduleList,
@@ -41,9 +42,17 @@ function synthesize(options: Omit<BuildAppOptions, 'context'> = {}) {
 
 const { stack, template } = synthesize();
 
-const manifestFunctionCount = routeList.length + consumerList.length + scheduleList.length;
+const manifestFunctionCount = routeList.length + consumerList.length + scheduleList.length + eventRuleList.length;
 /** The post-confirmation trigger: not an API, stream or schedule function, so not in the manifest. */
 const cognitoTriggerCount = 1;
+
+/** The properties of every function the manifest declares: all of them but the Cognito trigger. */
+function manifestFunctionProperties(): unknown[] {
+  const functions = Object.entries(resourcesOf<unknown>(template, 'AWS::Lambda::Function'));
+  const platform = functions.filter(([id]) => id !== logicalId(stack.auth.postConfirmation));
+  expect(platform).toHaveLength(manifestFunctionCount);
+  return platform.map(([, resource]) => resource.Properties);
+}
 
 function logicalId(construct: IConstruct): string {
   return stack.getLogicalId(construct.node.defaultChild as CfnElement);
@@ -183,20 +192,14 @@ describe('functions', () => {
   });
 
   it('gives every manifest function the platform config', () => {
-    const manifestFunctions = [
-      ...stack.api.functions.values(),
-      ...[...stack.streamConsumers.consumers.values()].map((consumer) => consumer.function),
-    ];
-    for (const fn of manifestFunctions) {
-      expect(resourceById(logicalId(fn))).toMatchObject({
-        Properties: {
-          Environment: {
-            Variables: {
-              TABLE_NAME: { Ref: logicalId(stack.data.table) },
-              CERTIFICATES_BUCKET: { Ref: logicalId(stack.data.certificatesBucket) },
-              MAIL_FROM: cdkContext.sesFromAddress,
-              PUBLIC_BASE_URL: cdkContext.webOrigin,
-            },
+    for (const properties of manifestFunctionProperties()) {
+      expect(properties).toMatchObject({
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: logicalId(stack.data.table) },
+            CERTIFICATES_BUCKET: { Ref: logicalId(stack.data.certificatesBucket) },
+            MAIL_FROM: cdkContext.sesFromAddress,
+            PUBLIC_BASE_URL: cdkContext.webOrigin,
           },
         },
       });
@@ -495,6 +498,49 @@ describe('mail', () => {
   });
 });
 
+describe('mail delivery events', () => {
+  it('publishes send, delivery, bounce and complaint events of the configuration set to the default bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      ConfigurationSetName: { Ref: logicalId(stack.mail.configurationSet) },
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayEquals(['send', 'delivery', 'bounce', 'complaint']),
+        EventBridgeDestination: {
+          EventBusArn: Match.anyValue(),
+        },
+      }),
+    });
+  });
+
+  it('routes those events to the manifest handler with a rule on their source and types', () => {
+    for (const rule of eventRuleList) {
+      const fn = stack.eventRules.functions.get(rule.name);
+      expect(fn, rule.name).toBeDefined();
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { source: rule.pattern.source, 'detail-type': rule.pattern['detail-type'] },
+        Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(fn!), 'Arn'] } })]),
+      });
+      // Table access only: the handler reads tags, not the bucket, and sends nothing.
+      const actions = allowedActions(fn!);
+      expect(actions.filter((action) => action.startsWith('ses:') || action.startsWith('s3:'))).toEqual([]);
+      expect(actions).toContain('dynamodb:UpdateItem');
+    }
+  });
+
+  it('tells every function the configuration set and the send rate', () => {
+    for (const properties of manifestFunctionProperties()) {
+      expect(properties).toMatchObject({
+        Environment: {
+          Variables: {
+            SES_CONFIGURATION_SET: { Ref: logicalId(stack.mail.configurationSet) },
+            MAIL_MAX_SEND_RATE: '14',
+          },
+        },
+      });
+    }
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   it('reports no violation, error or warning, that lacks an acknowledgement', () => {
     const report = new AwsSolutionsChecks(undefined, { verbose: true }).validateScope(stack);
@@ -561,8 +607,8 @@ describe('scheduled jobs', () => {
     });
   });
 
-  it('deploys exactly one rule per manifest schedule', () => {
-    template.resourceCountIs('AWS::Events::Rule', scheduleList.length);
+  it('deploys exactly one rule per manifest schedule and event rule', () => {
+    template.resourceCountIs('AWS::Events::Rule', scheduleList.length + eventRuleList.length);
   });
 });
 

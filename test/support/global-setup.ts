@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { findFreePort } from '../../local/ports';
 import { startLocalStack } from '../../local/stack';
+import { startThrottleProxy } from './ses-throttle-proxy';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -8,6 +9,8 @@ declare module 'vitest' {
     sesUrl: string;
     s3Endpoint: string;
     dynamodbEndpoint: string;
+    /** The proxy all mail goes through; it can throttle like SES (see ses-throttle-proxy.ts). */
+    sesProxyUrl: string;
   }
 }
 
@@ -22,9 +25,11 @@ export default async function setup(project: TestProject) {
     ses: await findFreePort(),
     s3: await findFreePort(),
   };
+  const proxy = await startThrottleProxy(`http://127.0.0.1:${ports.ses}`, await findFreePort());
   const stack = await startLocalStack({
     ports,
     seed: false,
+    mailEndpoint: proxy.url,
     log: (line) => {
       if (process.env.STACK_LOG) console.log(line);
     },
@@ -33,5 +38,9 @@ export default async function setup(project: TestProject) {
   project.provide('sesUrl', stack.urls.sesInbox.replace(/\/$/, ''));
   project.provide('dynamodbEndpoint', stack.urls.dynamodb);
   project.provide('s3Endpoint', stack.urls.s3);
-  return () => stack.stop();
+  project.provide('sesProxyUrl', proxy.url);
+  return async () => {
+    await stack.stop();
+    await proxy.stop();
+  };
 }

@@ -1,0 +1,182 @@
+/**
+ * Certificate pipeline: a 1,000-participant training closed on the local stack → 1,000
+ * certificates issued, stored in S3 and emailed into the SES emulator, through the gateway, the
+ * stream poller and the workflow consumer. Budget: ≤ 30 s from the close, 0 duplicates, 0 lost.
+ *
+ *   npx tsx bench/certificates-pipeline.ts      (PIPELINE_PARTICIPANTS=… to change the size)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { findFreePort } from '../local/ports';
+import { CERTIFICATES_BUCKET, startLocalStack } from '../local/stack';
+import { percentile } from './stats';
+
+const PARTICIPANTS = Number(process.env.PIPELINE_PARTICIPANTS ?? 1_000);
+const BUDGET_MS = 30_000;
+
+async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; csv?: string } = {}) {
+  const headers: Record<string, string> = {};
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.csv !== undefined) {
+    headers['content-type'] = 'text/csv; charset=utf-8';
+    body = options.csv;
+  }
+  const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
+}
+
+/**
+ * CPU seconds used by this process's child processes (DynamoDB Local's JVM), from /proc: on a
+ * shared machine the wall time says as much about the neighbours as about the pipeline.
+ */
+function childCpuSeconds(): number | undefined {
+  try {
+    const ticksPerSecond = 100;
+    let total = 0;
+    for (const entry of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
+const names = ['Әлия Ғалымжанқызы', 'Құралай Серікқызы', 'Өмірзақ Бауыржанұлы', 'Ұлжан Қайратқызы', 'Үміт Һасанова', 'Іңкәр Төлеген', 'Мария Иванова'];
+
+export async function certificatePipeline() {
+  const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
+  const stack = await startLocalStack({ ports, seed: false, log: () => undefined });
+  try {
+    const base = stack.urls.api;
+    // Every SES request the handlers make goes through this client (same module instance).
+    const { ses } = await import('../shared/mail/client');
+    const sentAt: number[] = [];
+    ses.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        sentAt.push(performance.now());
+        return result;
+      },
+      { step: 'initialize', name: 'benchSentAt' },
+    );
+
+    const token = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.trainer@bench.kz', name: 'Ерлан Жақыпов', groups: ['trainers'] } }))
+      .token as string;
+    const start = Math.floor((Date.now() + 10 * 86_400_000) / 60_000) * 60_000;
+    const training = await call(base, 'POST', '/api/trainings', {
+      token,
+      json: {
+        title: { kk: 'Мұғалім — көшбасшы', en: 'Teacher as Leader' },
+        topic: 'bench',
+        language: 'kk',
+        region: 'almaty',
+        level: 1,
+        hours: 3,
+        capacity: PARTICIPANTS,
+        feedbackRequired: false,
+        sessions: [{ startsAt: new Date(start).toISOString(), endsAt: new Date(start + 3 * 3_600_000).toISOString() }],
+      },
+    });
+    const id = training.id as string;
+    const session = (training.sessions as { id: string }[])[0]!.id;
+    await call(base, 'POST', `/api/trainings/${id}/publish`, { token });
+
+    const rows = Array.from({ length: PARTICIPANTS }, (_, index) => `bench-${index}@bench.kz,${names[index % names.length]} ${index}`);
+    // Setup, not measured: in files of 200 rows, well inside the import route's 29 s on a busy machine.
+    for (let index = 0; index < rows.length; index += 200) {
+      const file = `email,full name\n${rows.slice(index, index + 200).join('\n')}\n`;
+      await call(base, 'POST', `/api/trainings/${id}/registrations/import`, { token, csv: file });
+    }
+    const roster: { registrationId: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(base, 'GET', `/api/trainings/${id}/registrations?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token });
+      roster.push(...(page.items as { registrationId: string }[]));
+      cursor = page.nextCursor as string | undefined;
+    } while (cursor);
+    await call(base, 'POST', '/api/local/clock', { json: { now: new Date(start + 30 * 60_000).toISOString() } });
+    await call(base, 'PUT', `/api/trainings/${id}/sessions/${session}/attendance`, {
+      token,
+      json: { records: roster.map(({ registrationId }) => ({ registrationId, status: 'present' })) },
+    });
+    await call(base, 'POST', '/api/local/clock', { json: { now: new Date(start + 4 * 3_600_000).toISOString() } });
+    // The confirmation emails of the import are not part of the measurement.
+    await stack.poller.waitForIdle();
+    sentAt.length = 0;
+
+    const cpuBefore = process.cpuUsage();
+    const childCpuBefore = childCpuSeconds();
+    const closedAt = performance.now();
+    await call(base, 'POST', `/api/trainings/${id}/close`, { token });
+    const closeResponseMs = performance.now() - closedAt;
+    let progress: { summary: Record<string, number> } = { summary: {} };
+    while (performance.now() - closedAt < 5 * BUDGET_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      if (sentAt.length < PARTICIPANTS) continue;
+      await stack.poller.waitForIdle();
+      progress = (await call(base, 'GET', `/api/trainings/${id}/issuance`, { token })) as typeof progress;
+      if (progress.summary.emailed === PARTICIPANTS) break;
+    }
+    const offsets = sentAt.map((at) => at - closedAt).sort((a, b) => a - b);
+    const cpu = process.cpuUsage(cpuBefore);
+    const childCpuAfter = childCpuSeconds();
+    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const dynamodbCpuSeconds = childCpuBefore === undefined || childCpuAfter === undefined ? Number.NaN : childCpuAfter - childCpuBefore;
+    const loadAverage = os.loadavg()[0] ?? Number.NaN;
+
+    // Invariants, from the emulators themselves: one email and one PDF per participant.
+    const store = (await (await fetch(`${stack.urls.sesInbox}store`)).json()) as { emails: { destination: { to: string[] }; subject: string }[] };
+    const certificateEmails = store.emails.filter((email) => email.subject.startsWith('Сертификатыңыз') && email.destination.to.some((to) => to.includes('@bench.kz')));
+    const recipients = new Set(certificateEmails.map((email) => email.destination.to.join(',')));
+    const s3 = new S3Client({ endpoint: stack.urls.s3, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    let objects = 0;
+    let token2: string | undefined;
+    do {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket: CERTIFICATES_BUCKET, Prefix: 'certificates/', ContinuationToken: token2 }));
+      objects += page.KeyCount ?? 0;
+      token2 = page.NextContinuationToken;
+    } while (token2);
+    s3.destroy();
+
+    const totalMs = offsets.at(-1) ?? Number.NaN;
+    return {
+      participants: PARTICIPANTS,
+      'close request (ms)': Math.round(closeResponseMs),
+      'time to first email (ms)': Math.round(offsets[0] ?? Number.NaN),
+      'time to median email (ms)': Math.round(percentile(offsets, 0.5)),
+      'total, close → last email (ms)': Math.round(totalMs),
+      'emails per second': Number(((PARTICIPANTS / totalMs) * 1000).toFixed(1)),
+      // Until the last email (and the checks after it): the gateway, handlers, S3 and SES emulators.
+      'CPU s, Node (handlers + S3/SES emulators)': Number(nodeCpuSeconds.toFixed(1)),
+      'CPU s, DynamoDB Local (JVM)': Number(dynamodbCpuSeconds.toFixed(1)),
+      'machine load average (1 min)': Number(loadAverage.toFixed(1)),
+      'issued / emailed (issuance view)': `${progress.summary.issued} / ${progress.summary.emailed}`,
+      'certificate emails / distinct recipients': `${certificateEmails.length} / ${recipients.size}`,
+      'PDFs in S3': objects,
+      duplicates: certificateEmails.length - recipients.size,
+      lost: PARTICIPANTS - recipients.size,
+      budget: totalMs <= BUDGET_MS && certificateEmails.length === PARTICIPANTS && recipients.size === PARTICIPANTS ? 'met' : 'MISSED',
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(`\ncertificate pipeline (node ${process.version}, ${os.cpus().length} cores): ${PARTICIPANTS} participants closed → certificates stored and emailed`);
+  const result = await certificatePipeline();
+  console.table(result);
+  if (result.duplicates !== 0 || result.lost !== 0) process.exitCode = 1;
+}
