@@ -15,6 +15,7 @@ import { startS3Local, startSesLocal } from './mail-and-files';
 import { createLocalIssuer, tokenRequestSchema } from './tokens';
 import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
+import { webAppServer } from './web-app';
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
@@ -274,6 +275,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
+    // The web app when it has been built (npm start builds it); the page of URLs otherwise.
+    const webApp = webAppServer(path.join(repositoryRoot, 'web', 'dist'), { auth: { kind: 'local' }, publicBaseUrl: urls.api });
     let ready = false;
     const server: Server = await startGateway({
       port: ports.api,
@@ -281,8 +284,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes,
       localRoutes,
       isReady: () => ready,
-      serveStatic: (requestPath) =>
-        requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined,
+      serveStatic: webApp ?? ((requestPath) =>
+        requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined),
       log,
     });
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));

@@ -27,6 +27,8 @@ const ports = {
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 try {
+  const { buildWeb } = await import('../web/build');
+  await buildWeb();
   const { startLocalStack } = await import('./stack');
   const stack = await startLocalStack({
     dataDirectory: path.resolve(import.meta.dirname, '..', '.data'),

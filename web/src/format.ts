@@ -1,0 +1,53 @@
+import type { Language } from './i18n-core';
+
+/** Every date is shown as people in Kazakhstan read it, whatever the device's own zone. */
+export const TIME_ZONE = 'Asia/Almaty';
+
+const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+
+export function formatDateTime(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(locales[language], {
+    timeZone: TIME_ZONE,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(iso));
+}
+
+export function formatDate(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, dateStyle: 'medium' }).format(new Date(iso));
+}
+
+export function formatTime(iso: string, language: Language): string {
+  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, timeStyle: 'short' }).format(new Date(iso));
+}
+
+export function formatNumber(value: number, language: Language, fractionDigits = 0): string {
+  return new Intl.NumberFormat(locales[language], { maximumFractionDigits: fractionDigits }).format(value);
+}
+
+export function formatPercent(value: number | null, language: Language): string {
+  if (value === null) return '—';
+  return new Intl.NumberFormat(locales[language], { style: 'percent', maximumFractionDigits: 0 }).format(value);
+}
+
+/**
+ * A `datetime-local` value (wall-clock time in Almaty, UTC+5 all year since 2024) as an instant
+ * with its offset, the way the API wants it.
+ */
+export function almatyLocalToIso(local: string): string {
+  return `${local.length === 16 ? `${local}:00` : local}+05:00`;
+}
+
+/** The inverse: an instant as the `datetime-local` value an Almaty user would type. */
+export function isoToAlmatyLocal(iso: string): string {
+  return new Date(new Date(iso).getTime() + 5 * 3_600_000).toISOString().slice(0, 16);
+}
+
+/** `YYYY-MM-DD` of a date picker as the start of that day in Almaty. */
+export function almatyDayStart(day: string): string {
+  return `${day}T00:00:00+05:00`;
+}
+
+export function almatyDayEnd(day: string): string {
+  return `${day}T23:59:59+05:00`;
+}
