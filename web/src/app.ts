@@ -124,15 +124,14 @@ export function App() {
     };
   }, [session, location_]);
 
-  useEffect(() => {
-    configureApi({
-      token: () => session?.token,
-      unauthorized: () => {
-        clearSession();
-        setSession(undefined);
-      },
-    });
-  }, [session]);
+  // Set during render, not in an effect: pages fetch in their own effects, which run first.
+  configureApi({
+    token: () => session?.token,
+    unauthorized: () => {
+      clearSession();
+      setSession(undefined);
+    },
+  });
 
   // Same-origin links move within the app; files and new tabs are left to the browser.
   useEffect(() => {

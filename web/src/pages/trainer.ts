@@ -1,12 +1,27 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Training } from '../../../shared/schemas/training';
-import { ApiError, apiJson, download, get, post, postText } from '../api';
+import { ApiError, apiJson, download, get, post, postText, withQuery } from '../api';
 import { almatyLocalToIso, formatDateTime, formatPercent, formatTime, isoToAlmatyLocal } from '../format';
 import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { pathTo } from '../router';
 import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
+
+/**
+ * A training as its trainer sees it. GET /api/trainings/{id} is a public route, so the HTTP API
+ * passes it no claims and it never shows a draft; the trainer's own list does (drafts included).
+ */
+async function loadManagedTraining(id: string): Promise<Training> {
+  let cursor: string | undefined;
+  do {
+    const page = await get<{ items: Training[]; nextCursor?: string }>(withQuery('/api/me/trainings', { limit: 100, cursor }));
+    const found = page.items.find((item) => item.id === id);
+    if (found) return found;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return get<Training>(`/api/trainings/${encodeURIComponent(id)}`);
+}
 
 export function ManagePage() {
   const list = useAsync(() => get<{ items: Training[] }>('/api/me/trainings?limit=100'), []);
@@ -109,7 +124,7 @@ export function trainingBody(draft: TrainingDraft, editing: boolean): Record<str
 
 export function TrainingFormPage({ id }: { id?: string }) {
   const { navigate, session } = useApp();
-  const existing = useAsync(() => (id ? get<Training>(`/api/trainings/${encodeURIComponent(id)}`) : Promise.resolve(undefined)), [id]);
+  const existing = useAsync(() => (id ? loadManagedTraining(id) : Promise.resolve(undefined)), [id]);
   const regions = useAsync(loadRegions, []);
   const [draft, setDraft] = useState<TrainingDraft>();
   const [error, setError] = useState<unknown>();
@@ -292,8 +307,8 @@ function AttendanceGrid({ training }: { training: Training }) {
       next[participant.registrationId] = { status: participant.sessions[sessionId] ?? 'unmarked', minutes: minutes === undefined ? '' : String(minutes) };
     }
     setMarks(next);
-    setSaved(false);
   }, [report.data, sessionId]);
+  useEffect(() => setSaved(false), [sessionId]);
   if (report.loading) return html`<${Loading} />`;
   const participants = report.data?.participants ?? [];
   return html`<section aria-labelledby="attendance-heading">
@@ -433,7 +448,7 @@ function FeedbackSummaryPanel({ training }: { training: Training }) {
 }
 
 export function ManageTrainingPage({ id }: { id: string }) {
-  const training = useAsync(() => get<Training>(`/api/trainings/${encodeURIComponent(id)}`), [id]);
+  const training = useAsync(() => loadManagedTraining(id), [id]);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   if (training.loading && !training.data) return html`<${Loading} />`;
