@@ -57,9 +57,9 @@ export async function checkPage(page: Page, name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
   await page.waitForFunction('!document.querySelector("[role=status].muted")', undefined, { timeout: 10_000 }).catch(() => undefined);
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.addScriptTag({ content: axeSource });
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
+  const violations = await page.evaluate<unknown[]>(`axe.run(document, { resultTypes: ['violations'] }).then((result) =>
     result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`)) as unknown[];
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')).slice(0, 5) })))`);
   expect(violations, `accessibility violations on ${name}`).toEqual([]);
   fs.mkdirSync(screenshotDirectory, { recursive: true });
   await page.screenshot({ path: path.join(screenshotDirectory, `${name}.png`), fullPage: true });

@@ -149,7 +149,9 @@ describe.each(['kk', 'ru', 'en'] as const)('the whole journey in %s', (lang: Lan
     await page.goto(`/trainings/${trainingId}/feedback`);
     const ratings = page.locator('fieldset[data-rating]');
     await ratings.first().waitFor();
-    for (const id of await ratings.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-rating')!))) {
+    const ids = await Promise.all((await ratings.all()).map((fieldset) => fieldset.getAttribute('data-rating')));
+    expect(ids.length).toBe(5);
+    for (const id of ids) {
       await page.check(`input[name=rating-${id}][value="5"]`);
     }
     await page.locator('textarea').first().fill('Өте пайдалы: әріптестермен бірге сабақты зерттеу әдісін қолданамын.');

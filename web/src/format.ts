@@ -5,16 +5,23 @@ export const TIME_ZONE = 'Asia/Almaty';
 
 const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
 
+/**
+ * Some browsers ship ICU without Kazakh (Chromium's reduced data prints "2026 M11 25"); there a
+ * Kazakh reader gets numeric dates (25.11.2026), which read the same in every language.
+ */
+function dateOptions(language: Language): Intl.DateTimeFormatOptions {
+  const supported = Intl.DateTimeFormat.supportedLocalesOf([locales[language]]).length > 0;
+  return supported ? { dateStyle: 'medium' } : { day: '2-digit', month: '2-digit', year: 'numeric' };
+}
+
 export function formatDateTime(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], {
-    timeZone: TIME_ZONE,
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  }).format(new Date(iso));
+  const options = dateOptions(language);
+  const time: Intl.DateTimeFormatOptions = 'dateStyle' in options ? { timeStyle: 'short' } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, ...options, ...time }).format(new Date(iso));
 }
 
 export function formatDate(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, dateStyle: 'medium' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, ...dateOptions(language) }).format(new Date(iso));
 }
 
 export function formatTime(iso: string, language: Language): string {
