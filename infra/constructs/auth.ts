@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { roles, type Role } from '../../shared/manifest';
@@ -18,6 +18,13 @@ const groupDescriptions: Record<Role, string> = {
   teachers: 'Register for trainings and receive certificates.',
 };
 
+export interface AuthProps {
+  /** The web app's origin: where the hosted sign-in returns to. */
+  webOrigin?: string;
+  /** The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique per region. */
+  domainPrefix?: string;
+}
+
 /**
  * Who may call the API. Teachers sign themselves up; staff groups are assigned by admins. The
  * groups arrive in the token as `cognito:groups`, which the handlers check against the manifest.
@@ -27,7 +34,10 @@ export class Auth extends Construct {
   readonly webClient: cognito.UserPoolClient;
   readonly groups: ReadonlyMap<Role, cognito.UserPoolGroup>;
 
-  constructor(scope: Construct, id: string) {
+  /** Cognito's hosted sign-in, which the web app uses (authorization code with PKCE). */
+  readonly domain: cognito.UserPoolDomain | undefined;
+
+  constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
@@ -91,8 +101,18 @@ export class Auth extends Construct {
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
-      // The web app signs in with SRP itself; no hosted UI, so no OAuth flows or callback URLs.
-      disableOAuth: true,
+      // The web app signs in through the hosted UI (code flow with PKCE, no client secret in a
+      // page); without a web origin there is nowhere to return to, so no OAuth at all.
+      ...(props.webOrigin === undefined
+        ? { disableOAuth: true }
+        : {
+            oAuth: {
+              flows: { authorizationCodeGrant: true },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [`${props.webOrigin}/auth/callback`],
+              logoutUrls: [`${props.webOrigin}/`],
+            },
+          }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -103,5 +123,12 @@ export class Auth extends Construct {
         .withCustomAttributes('region'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes(selfWritable),
     });
+    this.domain =
+      props.webOrigin === undefined
+        ? undefined
+        : this.userPool.addDomain('HostedSignIn', {
+            cognitoDomain: { domainPrefix: props.domainPrefix ?? `cascade-training-${Stack.of(this).account}` },
+            managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+          });
   }
 }
