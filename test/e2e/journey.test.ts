@@ -190,6 +190,17 @@ describe.each(['kk', 'ru', 'en'] as const)('the whole journey in %s', (lang: Lan
     await checkPage(student.page, `${lang}-my-certificates`);
   });
 
+  it.skipIf(reportsBuilt)('without the reports API the dashboard says reports are not available yet', async () => {
+    const coordinator = await openTab(browser);
+    tabs.push(coordinator);
+    const { page } = coordinator;
+    await page.goto(`/sign-in?lang=${lang}`);
+    await page.click('button[data-email="coordinator.almaty@demo.kz"]');
+    await page.waitForURL('**/dashboard');
+    await page.getByText(text['dashboard.unavailable']).waitFor();
+    await checkPage(page, `${lang}-dashboard-unavailable`);
+  });
+
   it.skipIf(!reportsBuilt)("the coordinator's dashboard counts the completion", async () => {
     const coordinator = await openTab(browser);
     tabs.push(coordinator);
