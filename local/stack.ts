@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   ports: { api: number; dynamodb: number; ses: number; s3: number };
   seed: boolean;
   log: (line: string) => void;
+  /** The built web app to serve at `/` (web/dist); without it `/` shows the page of URLs. */
+  webDirectory?: string;
 }
 
 export interface LocalStack {
@@ -275,8 +277,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
-    // The web app when it has been built (npm start builds it); the page of URLs otherwise.
-    const webApp = webAppServer(path.join(repositoryRoot, 'web', 'dist'), { auth: { kind: 'local' }, publicBaseUrl: urls.api });
+    // The web app when asked for and built (npm start builds it); the page of URLs otherwise.
+    const webApp = options.webDirectory
+      ? webAppServer(options.webDirectory, { auth: { kind: 'local' }, publicBaseUrl: urls.api })
+      : undefined;
     let ready = false;
     const server: Server = await startGateway({
       port: ports.api,

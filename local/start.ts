@@ -28,12 +28,13 @@ const log = (line: string) => console.log(`[${new Date().toISOString().slice(11,
 
 try {
   const { buildWeb } = await import('../web/build');
-  await buildWeb();
+  const web = await buildWeb();
   const { startLocalStack } = await import('./stack');
   const stack = await startLocalStack({
     dataDirectory: path.resolve(import.meta.dirname, '..', '.data'),
     ports,
     seed: true,
+    webDirectory: web.outDir,
     log,
   });
   const accounts = Object.values(demoAccounts)

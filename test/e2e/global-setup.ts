@@ -1,11 +1,8 @@
-import fs from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../../local/ports';
-import { startLocalStack } from '../../local/stack';
-import { buildWeb } from '../../web/build';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -28,36 +25,42 @@ export const chromiumArgs = [
 
 /**
  * The stack of `npm start` (seeded with the demo data, serving the freshly built web app) on
- * free ports and in-memory storage, and Debian's chromium driven by playwright-core.
+ * free ports and in-memory storage, in a child process; and Debian's chromium driven by
+ * playwright-core, which launches it with a fresh temporary --user-data-dir and removes it on close.
  */
 export default async function setup(project: TestProject) {
-  await buildWeb();
-  const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
-  const stack = await startLocalStack({
-    ports,
-    seed: true,
-    log: (line) => {
-      if (process.env.STACK_LOG) console.log(line);
-    },
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'stack-process.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  // Playwright gives every launch a fresh temporary profile; this one is ours to remove.
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopStack = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const urls = await new Promise<{ app: string; ses: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the e2e stack did not start within 180 s')), 180_000);
+    child.once('exit', (code) => reject(new Error(`the e2e stack exited with ${code} before it served`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as { app: string; ses: string });
+    });
+  }).catch(async (error: unknown) => {
+    await stopStack();
+    throw error;
+  });
+
   const server = await chromium
-    .launchServer({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [...chromiumArgs, `--disk-cache-dir=${profile}`],
-    })
+    .launchServer({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: chromiumArgs })
     .catch(async (error: unknown) => {
-      await stack.stop();
+      await stopStack();
       throw error;
     });
-  project.provide('e2eAppUrl', stack.urls.api);
-  project.provide('e2eSesUrl', stack.urls.sesInbox.replace(/\/$/, ''));
+  project.provide('e2eAppUrl', urls.app);
+  project.provide('e2eSesUrl', urls.ses);
   project.provide('browserWsEndpoint', server.wsEndpoint());
   return async () => {
     await server.close();
-    await stack.stop();
-    fs.rmSync(profile, { recursive: true, force: true });
+    await stopStack();
   };
 }
