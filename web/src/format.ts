@@ -10,8 +10,23 @@ const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB
  * Kazakh reader gets numeric dates (25.11.2026), which read the same in every language.
  */
 function dateOptions(language: Language): Intl.DateTimeFormatOptions {
-  const supported = Intl.DateTimeFormat.supportedLocalesOf([locales[language]]).length > 0;
-  return supported ? { dateStyle: 'medium' } : { day: '2-digit', month: '2-digit', year: 'numeric' };
+  return hasMonthNames(language) ? { dateStyle: 'medium' } : { day: '2-digit', month: '2-digit', year: 'numeric' };
+}
+
+const monthNames = new Map<Language, boolean>();
+
+/**
+ * supportedLocalesOf says yes even where only a root fallback exists; a Kazakh or Russian month
+ * name is written in Cyrillic, so a Latin-only answer means the data is missing.
+ */
+function hasMonthNames(language: Language): boolean {
+  let known = monthNames.get(language);
+  if (known === undefined) {
+    const month = new Intl.DateTimeFormat(locales[language], { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2026, 10, 15));
+    known = language === 'en' || /[\u0400-\u04FF]/.test(month);
+    monthNames.set(language, known);
+  }
+  return known;
 }
 
 export function formatDateTime(iso: string, language: Language): string {
