@@ -191,7 +191,7 @@ export function DashboardPage() {
             <${ReachChart} report=${report.data!} />
           </div>`
       : null}
-    <section aria-labelledby="multipliers-heading">
+    ${missing ? null : html`<section aria-labelledby="multipliers-heading">
       <h2 id="multipliers-heading">${t('dashboard.multipliers')}</h2>
       ${multipliers.error && !missing ? html`<${ErrorBox} error=${multipliers.error} />` : null}
       ${multipliers.data
@@ -204,7 +204,7 @@ export function DashboardPage() {
               <button type="button" class="secondary" onClick=${() => save(withQuery('/api/reports/multipliers', { region, format: 'xlsx' }), `multipliers-${region}.xlsx`)}>${t('dashboard.downloadXlsx')}</button>
             </p>`
         : null}
-    </section>
+    </section>`}
     ${missing ? null : html`<${CascadeView} region=${region} />`}
     ${regions.loading ? html`<${Loading} />` : null}
   </section>`;
