@@ -20,6 +20,7 @@ import { StreamConsumers } from './constructs/events';
 import { Mail } from './constructs/mail';
 import { ScheduledJobs } from './constructs/schedules';
 import type { GrantTargets } from './constructs/service-function';
+import { Web } from './constructs/web';
 
 export interface TrainingPlatformStackProps extends StackProps {
   /** The From address of platform mail; must be an address SES can verify. */
@@ -70,12 +71,13 @@ export class TrainingPlatformStack extends Stack {
   readonly streamConsumers: StreamConsumers;
   readonly scheduledJobs: ScheduledJobs;
   readonly eventRules: EventRules;
+  readonly web: Web;
 
   constructor(scope: Construct, id: string, props: TrainingPlatformStackProps) {
     super(scope, id, props);
 
     this.data = new Data(this, 'Data');
-    this.auth = new Auth(this, 'Auth');
+    this.auth = new Auth(this, 'Auth', { webOrigin: props.webOrigin });
     this.mail = new Mail(this, 'Mail', { fromAddress: props.sesFromAddress });
 
     // Every function gets the same names: they are not secrets, shared modules read them at
@@ -127,7 +129,19 @@ export class TrainingPlatformStack extends Stack {
       grantTargets,
     });
 
+    const signInDomain = `${this.auth.domain!.domainName}.auth.${this.region}.amazoncognito.com`;
+    this.web = new Web(this, 'Web', {
+      httpApi: this.api.httpApi,
+      accessLogsBucket: this.data.accessLogsBucket,
+      config: {
+        auth: { kind: 'cognito', domain: signInDomain, clientId: this.auth.webClient.userPoolClientId, region: this.region },
+        publicBaseUrl: props.webOrigin,
+      },
+      connectSources: [`https://${signInDomain}`],
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'WebDistributionDomain', { value: this.web.distribution.distributionDomainName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.webClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

@@ -18,6 +18,7 @@ import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
 import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
 import { buildSesEvent, dispatchEvent, sesEventRequestSchema, UnknownCertificateError, type EventRuleLambda } from './ses-events';
+import { webAppServer } from './web-app';
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
@@ -27,6 +28,8 @@ export interface LocalStackOptions {
   log: (line: string) => void;
   /** Send mail here instead of straight to the SES emulator (tests put a fault proxy in between). */
   mailEndpoint?: string;
+  /** The built web app to serve at `/` (web/dist); without it `/` shows the page of URLs. */
+  webDirectory?: string;
 }
 
 export interface LocalStack {
@@ -332,6 +335,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     });
 
+    // The web app when asked for and built (npm start builds it); the page of URLs otherwise.
+    const webApp = options.webDirectory
+      ? webAppServer(options.webDirectory, { auth: { kind: 'local' }, publicBaseUrl: urls.api })
+      : undefined;
     let ready = false;
     const server: Server = await startGateway({
       port: ports.api,
@@ -339,8 +346,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes,
       localRoutes,
       isReady: () => ready,
-      serveStatic: (requestPath) =>
-        requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined,
+      serveStatic: webApp ?? ((requestPath) =>
+        requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined),
       log,
     });
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));

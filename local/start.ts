@@ -27,11 +27,14 @@ const ports = {
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 try {
+  const { buildWeb } = await import('../web/build');
+  const web = await buildWeb();
   const { startLocalStack } = await import('./stack');
   const stack = await startLocalStack({
     dataDirectory: path.resolve(import.meta.dirname, '..', '.data'),
     ports,
     seed: true,
+    webDirectory: web.outDir,
     log,
   });
   const accounts = Object.values(demoAccounts)

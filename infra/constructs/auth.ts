@@ -20,6 +20,13 @@ const groupDescriptions: Record<Role, string> = {
   teachers: 'Register for trainings and receive certificates.',
 };
 
+export interface AuthProps {
+  /** The web app's origin: where the hosted sign-in returns to. */
+  webOrigin?: string;
+  /** The hosted sign-in's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`), unique per region. */
+  domainPrefix?: string;
+}
+
 /**
  * Who may call the API. Teachers sign themselves up; staff groups are assigned by admins. The
  * groups arrive in the token as `cognito:groups`, which the handlers check against the manifest.
@@ -31,7 +38,10 @@ export class Auth extends Construct {
   /** Not a manifest function: Cognito, not the API or a stream, calls it. */
   readonly postConfirmation: ServiceFunction;
 
-  constructor(scope: Construct, id: string) {
+  /** Cognito's hosted sign-in, which the web app uses (authorization code with PKCE). */
+  readonly domain: cognito.UserPoolDomain | undefined;
+
+  constructor(scope: Construct, id: string, props: AuthProps = {}) {
     super(scope, id);
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
@@ -116,8 +126,18 @@ export class Auth extends Construct {
     this.webClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
-      // The web app signs in with SRP itself; no hosted UI, so no OAuth flows or callback URLs.
-      disableOAuth: true,
+      // The web app signs in through the hosted UI (code flow with PKCE, no client secret in a
+      // page); without a web origin there is nowhere to return to, so no OAuth at all.
+      ...(props.webOrigin === undefined
+        ? { disableOAuth: true }
+        : {
+            oAuth: {
+              flows: { authorizationCodeGrant: true },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [`${props.webOrigin}/auth/callback`],
+              logoutUrls: [`${props.webOrigin}/`],
+            },
+          }),
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,
       idTokenValidity: Duration.hours(1),
@@ -128,5 +148,12 @@ export class Auth extends Construct {
         .withCustomAttributes('region'),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes(selfWritable),
     });
+    this.domain =
+      props.webOrigin === undefined
+        ? undefined
+        : this.userPool.addDomain('HostedSignIn', {
+            cognitoDomain: { domainPrefix: props.domainPrefix ?? `cascade-training-${Stack.of(this).account}` },
+            managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+          });
   }
 }

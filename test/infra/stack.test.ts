@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
@@ -45,11 +46,13 @@ const { stack, template } = synthesize();
 const manifestFunctionCount = routeList.length + consumerList.length + scheduleList.length + eventRuleList.length;
 /** The post-confirmation trigger: not an API, stream or schedule function, so not in the manifest. */
 const cognitoTriggerCount = 1;
+/** CDK's bucket-deployment function, which copies the web app into its bucket on deploy. */
+const webDeploymentCount = 1;
 
 /** The properties of every function the manifest declares: all of them but the Cognito trigger. */
 function manifestFunctionProperties(): unknown[] {
   const functions = Object.entries(resourcesOf<unknown>(template, 'AWS::Lambda::Function'));
-  const platform = functions.filter(([id]) => id !== logicalId(stack.auth.postConfirmation));
+  const platform = functions.filter(([id]) => id !== logicalId(stack.auth.postConfirmation) && !isWebDeployment(id));
   expect(platform).toHaveLength(manifestFunctionCount);
   return platform.map(([, resource]) => resource.Properties);
 }
@@ -62,6 +65,11 @@ interface ResourceJson<P> {
   Type: string;
   Properties: P;
   DependsOn?: string[];
+}
+
+/** CDK's singleton function behind BucketDeployment (the web app's upload). */
+function isWebDeployment(logicalResourceId: string): boolean {
+  return logicalResourceId.startsWith('CustomCDKBucketDeployment');
 }
 
 function resourceById(id: string): unknown {
@@ -169,26 +177,31 @@ describe('data', () => {
 
 describe('functions', () => {
   it('creates one function per manifest route, consumer and schedule, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount);
+    template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + webDeploymentCount);
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => isWebDeployment(id))).toHaveLength(webDeploymentCount);
     expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
     expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
       consumerList.map((c) => c.name).sort(),
     );
   });
 
-  it('runs every function on Node.js 22, arm64, ESM bundle, with source maps', () => {
-    template.allResourcesProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      LoggingConfig: { LogGroup: { Ref: Match.anyValue() } },
-      Environment: {
-        Variables: Match.objectLike({
-          NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: Match.anyValue(),
-        }),
-      },
-    });
+  it('runs every function of ours on Node.js 22, arm64, ESM bundle, with source maps', () => {
+    const functions = Object.entries(resourcesOf<Record<string, unknown>>(template, 'AWS::Lambda::Function')).filter(([id]) => !isWebDeployment(id));
+    expect(functions).toHaveLength(manifestFunctionCount + cognitoTriggerCount);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) as unknown } },
+        Environment: {
+          Variables: {
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: expect.anything() as unknown,
+          },
+        },
+      });
+    }
   });
 
   it('gives every manifest function the platform config', () => {
@@ -309,7 +322,7 @@ describe('api, given a local-only route and a per-route throttle', () => {
   it('leaves the local-only route out of the deployment', () => {
     expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
     expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
-    strict.template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount);
+    strict.template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + webDeploymentCount);
   });
 
   it('throttles the named route more strictly than the stage', () => {
@@ -431,7 +444,12 @@ describe('least privilege', () => {
     }
     // No AWSLambdaBasicExecutionRole: it would allow writing to every log group in the account.
 
-    template.allResourcesProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
+    // The one exception is CDK's bucket-deployment function, which runs only while deploying.
+    const withManagedPolicies = Object.entries(resourcesOf<{ ManagedPolicyArns?: unknown }>(template, 'AWS::IAM::Role'))
+      .filter(([, role]) => role.Properties.ManagedPolicyArns !== undefined)
+      .map(([id]) => id);
+    expect(withManagedPolicies).toHaveLength(1);
+    expect(withManagedPolicies.every((id) => isWebDeployment(id))).toBe(true);
   });
 });
 
@@ -676,5 +694,104 @@ describe('public lookups', () => {
       'GET /api/issuer/key': strict,
     });
     expect(publicLookupThrottle.rateLimit!).toBeLessThan(defaultApiThrottle.rateLimit!);
+  });
+});
+
+describe('web', () => {
+  const distributions = resourcesOf<{ DistributionConfig: Record<string, unknown> }>(template, 'AWS::CloudFront::Distribution');
+  const [distribution] = Object.values(distributions);
+  const config = distribution!.Properties.DistributionConfig as {
+    DefaultCacheBehavior: { FunctionAssociations: { EventType: string; FunctionARN: unknown }[]; ResponseHeadersPolicyId: unknown; ViewerProtocolPolicy: string };
+    CacheBehaviors: { PathPattern: string; TargetOriginId: string; AllowedMethods: string[]; CachePolicyId: string; OriginRequestPolicyId: string }[];
+    Origins: { Id: string; DomainName: unknown; S3OriginConfig?: unknown; OriginAccessControlId?: unknown; CustomOriginConfig?: { OriginProtocolPolicy: string } }[];
+    CustomErrorResponses?: unknown;
+    Logging?: unknown;
+  };
+
+  it('serves the app from a private bucket through origin access control', () => {
+    expect(Object.keys(distributions)).toHaveLength(1);
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.absent(),
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(stack.data.accessLogsBucket) }, LogFilePrefix: 'web/' },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const s3Origin = config.Origins.find((origin) => origin.S3OriginConfig !== undefined);
+    expect(s3Origin?.OriginAccessControlId).toBeDefined();
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalId(stack.web.bucket) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('routes /api/* to the HTTP API on the same origin, uncached, every method, over HTTPS', () => {
+    const api = config.CacheBehaviors.find((behavior) => behavior.PathPattern === '/api/*');
+    expect(api).toMatchObject({
+      AllowedMethods: expect.arrayContaining(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD']) as unknown,
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+    });
+    const apiOrigin = config.Origins.find((origin) => origin.Id === api?.TargetOriginId);
+    expect(apiOrigin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
+    expect(JSON.stringify(apiOrigin?.DomainName)).toContain(logicalId(stack.api.httpApi));
+  });
+
+  it('falls back to index.html for page paths only, leaving API 404s alone', () => {
+    expect(config.CustomErrorResponses).toBeUndefined();
+    expect(config.DefaultCacheBehavior.FunctionAssociations.map((association) => association.EventType)).toEqual(['viewer-request']);
+    const [fn] = Object.values(resourcesOf<{ FunctionCode: string }>(template, 'AWS::CloudFront::Function'));
+    // The function body runs in CloudFront; here it is run on sample paths.
+    const handler = runInNewContext(`${fn!.Properties.FunctionCode}; handler`) as (event: { request: { uri: string } }) => { uri: string };
+    expect(handler({ request: { uri: '/verify/K7Q2MX' } }).uri).toBe('/index.html');
+    expect(handler({ request: { uri: '/' } }).uri).toBe('/index.html');
+    expect(handler({ request: { uri: '/assets/main-ABC.js' } }).uri).toBe('/assets/main-ABC.js');
+    expect(handler({ request: { uri: '/config.json' } }).uri).toBe('/config.json');
+  });
+
+  it('sends security headers and logs requests', () => {
+    expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(config.Logging).toBeDefined();
+    template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: {
+          ContentSecurityPolicy: { ContentSecurityPolicy: Match.anyValue(), Override: true },
+          StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true, Override: true },
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+        },
+      },
+    });
+  });
+
+  it('allows scripts, styles and API calls from the origin only (and the sign-in domain for tokens)', () => {
+    const csp = JSON.stringify(Object.values(resourcesOf(template, 'AWS::CloudFront::ResponseHeadersPolicy'))[0]);
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'", "connect-src 'self' https://"]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+  });
+
+  it('deploys the built app with a config.json naming the hosted sign-in and the public origin', () => {
+    const [deployment] = Object.values(resourcesOf<{ SourceMarkers?: unknown[]; DistributionPaths?: string[] }>(template, 'Custom::CDKBucketDeployment'));
+    expect(deployment?.Properties.DistributionPaths).toEqual(['/index.html', '/config.json']);
+    const markers = JSON.stringify(deployment?.Properties.SourceMarkers);
+    // The client id and the sign-in domain are deploy-time values, filled into config.json by CloudFormation.
+    expect(markers).toContain(logicalId(stack.auth.webClient));
+    expect(markers).toContain(stack.getLogicalId(stack.auth.domain!.node.defaultChild as CfnElement));
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: [`${cdkContext.webOrigin as string}/auth/callback`],
+    });
+    template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
 });
