@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { expect, inject } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { routeList } from '../../shared/manifest';
 
 const require = createRequire(import.meta.url);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -13,12 +12,6 @@ export const appUrl = () => inject('e2eAppUrl');
 
 export async function connectBrowser(): Promise<Browser> {
   return chromium.connect(inject('browserWsEndpoint'));
-}
-
-/** Paths of the API that this build serves, as patterns: a 404 from any other /api path is a contract not yet built. */
-const builtRoutes = routeList.map((route) => new RegExp(`^${route.path.replace(/\{\w+\}/g, '[^/]+')}$`));
-export function isBuiltApiPath(pathname: string): boolean {
-  return !pathname.startsWith('/api/') || pathname.startsWith('/api/local/') || builtRoutes.some((pattern) => pattern.test(pathname));
 }
 
 export interface Tab {
@@ -40,17 +33,11 @@ export async function openTab(browser: Browser, viewport = { width: 1280, height
   page.on('console', (message) => {
     if (message.type() !== 'error') return;
     const where = message.location().url;
-    if (/Failed to load resource/.test(message.text()) && where && !isBuiltApiPath(new URL(where).pathname)) {
-      missingRoutes.add(new URL(where).pathname);
-      return;
-    }
     consoleErrors.push(`${message.text()} (${where})`);
   });
   page.on('pageerror', (error) => consoleErrors.push(`page error: ${error.message}`));
   return { context, page, consoleErrors };
 }
-
-export const missingRoutes = new Set<string>();
 
 /** axe-core on the page as it is now: no serious or critical violation; then a full-page screenshot. */
 export async function checkPage(page: Page, name: string): Promise<void> {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../infra/constructs/service-function';
-import { consumerList, routeList, scheduleList } from '../../shared/manifest';
+import { consumerList, eventRuleList, routeList, scheduleList } from '../../shared/manifest';
 
 /**
  * The certificate renderer reads its fonts when it is imported, and only functions that write
@@ -27,7 +27,7 @@ async function bundledSources(handler: string): Promise<string[]> {
 }
 
 describe('function bundles', () => {
-  const entries = [...routeList, ...consumerList, ...scheduleList];
+  const entries = [...routeList, ...consumerList, ...scheduleList, ...eventRuleList];
 
   it('import the certificate renderer only where its fonts are shipped', { timeout: 60_000 }, async () => {
     const importers: string[] = [];
