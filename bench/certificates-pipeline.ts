@@ -74,6 +74,10 @@ export async function certificatePipeline() {
 
     const token = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.trainer@bench.kz', name: 'Ерлан Жақыпов', groups: ['trainers'] } }))
       .token as string;
+    // Level-0 trainings need a national trainer (cascade rules); the benchmark's trainer becomes one.
+    const adminToken = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.admin@bench.kz', name: 'Әкімші', groups: ['admins'] } }))
+      .token as string;
+    await call(base, 'PUT', `/api/national-trainers/${encodeURIComponent('bench.trainer@bench.kz')}`, { token: adminToken });
     const start = Math.floor((Date.now() + 10 * 86_400_000) / 60_000) * 60_000;
     const training = await call(base, 'POST', '/api/trainings', {
       token,
@@ -82,7 +86,7 @@ export async function certificatePipeline() {
         topic: 'bench',
         language: 'kk',
         region: 'almaty',
-        level: 1,
+        level: 0,
         hours: 3,
         capacity: PARTICIPANTS,
         feedbackRequired: false,
