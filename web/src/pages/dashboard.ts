@@ -64,6 +64,8 @@ const funnelSteps = ['registrations', 'confirmed', 'completed', 'certificatesIss
 
 function FunnelChart({ report }: { report: RegionReport }) {
   const barHeight = 18;
+  // Room for the longest step name at 12 px ("Берілген сертификаттар"), so no label runs under its bar.
+  const funnelLabelWidth = 170;
   return html`<figure class="chart">
     <figcaption>${t('dashboard.funnel')}</figcaption>
     ${report.byLevel.map(({ level, metrics }) => {
@@ -74,12 +76,12 @@ function FunnelChart({ report }: { report: RegionReport }) {
       const height = bars.length * (barHeight + 6);
       return html`<div class="funnel" data-level=${level}>
         <h4>${t(`level.${level}` as MessageKey)}</h4>
-        <svg viewBox=${`0 0 420 ${height}`} width="100%" role="img" aria-label=${`${t(`level.${level}` as MessageKey)}: ${bars.map((bar) => `${bar.label} ${bar.value}`).join(', ')}`}>
+        <svg viewBox=${`0 0 ${funnelLabelWidth + 270} ${height}`} width="100%" role="img" aria-label=${`${t(`level.${level}` as MessageKey)}: ${bars.map((bar) => `${bar.label} ${bar.value}`).join(', ')}`}>
           ${bars.map(
             (bar) => html`<g>
               <text x="0" y=${bar.y + 13} font-size="12" fill="#1f2933">${bar.label}</text>
-              <rect x="150" y=${bar.y} width=${bar.width} height=${bar.height} fill="#1d5fa8" rx="2"></rect>
-              <text x=${156 + bar.width} y=${bar.y + 13} font-size="12" fill="#1f2933">${formatNumber(bar.value, language())}</text>
+              <rect x=${funnelLabelWidth} y=${bar.y} width=${bar.width} height=${bar.height} fill="#1d5fa8" rx="2"></rect>
+              <text x=${funnelLabelWidth + 6 + bar.width} y=${bar.y + 13} font-size="12" fill="#1f2933">${formatNumber(bar.value, language())}</text>
             </g>`,
           )}
         </svg>
