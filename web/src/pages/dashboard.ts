@@ -1,6 +1,8 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import type { Training } from '../../../shared/schemas/training';
+// The server's own response types: the page and the API cannot drift apart unnoticed.
+import type { CascadeReport, MultipliersReport, RegionReport } from '../../../shared/usecases/reports';
 import { ApiError, download, get, withQuery } from '../api';
 import { buildTree, horizontalBars, linePoints, type TreeNode } from '../charts';
 import { formatNumber, formatPercent } from '../format';
@@ -9,56 +11,7 @@ import { loadRegions } from '../regions';
 import { hasRole } from '../session';
 import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
 
-export interface Metrics {
-  trainingsScheduled: number;
-  trainingsHeld: number;
-  trainingsCancelled: number;
-  registrations: number;
-  confirmed: number;
-  completed: number;
-  certificatesIssued: number;
-  certificatesRevoked: number;
-  activeMultipliers: number;
-  teachersReached: number;
-  meanRating: number | null;
-  feedbackResponseRate: number | null;
-}
-
-interface RegionReport {
-  region: string;
-  from: string;
-  to: string;
-  totals: Metrics;
-  byLevel: { level: number; metrics: Metrics }[];
-  byMonth: { month: string; metrics: Metrics }[];
-}
-
-interface Multiplier {
-  trainerSub: string;
-  name: string;
-  region: string;
-  certificateNumber: string;
-  trainingsHeld: number;
-  reach: number;
-}
-
-interface CascadeNode {
-  trainingId: string;
-  parentTrainingId: string | null;
-  level: number;
-  region: string;
-  title: string;
-  trainerName: string;
-  certified: number;
-  flagged?: 'qualifying-certificate-revoked' | 'qualifying-certificate-expired';
-}
-
-interface CascadeReport {
-  root: { trainingId: string; title: string; region: string; level: number; trainerName: string };
-  summary: { multipliers: number; trainingsHeld: number; reach: number; multiplicationFactor: number | null };
-  nodes: CascadeNode[];
-  nextCursor?: string;
-}
+type CascadeNode = CascadeReport['nodes'][number];
 
 const funnelSteps = ['registrations', 'confirmed', 'completed', 'certificatesIssued'] as const;
 
@@ -153,7 +106,7 @@ export function DashboardPage() {
   const [period, setPeriod] = useState({ from: '', to: '' });
   const query = { from: period.from, to: period.to };
   const report = useAsync(() => get<RegionReport>(withQuery(`/api/reports/regions/${encodeURIComponent(region)}`, query)), [region, period.from, period.to]);
-  const multipliers = useAsync(() => get<{ items: Multiplier[] }>(withQuery('/api/reports/multipliers', { region })), [region]);
+  const multipliers = useAsync(() => get<MultipliersReport>(withQuery('/api/reports/multipliers', { region })), [region]);
   const [downloadError, setDownloadError] = useState<unknown>();
   const save = (path: string, name: string) => {
     setDownloadError(undefined);
