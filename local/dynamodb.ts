@@ -48,7 +48,8 @@ export async function startDynamoDbLocal(options: { port: number; dataDirectory?
   const child: ChildProcess = spawn(
     'java',
     [
-      '-Xmx1g',
+      // 1 GB serves the app and tests; a Scan over a synthetic year of a million items needs more.
+      `-Xmx${process.env.DYNAMODB_LOCAL_HEAP ?? '1g'}`,
       `-Djava.library.path=${path.join(directory, 'DynamoDBLocal_lib')}`,
       '-jar',
       path.join(directory, 'DynamoDBLocal.jar'),
