@@ -1,13 +1,12 @@
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { AttributeValue as StreamAttributeValue, Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue as StreamAttributeValue, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { CERTIFICATES_BUCKET, TABLE_NAME } from '../../local/stack';
+import { TABLE_NAME } from '../../local/stack';
 import { resetClock as resetLocalClock, setClock as setLocalClock } from '../../shared/clock';
 import { certificateKeys } from '../../shared/store/keys';
 import type { Training } from '../../shared/schemas/training';
 import {
   api,
-  apiUrl,
   drainStreams,
   emailsTo,
   newPerson,
@@ -18,29 +17,15 @@ import {
   trainingBody,
   uniqueAccount,
 } from '../support/api';
+import { inProcessWorkflow, workerContext, type StreamHandler } from '../support/workflow-worker';
 
-type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
-
-const context = { awsRequestId: 'test', functionName: 'workflow', getRemainingTimeInMillis: () => 120_000 } as unknown as Context;
+const context = workerContext;
 let workflow: StreamHandler;
 let dynamodb: DynamoDBClient;
 
 beforeAll(async () => {
   // This process plays two more Lambda workers next to the stack's own poller.
-  Object.assign(process.env, {
-    TABLE_NAME,
-    CERTIFICATES_BUCKET,
-    MAIL_FROM: 'no-reply@training.local',
-    PUBLIC_BASE_URL: apiUrl(),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    AWS_ENDPOINT_URL_S3: inject('s3Endpoint'),
-    AWS_ENDPOINT_URL_SESV2: inject('sesUrl'),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
-  ({ handler: workflow } = await import('../../functions/streams/workflow'));
+  workflow = await inProcessWorkflow();
   dynamodb = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1' });
 });
 

@@ -1,3 +1,5 @@
+// The server's own response type, so the page and the API cannot drift apart unnoticed.
+import type { VerificationView } from '../../../shared/usecases/certificates';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Training } from '../../../shared/schemas/training';
@@ -221,19 +223,7 @@ export function TrainingPage({ id }: { id: string }) {
   </section>`;
 }
 
-interface Verification {
-  status: 'valid' | 'expired' | 'revoked';
-  number: string;
-  holderName: string;
-  trainingTitle: string;
-  hours: number;
-  ects: number | null;
-  issuedAt: string;
-  validUntil: string;
-  issuer: string;
-  trainerCertificateNumber: string | null;
-  revocation?: { reason: string; revokedAt: string };
-}
+type Verification = VerificationView;
 
 export function VerifyPage({ code }: { code: string }) {
   const result = useAsync(() => get<Verification>(`/api/verify/${encodeURIComponent(code)}`), [code]);
