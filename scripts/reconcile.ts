@@ -15,7 +15,6 @@ bar.start(1, 0, { phase: 'sources' });
 const started = Date.now();
 const report = await reconcile({
   repair: !dryRun,
-  segments: 4,
   onProgress: (phase, done) => {
     bar.setTotal(Math.max(done, 1));
     bar.update(done, { phase });

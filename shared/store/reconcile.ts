@@ -3,41 +3,66 @@
  * a request path), and the repair Puts of aggregate items and applied markers.
  */
 import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { AggregateTarget, AggregateValues, AppliedMarker } from '../domain/aggregates';
-import { documentClient, tableName } from './client';
+import { documentClient, dynamoDb, tableName } from './client';
 import { aggregateKeys, entityTypes } from './keys';
 import { keyOfTarget, type SourceKey } from './aggregates';
 
 type Item = Record<string, unknown>;
 
-/** Every item of the given types, page by page, `segments` Scans in parallel. */
+const PAGE_BYTES = 2 ** 20;
+const MAX_SEGMENTS = 1_000_000;
+
+/**
+ * About one Scan page (1 MB) per segment, at least `minimum`. DynamoDB refreshes the table's size
+ * every few hours, which is close enough to size the segments of an offline tool.
+ */
+export async function segmentsForTableSize(minimum = 4): Promise<number> {
+  const { Table } = await dynamoDb.send(new DescribeTableCommand({ TableName: tableName }));
+  const pages = Math.ceil((Table?.TableSizeBytes ?? 0) / PAGE_BYTES);
+  return Math.min(MAX_SEGMENTS, Math.max(minimum, pages));
+}
+
+/**
+ * Every item of the given types, page by page: the table split into `segments` parallel Scan
+ * segments, `concurrency` of them read at a time.
+ *
+ * Many small segments rather than a few long ones: DynamoDB Local answers each page of a segment in
+ * time proportional to what is left of that segment, so a 4-segment Scan of a million items spends
+ * most of an hour re-reading. Segments about one page long keep every page cheap, and on DynamoDB
+ * they cost nothing extra: the number of requests stays about the number of pages.
+ */
 export async function scanTypes(
   types: readonly string[],
   onPage: (items: Item[]) => void | Promise<void>,
-  { segments = 4, projection }: { segments?: number; projection?: string[] } = {},
+  { segments = 4, concurrency = segments, projection }: { segments?: number; concurrency?: number; projection?: string[] } = {},
 ): Promise<void> {
   const names: Record<string, string> = { '#type': 'type' };
   projection?.forEach((name, index) => (names[`#p${index}`] = name));
+  let nextSegment = 0;
   await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let startKey: Item | undefined;
-      do {
-        const { Items = [], LastEvaluatedKey } = await documentClient.send(
-          new ScanCommand({
-            TableName: tableName,
-            Segment: segment,
-            TotalSegments: segments,
-            FilterExpression: `#type IN (${types.map((_, index) => `:t${index}`).join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: Object.fromEntries(types.map((type, index) => [`:t${index}`, type])),
-            ...(projection ? { ProjectionExpression: ['#type', ...projection.map((_, index) => `#p${index}`)].join(', ') } : {}),
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        await onPage(Items);
-        startKey = LastEvaluatedKey;
-      } while (startKey);
+    Array.from({ length: Math.min(concurrency, segments) }, async () => {
+      while (nextSegment < segments) {
+        const segment = nextSegment++;
+        let startKey: Item | undefined;
+        do {
+          const { Items = [], LastEvaluatedKey } = await documentClient.send(
+            new ScanCommand({
+              TableName: tableName,
+              Segment: segment,
+              TotalSegments: segments,
+              FilterExpression: `#type IN (${types.map((_, index) => `:t${index}`).join(', ')})`,
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: Object.fromEntries(types.map((type, index) => [`:t${index}`, type])),
+              ...(projection ? { ProjectionExpression: ['#type', ...projection.map((_, index) => `#p${index}`)].join(', ') } : {}),
+              ExclusiveStartKey: startKey,
+            }),
+          );
+          await onPage(Items);
+          startKey = LastEvaluatedKey;
+        } while (startKey);
+      }
     }),
   );
 }

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { addContribution, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
-import { aggregateItem, getItems, repairMarker, scanTypes, writeAggregateItems } from '../store/reconcile';
+import { aggregateItem, getItems, repairMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
 import { trainingFromItem } from '../store/trainings';
 import { contributionOf } from './analytics';
 
@@ -45,7 +45,10 @@ export interface ReconcileOptions {
   repair: boolean;
   /** Repair the applied markers too (default). Off only for a table the consumer never saw (a benchmark's). */
   markers?: boolean;
+  /** Parallel Scan segments; by default about one page each (see scanTypes). */
   segments?: number;
+  /** Requests in flight at a time (default 4). */
+  concurrency?: number;
   onProgress?: (phase: 'sources' | 'aggregates' | 'markers' | 'repair', done: number) => void;
 }
 
@@ -54,7 +57,8 @@ function hashOf(contribution: Contribution): string {
 }
 
 export async function reconcile(options: ReconcileOptions): Promise<ReconcileReport> {
-  const segments = options.segments ?? 4;
+  const segments = options.segments ?? (await segmentsForTableSize());
+  const concurrency = options.concurrency ?? 4;
   const progress = options.onProgress ?? (() => undefined);
   const trainings = new Map<string, TrainingFacts>();
   const expected: AggregateSums = new Map();
@@ -86,7 +90,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
       take(item);
     }
     progress('sources', sources + waiting.length);
-  }, { segments, projection: SOURCE_ATTRIBUTES });
+  }, { segments, concurrency, projection: SOURCE_ATTRIBUTES });
   for (const item of waiting) take(item);
   waiting.length = 0;
   progress('sources', sources);
@@ -99,7 +103,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   const actual = await getItems([...expectedByKey.keys()].map((key) => {
     const [pk, sk] = key.split('\n') as [string, string];
     return { pk, sk };
-  }), segments);
+  }), concurrency);
   const aggregates = actual.size;
   progress('aggregates', aggregates);
   for (const [key, entry] of expectedByKey) {
@@ -142,13 +146,13 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
           stale.push({ pk: (item.pk as string).replace(/^AGGSRC#/, ''), sk: item.sk as string, marker });
         }
       }
-    }, { segments });
+    }, { segments, concurrency });
     for (const sourceKey of expectedMarkers.keys()) {
       if (seen.has(sourceKey)) continue;
       const [pk, sk] = sourceKey.split('\n') as [string, string];
       stale.push({ pk, sk });
     }
-    markersRepaired = await repairMarkers(stale, trainings, segments);
+    markersRepaired = await repairMarkers(stale, trainings, concurrency);
     progress('markers', markersRepaired);
   }
 

@@ -210,6 +210,9 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     const result = await reconcile({ repair: false });
     expect(result.drift, 'incremental aggregates equal the recomputed ones').toEqual([]);
     expect(result.sourceItems).toBeGreaterThan(0);
+    const fineGrained = await reconcile({ repair: false, segments: 64, concurrency: 3 });
+    expect(fineGrained.sourceItems, 'many small Scan segments read the same items').toBe(result.sourceItems);
+    expect(fineGrained.drift).toEqual([]);
 
     // A counter knocked off by hand is found, and repaired.
     const monthKey = aggregateKeys.regionMonth('mangystau', month);
