@@ -9,8 +9,14 @@
  * record or two workers with the same record change nothing twice, and the aggregates always equal
  * the sum of the current images' contributions — which is exactly what `reconcile` recomputes.
  *
- * Distinct counts (active multipliers) stay additive by keeping one counter per trainer
- * (`mult|{level}|{topic}|{trainerSub}`): a trainer is active where their counter is above zero.
+ * Distinct counts (active multipliers) stay additive in a month item by keeping one counter per
+ * trainer (`mult|{level}|{topic}|{trainerSub}`): a trainer is active where their counter is above
+ * zero, and a range of months counts each trainer once. A month item holds only that month's
+ * trainers. The all-time item cannot: it would grow by every trainer the region ever had, past
+ * DynamoDB's 400 KB item limit within years. It holds one count instead, `activeMultipliers`,
+ * which moves when a multiplier item's `trainingsHeld` crosses zero (withActiveMultipliers); the
+ * consumer writes that step under a condition on the count it read, so it stays exact under
+ * concurrency, and reconcile recomputes it from the multiplier items (deriveActiveMultipliers).
  */
 import { DISPLAY_TIME_ZONE, firstSessionStart } from './training';
 import type { Training } from '../schemas/training';
@@ -21,6 +27,8 @@ export type AggregateTarget =
   | { kind: 'regionTotal'; region: string }
   | { kind: 'cascadeNode'; rootId: string; level: number; trainingId: string }
   | { kind: 'multiplier'; region: string; trainerSub: string };
+
+export type MultiplierTarget = Extract<AggregateTarget, { kind: 'multiplier' }>;
 
 export type SetValue = string | number;
 
@@ -99,10 +107,11 @@ export type TrainingFacts = Pick<
   | 'cascadeRootId'
 >;
 
-function regionParts(training: TrainingFacts, add: Record<string, number>): ContributionPart[] {
+/** `monthOnly` amounts go to the month item alone (the per-trainer counters, see above). */
+function regionParts(training: TrainingFacts, add: Record<string, number>, monthOnly: Record<string, number> = {}): ContributionPart[] {
   const month = monthOf(firstSessionStart(training));
   return [
-    { target: { kind: 'regionMonth', region: training.region, month }, add },
+    { target: { kind: 'regionMonth', region: training.region, month }, add: { ...add, ...monthOnly } },
     { target: { kind: 'regionTotal', region: training.region }, add },
   ];
 }
@@ -125,8 +134,8 @@ export function trainingContribution(training: TrainingFacts): Contribution {
     [counterName('held', level, topic)]: held,
     [counterName('cancelled', level, topic)]: training.status === 'cancelled' ? 1 : 0,
   };
-  if (isMultiplierTraining(training)) add[multiplierCounterName(level, topic, training.trainer.sub)] = held;
-  const parts = regionParts(training, add);
+  const monthOnly = isMultiplierTraining(training) ? { [multiplierCounterName(level, topic, training.trainer.sub)]: held } : {};
+  const parts = regionParts(training, add, monthOnly);
   if (training.cascadeRootId) {
     parts.push({
       target: { kind: 'cascadeNode', rootId: training.cascadeRootId, level, trainingId: training.id },
@@ -289,4 +298,55 @@ export function sumContributions(contributions: Iterable<Contribution>): Aggrega
   const items: AggregateSums = new Map();
   for (const contribution of contributions) addContribution(items, contribution);
   return items;
+}
+
+/** The all-time item's count of the region's multipliers who have held a training. */
+export const ACTIVE_MULTIPLIERS = 'activeMultipliers';
+
+/** The multiplier items whose `trainingsHeld` a delta changes, and by how much. */
+export function trainingsHeldChanges(delta: Contribution): { target: MultiplierTarget; change: number }[] {
+  return delta.flatMap((part) =>
+    part.target.kind === 'multiplier' && (part.add.trainingsHeld ?? 0) !== 0 ? [{ target: part.target, change: part.add.trainingsHeld! }] : [],
+  );
+}
+
+/**
+ * The delta with the all-time active-multiplier steps it implies: +1 on the region's total where a
+ * multiplier's `trainingsHeld` goes from zero to more, −1 where it goes back to zero. `heldBefore`
+ * is the count the delta will be applied to (the writer must make sure it still is).
+ */
+export function withActiveMultipliers(delta: Contribution, heldBefore: (target: MultiplierTarget) => number): Contribution {
+  const steps = new Map<string, number>();
+  for (const { target, change } of trainingsHeldChanges(delta)) {
+    const before = heldBefore(target);
+    const step = Number(before + change > 0) - Number(before > 0);
+    if (step !== 0) steps.set(target.region, (steps.get(target.region) ?? 0) + step);
+  }
+  if (steps.size === 0) return delta;
+  // One part per item: a transaction may not touch the same item twice.
+  const result = delta.map((part) => {
+    const { target } = part;
+    if (target.kind !== 'regionTotal') return part;
+    const step = steps.get(target.region);
+    if (step === undefined) return part;
+    steps.delete(target.region);
+    return { ...part, add: { ...part.add, [ACTIVE_MULTIPLIERS]: (part.add[ACTIVE_MULTIPLIERS] ?? 0) + step } };
+  });
+  for (const [region, step] of steps) result.push({ target: { kind: 'regionTotal', region }, add: { [ACTIVE_MULTIPLIERS]: step } });
+  return result;
+}
+
+/** Sets each region total's active multipliers to the number of its multiplier items with `trainingsHeld` above zero. */
+export function deriveActiveMultipliers(items: AggregateSums): void {
+  const active = new Map<string, number>();
+  for (const { target, values } of items.values()) {
+    if (target.kind === 'multiplier' && (values.add.trainingsHeld ?? 0) > 0) active.set(target.region, (active.get(target.region) ?? 0) + 1);
+  }
+  for (const [region, count] of active) {
+    const target: AggregateTarget = { kind: 'regionTotal', region };
+    const id = targetId(target);
+    let item = items.get(id);
+    if (!item) items.set(id, (item = { target, values: { add: {}, set: {} } }));
+    item.values.add[ACTIVE_MULTIPLIERS] = count;
+  }
 }

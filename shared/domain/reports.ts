@@ -2,7 +2,7 @@
  * Report figures computed from aggregate items: pure functions, no I/O.
  */
 import { certificateStatus, type CertificateRecordStatus } from './certificate';
-import { regionCounters, type RegionCounter } from './aggregates';
+import { ACTIVE_MULTIPLIERS, regionCounters, type RegionCounter } from './aggregates';
 
 export interface Metrics {
   trainingsScheduled: number;
@@ -24,14 +24,21 @@ type Counters = Record<string, unknown>;
 
 /**
  * Metrics of region items (`{counter}|{level}|{topic}` attributes), optionally of one level.
- * Active multipliers are distinct trainers over every item given, not a sum of the items' counts.
+ * Active multipliers are distinct trainers over every month item given, not a sum of the items'
+ * counts; an all-time item carries its count (not split by level).
  */
 export function metricsOf(items: readonly Counters[], level?: number): Metrics {
   const sums = Object.fromEntries(regionCounters.map((counter) => [counter, 0])) as Record<RegionCounter, number>;
   const multipliers = new Set<string>();
+  // All-time items count their active multipliers instead of naming them (domain/aggregates).
+  let counted = 0;
   for (const item of items) {
     for (const [name, value] of Object.entries(item)) {
       if (typeof value !== 'number') continue;
+      if (name === ACTIVE_MULTIPLIERS) {
+        if (level === undefined) counted += value;
+        continue;
+      }
       const parts = name.split('|');
       if (parts.length < 3) continue;
       if (level !== undefined && Number(parts[1]) !== level) continue;
@@ -51,7 +58,7 @@ export function metricsOf(items: readonly Counters[], level?: number): Metrics {
     completed: sums.completed,
     certificatesIssued: sums.issued,
     certificatesRevoked: sums.revoked,
-    activeMultipliers: multipliers.size,
+    activeMultipliers: multipliers.size + counted,
     teachersReached: sums.issued - sums.revoked,
     meanRating: sums.ratingCount > 0 ? round(sums.ratingSum / sums.ratingCount, 2) : null,
     feedbackResponseRate: sums.confirmed > 0 ? Math.min(1, round(sums.responses / sums.confirmed, 4)) : null,

@@ -2,7 +2,7 @@
  * Aggregate items and the per-source applied markers (see domain/aggregates for why).
  */
 import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AggregateTarget, AppliedMarker, Contribution, ContributionPart } from '../domain/aggregates';
+import { targetId, trainingsHeldChanges, type AggregateTarget, type AppliedMarker, type Contribution, type ContributionPart, type MultiplierTarget } from '../domain/aggregates';
 import { documentClient, tableName } from './client';
 import { aggregateKeys, entityTypes } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
@@ -35,8 +35,25 @@ export async function readMarker(source: SourceKey): Promise<AppliedMarker | und
   return { sequence: Item.sequence as string, contribution: JSON.parse(Item.contribution as string) as Contribution };
 }
 
-/** One Update per target: ADD the amounts, SET the descriptions. */
-export function aggregateUpdate(part: ContributionPart) {
+/** The `trainingsHeld` of multiplier items as stored now (missing counts as 0), keyed by target id. */
+export async function readTrainingsHeld(targets: readonly MultiplierTarget[]): Promise<Map<string, number>> {
+  const held = new Map<string, number>();
+  await Promise.all(
+    targets.map(async (target) => {
+      const { Item } = await documentClient.send(
+        new GetCommand({ TableName: tableName, Key: keyOfTarget(target), ConsistentRead: true, ProjectionExpression: 'trainingsHeld' }),
+      );
+      held.set(targetId(target), typeof Item?.trainingsHeld === 'number' ? Item.trainingsHeld : 0);
+    }),
+  );
+  return held;
+}
+
+/**
+ * One Update per target: ADD the amounts, SET the descriptions. With `heldBefore`, only if the
+ * item's `trainingsHeld` is still that (the active-multiplier step was computed from it).
+ */
+export function aggregateUpdate(part: ContributionPart, heldBefore?: number) {
   const names: Record<string, string> = { '#type': 'type' };
   const values: Record<string, unknown> = { ':type': entityTypes.aggregate };
   const adds: string[] = [];
@@ -51,27 +68,37 @@ export function aggregateUpdate(part: ContributionPart) {
     values[`:s${index}`] = value;
     sets.push(`#s${index} = :s${index}`);
   });
+  let condition: string | undefined;
+  if (heldBefore !== undefined) {
+    names['#held'] = 'trainingsHeld';
+    values[':heldBefore'] = heldBefore;
+    condition = heldBefore === 0 ? '(attribute_not_exists(#held) OR #held = :heldBefore)' : '#held = :heldBefore';
+  }
   return {
     TableName: tableName,
     Key: keyOfTarget(part.target),
     UpdateExpression: `SET ${sets.join(', ')}${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
+    ...(condition ? { ConditionExpression: condition } : {}),
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
 }
 
-export type ApplyOutcome = 'applied' | 'marker_moved';
+export type ApplyOutcome = 'applied' | 'moved';
 
 /**
- * The delta and the new marker in one transaction, guarded by the marker as it was read: if
- * another worker moved it in between, nothing is written and the caller plans again.
+ * The delta and the new marker in one transaction, guarded by the marker as it was read and by
+ * the multipliers' `trainingsHeld` the delta was planned on (`heldBefore`, by target id): if
+ * another worker moved either in between, nothing is written and the caller plans again.
  */
 export async function applyDelta(
   source: SourceKey,
   previous: AppliedMarker | undefined,
   delta: Contribution,
   marker: AppliedMarker,
+  heldBefore: ReadonlyMap<string, number> = new Map(),
 ): Promise<ApplyOutcome> {
+  const guarded = new Set(trainingsHeldChanges(delta).map(({ target }) => targetId(target)));
   try {
     await transactWrite({
       TransactItems: [
@@ -89,12 +116,15 @@ export async function applyDelta(
             ExpressionAttributeValues: previous ? { ':previous': previous.sequence } : undefined,
           },
         },
-        ...delta.map((part) => ({ Update: aggregateUpdate(part) })),
+        ...delta.map((part) => {
+          const id = targetId(part.target);
+          return { Update: aggregateUpdate(part, guarded.has(id) ? (heldBefore.get(id) ?? 0) : undefined) };
+        }),
       ],
     });
     return 'applied';
   } catch (error) {
-    if (error instanceof TransactionConditionFailed) return 'marker_moved';
+    if (error instanceof TransactionConditionFailed) return 'moved';
     throw error;
   }
 }

@@ -7,11 +7,14 @@ import {
   feedbackContribution,
   planApplication,
   registrationContribution,
+  targetId,
   trainingContribution,
+  trainingsHeldChanges,
+  withActiveMultipliers,
   type Contribution,
   type TrainingFacts,
 } from '../domain/aggregates';
-import { applyDelta, readMarker, type SourceKey } from '../store/aggregates';
+import { applyDelta, readMarker, readTrainingsHeld, type SourceKey } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { findTraining, trainingFromItem } from '../store/trainings';
 
@@ -49,7 +52,9 @@ export async function applySourceImage(image: Image, sequence: string): Promise<
     const marker = await readMarker(source);
     const plan = planApplication(marker, sequence, contribution);
     if (plan.kind === 'skip') return 'skipped';
-    if ((await applyDelta(source, marker, plan.delta, plan.marker)) === 'applied') return 'applied';
+    const heldBefore = await readTrainingsHeld(trainingsHeldChanges(plan.delta).map(({ target }) => target));
+    const delta = withActiveMultipliers(plan.delta, (target) => heldBefore.get(targetId(target)) ?? 0);
+    if ((await applyDelta(source, marker, delta, plan.marker, heldBefore)) === 'applied') return 'applied';
   }
-  throw new Error(`The applied marker of ${source.pk} kept moving; the record will be retried.`);
+  throw new Error(`The applied marker of ${source.pk} or a multiplier's count kept moving; the record will be retried.`);
 }

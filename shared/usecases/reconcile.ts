@@ -8,7 +8,7 @@
  * then reports zero.
  */
 import { createHash } from 'node:crypto';
-import { addContribution, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
+import { addContribution, deriveActiveMultipliers, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { aggregateItem, getItems, repairMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
@@ -93,6 +93,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   }, { segments, concurrency, projection: SOURCE_ATTRIBUTES });
   for (const item of waiting) take(item);
   waiting.length = 0;
+  deriveActiveMultipliers(expected);
   progress('sources', sources);
 
   // The aggregate items the sources call for, read by key. (An aggregate item no source calls for

@@ -180,6 +180,11 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     });
     expect(report.byLevel.find((row) => row.level === 1)?.metrics.trainingsHeld).toBe(1);
     expect(report.byLevel.find((row) => row.level === 0)?.metrics.trainingsHeld).toBe(0);
+    const regions = await api<{ items: { region: string; metrics: Metrics }[] }>('GET', '/api/reports/regions', { token: admin });
+    expect(regions.body.items.find((row) => row.region === 'mangystau')?.metrics, 'the all-time item counts the multiplier').toMatchObject({
+      trainingsHeld: 1,
+      activeMultipliers: 1,
+    });
     expect(report.byMonth).toEqual([{ month, metrics: report.totals }]);
 
     const cascade = await api<{

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  ACTIVE_MULTIPLIERS,
   certificateContribution,
   contributionDelta,
   counterName,
+  deriveActiveMultipliers,
   feedbackContribution,
   monthOf,
   multiplierCounterName,
@@ -13,6 +15,7 @@ import {
   sumContributions,
   targetId,
   trainingContribution,
+  withActiveMultipliers,
   type AppliedMarker,
   type Contribution,
   type TrainingFacts,
@@ -60,6 +63,8 @@ describe('contributions', () => {
       [counterName('held', 1, 'lesson-study')]: 1,
       [multiplierCounterName(1, 'lesson-study', 'trainer-1')]: 1,
     });
+    // The all-time item names no trainer: it would grow with every trainer the region ever had.
+    expect(delta.find((part) => part.target.kind === 'regionTotal')!.add).toEqual({ [counterName('held', 1, 'lesson-study')]: 1 });
     expect(delta.find((part) => part.target.kind === 'cascadeNode')).toEqual({
       target: { kind: 'cascadeNode', rootId: 'root', level: 1, trainingId: 't1' },
       add: { held: 1 },
@@ -114,7 +119,8 @@ function applyAll(deliveries: readonly { source: string; sequence: number; contr
     const plan = planApplication(markers.get(delivery.source), paddedSequence(String(delivery.sequence)), delivery.contribution);
     if (plan.kind === 'skip') continue;
     markers.set(delivery.source, plan.marker);
-    for (const part of plan.delta) {
+    const delta = withActiveMultipliers(plan.delta, (target) => aggregates.get(targetId(target))?.add.trainingsHeld ?? 0);
+    for (const part of delta) {
       const id = targetId(part.target);
       const item = aggregates.get(id) ?? { add: {}, set: {} };
       for (const [name, amount] of Object.entries(part.add)) item.add[name] = (item.add[name] ?? 0) + amount;
@@ -130,7 +136,8 @@ function nonZero(values: Record<string, number>): Record<string, number> {
 }
 
 describe('property: incremental aggregates equal recomputation', () => {
-  const trainingIds = ['t1', 't2', 't3'];
+  // t4 has t2's trainer: that multiplier is active while either of their trainings is held.
+  const trainingIds = ['t1', 't2', 't3', 't4'];
   const facts = (id: string, status: TrainingFacts['status']) =>
     training({
       id,
@@ -138,7 +145,7 @@ describe('property: incremental aggregates equal recomputation', () => {
       region: id === 't3' ? 'astana' : 'almaty',
       level: id === 't1' ? 0 : 1,
       topic: id === 't2' ? 'action-research' : 'lesson-study',
-      trainer: { sub: `trainer-${id}`, name: 'Әсел', email: 'a@x.kz' },
+      trainer: { sub: `trainer-${id === 't4' ? 't2' : id}`, name: 'Әсел', email: 'a@x.kz' },
     });
   // A source item's successive images, as writes produce them.
   const event = fc.oneof(
@@ -202,6 +209,7 @@ describe('property: incremental aggregates equal recomputation', () => {
 
           const incremental = applyAll(deliveries);
           const recomputed = sumContributions(current.values());
+          deriveActiveMultipliers(recomputed);
           const ids = new Set([...incremental.keys(), ...recomputed.keys()]);
           for (const id of ids) {
             expect(nonZero(incremental.get(id)?.add ?? {}), id).toEqual(nonZero(recomputed.get(id)?.values.add ?? {}));
@@ -210,6 +218,40 @@ describe('property: incremental aggregates equal recomputation', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('all-time active multipliers', () => {
+  const multiplier = { kind: 'multiplier', region: 'almaty', trainerSub: 'sub-1' } as const;
+  const heldChange = (change: number): Contribution => [
+    { target: { kind: 'regionTotal', region: 'almaty' }, add: { [counterName('held', 1, 'a')]: change } },
+    { target: multiplier, add: { trainingsHeld: change } },
+  ];
+  const totalOf = (contribution: Contribution) => contribution.find((part) => part.target.kind === 'regionTotal')!.add;
+
+  it('steps the region total when a multiplier’s trainings held cross zero, and only then', () => {
+    expect(totalOf(withActiveMultipliers(heldChange(1), () => 0))[ACTIVE_MULTIPLIERS]).toBe(1);
+    expect(totalOf(withActiveMultipliers(heldChange(1), () => 2))[ACTIVE_MULTIPLIERS]).toBeUndefined();
+    expect(totalOf(withActiveMultipliers(heldChange(-1), () => 1))[ACTIVE_MULTIPLIERS]).toBe(-1);
+    expect(totalOf(withActiveMultipliers(heldChange(-1), () => 3))[ACTIVE_MULTIPLIERS]).toBeUndefined();
+  });
+
+  it('adds the step to the delta’s own total part (one update per item), or a part of its own', () => {
+    const merged = withActiveMultipliers(heldChange(1), () => 0);
+    expect(merged.filter((part) => part.target.kind === 'regionTotal')).toHaveLength(1);
+    const alone = withActiveMultipliers([{ target: multiplier, add: { trainingsHeld: 1 } }], () => 0);
+    expect(alone).toContainEqual({ target: { kind: 'regionTotal', region: 'almaty' }, add: { [ACTIVE_MULTIPLIERS]: 1 } });
+  });
+
+  it('recomputes the count from the multiplier items', () => {
+    const sums = sumContributions([
+      [{ target: multiplier, add: { trainingsHeld: 2 } }],
+      [{ target: { ...multiplier, trainerSub: 'sub-2' }, add: { trainingsHeld: 0 } }],
+      [{ target: { kind: 'multiplier', region: 'astana', trainerSub: 'sub-3' }, add: { trainingsHeld: 1 } }],
+    ]);
+    deriveActiveMultipliers(sums);
+    expect(sums.get('regionTotal|almaty')?.values.add[ACTIVE_MULTIPLIERS]).toBe(2 - 1);
+    expect(sums.get('regionTotal|astana')?.values.add[ACTIVE_MULTIPLIERS]).toBe(1);
   });
 });
 
@@ -246,6 +288,7 @@ describe('report figures', () => {
     });
     expect(metricsOf([monthItem], 2)).toMatchObject({ trainingsScheduled: 3, activeMultipliers: 1, meanRating: null, feedbackResponseRate: null });
     expect(metricsOf([])).toMatchObject({ trainingsScheduled: 0, meanRating: null });
+    expect(metricsOf([{ [counterName('held', 1, 'a')]: 4, [ACTIVE_MULTIPLIERS]: 3 }])).toMatchObject({ trainingsHeld: 4, activeMultipliers: 3 });
   });
 
   it('lists the months of a range across a year end', () => {

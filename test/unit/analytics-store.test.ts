@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as Analytics from '../../shared/usecases/analytics';
-import { counterName, paddedSequence, registrationContribution, type TrainingFacts } from '../../shared/domain/aggregates';
+import { ACTIVE_MULTIPLIERS, counterName, paddedSequence, registrationContribution, type TrainingFacts } from '../../shared/domain/aggregates';
 
 process.env.TABLE_NAME = 'unit-table';
 const documentMock = mockClient(DynamoDBDocumentClient);
@@ -82,5 +82,43 @@ describe('the analytics consumer applies a record once', () => {
 
     expect(await analytics.applySourceImage(registration, paddedSequence('42'))).toBe('skipped');
     expect(documentMock.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+});
+
+describe('the all-time count of active multipliers', () => {
+  const closed = { ...training, status: 'closed' };
+  const multiplierKey = { pk: 'AGG#MULT#almaty', sk: 'TRAINER#sub-1' };
+  const updateOf = (items: readonly { Update?: { Key?: Record<string, unknown> } }[], key: Record<string, unknown>) =>
+    items.find((item) => JSON.stringify(item.Update?.Key) === JSON.stringify(key))!.Update as Record<string, unknown> & {
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    };
+
+  it('counts a multiplier once their first training is held, under a condition on the count it read', async () => {
+    documentMock.on(GetCommand, { Key: { pk: 'AGGSRC#TRAINING#t1', sk: 'TRAINING' } }).resolves({});
+    documentMock.on(GetCommand, { Key: multiplierKey }).resolves({});
+    documentMock.on(TransactWriteCommand).resolves({});
+
+    expect(await analytics.applySourceImage(closed, paddedSequence('7'))).toBe('applied');
+    const items = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    const multiplier = updateOf(items, multiplierKey);
+    expect(multiplier.ConditionExpression).toBe('(attribute_not_exists(#held) OR #held = :heldBefore)');
+    expect(multiplier.ExpressionAttributeValues[':heldBefore']).toBe(0);
+    const total = updateOf(items, { pk: 'AGG#REGION#almaty', sk: 'TOTAL' });
+    const activeName = Object.entries(total.ExpressionAttributeNames).find(([, name]) => name === ACTIVE_MULTIPLIERS)![0];
+    expect(total.ExpressionAttributeValues[activeName.replace('#', ':')]).toBe(1);
+  });
+
+  it('does not count them again when they already held one, and plans again if the count moved meanwhile', async () => {
+    documentMock.on(GetCommand, { Key: { pk: 'AGGSRC#TRAINING#t1', sk: 'TRAINING' } }).resolves({});
+    documentMock.on(GetCommand, { Key: multiplierKey }).resolvesOnce({ Item: { trainingsHeld: 0 } }).resolves({ Item: { trainingsHeld: 1 } });
+    documentMock.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
+
+    expect(await analytics.applySourceImage(closed, paddedSequence('7'))).toBe('applied');
+    const calls = documentMock.commandCalls(TransactWriteCommand);
+    expect(calls).toHaveLength(2);
+    const retried = calls[1]!.args[0].input.TransactItems!;
+    expect(updateOf(retried, multiplierKey).ConditionExpression).toBe('#held = :heldBefore');
+    expect(Object.values(updateOf(retried, { pk: 'AGG#REGION#almaty', sk: 'TOTAL' }).ExpressionAttributeNames)).not.toContain(ACTIVE_MULTIPLIERS);
   });
 });
