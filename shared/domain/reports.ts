@@ -22,6 +22,39 @@ export interface Metrics {
 
 type Counters = Record<string, unknown>;
 
+type ParsedCounter =
+  | { kind: 'counter'; counter: RegionCounter; level: number; value: number }
+  | { kind: 'multiplier'; level: number; trainer: string; value: number }
+  | { kind: 'activeMultipliers'; value: number };
+
+const knownCounters: ReadonlySet<string> = new Set(regionCounters);
+// A report asks for the metrics of the same items many times (totals, each level, each month):
+// each item's attribute names are parsed once.
+const parsedItems = new WeakMap<Counters, ParsedCounter[]>();
+
+function countersOf(item: Counters): ParsedCounter[] {
+  let parsed = parsedItems.get(item);
+  if (parsed) return parsed;
+  parsed = [];
+  for (const [name, value] of Object.entries(item)) {
+    if (typeof value !== 'number') continue;
+    if (name === ACTIVE_MULTIPLIERS) {
+      parsed.push({ kind: 'activeMultipliers', value });
+      continue;
+    }
+    const parts = name.split('|');
+    if (parts.length < 3) continue;
+    const level = Number(parts[1]);
+    if (parts[0] === 'mult') {
+      if (parts.length >= 4) parsed.push({ kind: 'multiplier', level, trainer: parts.slice(3).join('|'), value });
+    } else if (knownCounters.has(parts[0]!)) {
+      parsed.push({ kind: 'counter', counter: parts[0] as RegionCounter, level, value });
+    }
+  }
+  parsedItems.set(item, parsed);
+  return parsed;
+}
+
 /**
  * Metrics of region items (`{counter}|{level}|{topic}` attributes), optionally of one level.
  * Active multipliers are distinct trainers over every month item given, not a sum of the items'
@@ -33,19 +66,16 @@ export function metricsOf(items: readonly Counters[], level?: number): Metrics {
   // All-time items count their active multipliers instead of naming them (domain/aggregates).
   let counted = 0;
   for (const item of items) {
-    for (const [name, value] of Object.entries(item)) {
-      if (typeof value !== 'number') continue;
-      if (name === ACTIVE_MULTIPLIERS) {
-        if (level === undefined) counted += value;
+    for (const entry of countersOf(item)) {
+      if (entry.kind === 'activeMultipliers') {
+        if (level === undefined) counted += entry.value;
         continue;
       }
-      const parts = name.split('|');
-      if (parts.length < 3) continue;
-      if (level !== undefined && Number(parts[1]) !== level) continue;
-      if (parts[0] === 'mult') {
-        if (value > 0 && parts.length >= 4) multipliers.add(parts.slice(3).join('|'));
-      } else if ((regionCounters as readonly string[]).includes(parts[0]!)) {
-        sums[parts[0] as RegionCounter] += value;
+      if (level !== undefined && entry.level !== level) continue;
+      if (entry.kind === 'multiplier') {
+        if (entry.value > 0) multipliers.add(entry.trainer);
+      } else {
+        sums[entry.counter] += entry.value;
       }
     }
   }
