@@ -5,7 +5,7 @@ import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { targetId, trainingsHeldChanges, type AggregateTarget, type AppliedMarker, type Contribution, type ContributionPart, type MultiplierTarget } from '../domain/aggregates';
 import { documentClient, tableName } from './client';
 import { aggregateKeys, entityTypes } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
+import { decodeCursor, encodeCursor, queryAll } from './paging';
 import type { Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -190,22 +190,11 @@ export async function cascadeNodes(
 }
 
 /** Every node of a cascade (for its summary): a few hundred small items for 10,000 people. */
-export async function allCascadeNodes(rootId: string): Promise<Item[]> {
-  const nodes: Item[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': aggregateKeys.cascadePartition(rootId), ':prefix': aggregateKeys.cascadeNodePrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    nodes.push(...Items);
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return nodes;
+export function allCascadeNodes(rootId: string): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': aggregateKeys.cascadePartition(rootId), ':prefix': aggregateKeys.cascadeNodePrefix },
+  });
 }
 
 export async function multipliersOfRegion(region: string, page: { limit: number; cursor?: string }): Promise<Page<Item>> {

@@ -3,9 +3,10 @@
  * certificates, found through the holder index (gsi1 PERSON#{email}).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HeldCertificate } from '../domain/cascade';
 import { documentClient, tableName } from './client';
+import { queryAll } from './paging';
 import { certificateKeys, entityTypes, nationalTrainerKeys } from './keys';
 
 export interface NationalTrainerDesignation {
@@ -42,34 +43,22 @@ export async function undesignateNationalTrainer(email: string): Promise<void> {
 
 /** Every certificate a person holds (a handful), newest first, with what eligibility needs. */
 export async function certificatesHeldBy(email: string): Promise<HeldCertificate[]> {
-  const held: HeldCertificate[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
-        ExpressionAttributeValues: { ':partition': certificateKeys.holderPartition(email), ':prefix': certificateKeys.holderPrefix },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) {
-      held.push({
-        certificateId: item.certificateId as string,
-        trainingId: item.trainingId as string,
-        number: item.number as string,
-        level: Number(item.level),
-        status: item.status as HeldCertificate['status'],
-        issuedAt: item.issuedAt as string,
-        validUntil: item.validUntil as string,
-        ...(typeof item.cascadeRootId === 'string' && item.cascadeRootId ? { cascadeRootId: item.cascadeRootId } : {}),
-      });
-    }
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return held;
+  const items = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
+    ExpressionAttributeValues: { ':partition': certificateKeys.holderPartition(email), ':prefix': certificateKeys.holderPrefix },
+    ScanIndexForward: false,
+  });
+  return items.map((item) => ({
+    certificateId: item.certificateId as string,
+    trainingId: item.trainingId as string,
+    number: item.number as string,
+    level: Number(item.level),
+    status: item.status as HeldCertificate['status'],
+    issuedAt: item.issuedAt as string,
+    validUntil: item.validUntil as string,
+    ...(typeof item.cascadeRootId === 'string' && item.cascadeRootId ? { cascadeRootId: item.cascadeRootId } : {}),
+  }));
 }
 
 /** The certificates with these ids that exist (BatchGet, 100 keys a request), by id. */

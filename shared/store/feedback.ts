@@ -7,10 +7,10 @@
  * together or not at all, and nothing in the response — key, attribute or timestamp — leads back
  * to the registration.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { newId } from '../ids';
 import type { FeedbackResponse } from '../schemas/feedback';
-import { documentClient, tableName } from './client';
+import { tableName } from './client';
+import { queryAll } from './paging';
 import { entityTypes, feedbackKeys, registrationKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -71,30 +71,18 @@ export async function submitFeedbackResponse(
 
 /** Every response of a training (a Query on its partition, page by page). */
 export async function listFeedbackResponses(trainingId: string): Promise<FeedbackResponse[]> {
-  const responses: FeedbackResponse[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: {
-          ':partition': feedbackKeys.trainingPartition(trainingId),
-          ':prefix': feedbackKeys.responsePrefix,
-        },
-        ProjectionExpression: 'trainingId, ratings, answers',
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of Items) {
-      responses.push({
-        trainingId: item.trainingId as string,
-        ratings: item.ratings as FeedbackResponse['ratings'],
-        answers: (item.answers ?? {}) as FeedbackResponse['answers'],
-      });
-    }
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return responses;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':partition': feedbackKeys.trainingPartition(trainingId),
+      ':prefix': feedbackKeys.responsePrefix,
+    },
+    ProjectionExpression: 'trainingId, ratings, answers',
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    trainingId: item.trainingId as string,
+    ratings: item.ratings as FeedbackResponse['ratings'],
+    answers: item.answers ?? {},
+  }));
 }

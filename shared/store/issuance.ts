@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
+import { queryAll } from './paging';
 import { attendanceKeys, entityTypes, issuanceKeys, trainingKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -148,19 +149,9 @@ export async function attendanceOfRegistration(training: Pick<Training, 'id' | '
 
 /** Every work item of a training (its issuance progress), page by page to the end. */
 export async function listIssuanceTasks(trainingId: string): Promise<IssuanceTask[]> {
-  const tasks: IssuanceTask[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result: QueryCommandOutput = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':partition': issuanceKeys.trainingPartition(trainingId), ':prefix': issuanceKeys.taskPrefix },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of result.Items ?? []) tasks.push(issuanceTaskFromItem(item));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return tasks;
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':partition': issuanceKeys.trainingPartition(trainingId), ':prefix': issuanceKeys.taskPrefix },
+  });
+  return items.map(issuanceTaskFromItem);
 }

@@ -1,4 +1,6 @@
+import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../errors';
+import { documentClient, tableName } from './client';
 
 type Key = Record<string, unknown>;
 
@@ -25,4 +27,11 @@ export function decodeCursor(cursor: string | undefined, expectedKeys: readonly 
   throw new ValidationError('The cursor does not belong to this list. Start again from the first page.', {
     'query.cursor': ['is not a cursor from a previous page of this list'],
   });
+}
+
+/** Every item a Query matches, page by page to the end: for lists that are small by design. */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Key[]> {
+  const items: Key[] = [];
+  for await (const page of paginateQuery({ client: documentClient }, { TableName: tableName, ...input })) items.push(...(page.Items ?? []));
+  return items;
 }

@@ -5,7 +5,7 @@ import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
 import { entityTypes, trainingKeys } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
+import { decodeCursor, encodeCursor, queryAll } from './paging';
 
 export interface StoredTraining {
   training: Training;
@@ -148,27 +148,17 @@ export async function listTrainingsOfTrainer(
  * [from, to], all pages: for the scheduled jobs, which look at a bounded range of start times.
  */
 async function trainingsStartingBetween(partition: string, from: string, to: string): Promise<Training[]> {
-  const trainings: Training[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :partition AND gsi3sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':partition': partition,
-          ':from': new Date(from).toISOString(),
-          // Sort keys are `{firstStart}#{id}`: '~' sorts after '#', so a start equal to `to` is in.
-          ':to': `${new Date(to).toISOString()}~`,
-        },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    trainings.push(...Items.map(trainingFromItem));
-    startKey = LastEvaluatedKey;
-  } while (startKey);
-  return trainings;
+  const items = await queryAll({
+    IndexName: 'gsi3',
+    KeyConditionExpression: 'gsi3pk = :partition AND gsi3sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':partition': partition,
+      ':from': new Date(from).toISOString(),
+      // Sort keys are `{firstStart}#{id}`: '~' sorts after '#', so a start equal to `to` is in.
+      ':to': `${new Date(to).toISOString()}~`,
+    },
+  });
+  return items.map(trainingFromItem);
 }
 
 export function publishedTrainingsStartingBetween(from: string, to: string): Promise<Training[]> {
