@@ -259,6 +259,25 @@ export const routes = {
     access: 'public',
     permissions: { table: 'read' },
   },
+  closeFeedback: {
+    name: 'closeFeedback',
+    method: 'POST',
+    path: '/api/trainings/{id}/feedback/close',
+    handler: 'functions/http/feedback-close.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+    timeoutSeconds: 29,
+  },
+  feedbackAnswers: {
+    name: 'feedbackAnswers',
+    method: 'GET',
+    path: '/api/trainings/{id}/feedback/answers',
+    handler: 'functions/http/feedback-answers.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'readWrite' },
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   submitFeedback: {
     name: 'submitFeedback',
     method: 'POST',
@@ -275,7 +294,8 @@ export const routes = {
     path: '/api/trainings/{id}/feedback/summary',
     handler: 'functions/http/feedback-summary.ts',
     access: { roles: ['trainers', 'coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    // The first read after the window ends releases the results (a write).
+    permissions: { table: 'readWrite' },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -434,6 +454,8 @@ export const consumers = {
       entityChange(['IssuanceTask'], ['INSERT']),
       entityChange(['CertificateReissue'], ['INSERT']),
       entityChange(['CertificateResend'], ['INSERT']),
+      // Only an early close has an effect here: it lifts the feedback requirement of non-responders.
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState'] }, releaseReason: { S: ['closed_early'] } } } },
     ],
     // Records of different items run concurrently, of one item in order; an issuance renders a
     // PDF and sends an email (~0.5 s on Lambda).
@@ -445,7 +467,12 @@ export const consumers = {
   analytics: {
     name: 'analytics',
     handler: 'functions/streams/analytics.ts',
-    filters: [entityChange(['Training', 'Registration', 'Certificate', 'FeedbackResponse'], ['INSERT', 'MODIFY'])],
+    // Feedback counts once its training's results are released (the state item), never per
+    // response: the consumer keeps no marker that orders responses or holds a rating.
+    filters: [
+      entityChange(['Training', 'Registration', 'Certificate'], ['INSERT', 'MODIFY']),
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState'] }, releasedAt: { S: [{ exists: true }] } } } },
+    ],
     // Each record is a read of its marker and one small transaction.
     batchSize: 100,
     maxRetries: 5,
@@ -464,6 +491,13 @@ export const schedules: Record<string, ScheduleDefinition> = {
     handler: 'functions/scheduled/reminders.ts',
     everyMinutes: 15,
     permissions: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 300,
+  },
+  feedbackRelease: {
+    name: 'feedbackRelease',
+    handler: 'functions/scheduled/feedback-release.ts',
+    everyMinutes: 15,
+    permissions: { table: 'readWrite' },
     timeoutSeconds: 300,
   },
 };

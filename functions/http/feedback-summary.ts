@@ -14,7 +14,8 @@ export const handler = defineRoute(
   routes.feedbackSummary,
   { params: trainingIdParams, query: feedbackSummaryQuery },
   async ({ principal, params, query }) => {
-    const summary = await feedbackSummaryFor(principal, params.id, query.lang);
+    // The files carry every answer; the JSON pages them (GET …/feedback/answers).
+    const summary = await feedbackSummaryFor(principal, params.id, query.lang, { allAnswers: query.format !== 'json' });
     // Participants' words (and, for the trainer, names): browsers and proxies keep no copy.
     const noStore = { 'cache-control': 'no-store' };
     switch (query.format) {

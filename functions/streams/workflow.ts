@@ -3,7 +3,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
-import { onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
+import { onFeedbackStateChanged, onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
+import { feedbackStateFromItem } from '../../shared/store/feedback';
 import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
 import { certificateResendFromItem } from '../../shared/store/certificates';
 import { issuanceTaskFromItem } from '../../shared/store/issuance';
@@ -32,6 +33,9 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
     await onTrainingChanged(trainingFromItem(newImage), oldImage ? trainingFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.registration) {
     await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
+  } else if (newImage?.type === entityTypes.feedbackState) {
+    const trainingId = newImage.trainingId as string;
+    await onFeedbackStateChanged(feedbackStateFromItem(newImage, trainingId), oldImage ? feedbackStateFromItem(oldImage, trainingId) : undefined);
   } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
     await processIssuanceTask(issuanceTaskFromItem(newImage), closedTrainings);
   } else if (newImage?.type === entityTypes.certificateResend && record.eventName === 'INSERT') {

@@ -1,7 +1,7 @@
 /**
  * Aggregates of the cascade and the regions, as pure functions.
  *
- * Every source item (a training, a registration, a certificate, a feedback response) contributes
+ * Every source item (a training, a registration, a certificate, a training's released feedback) contributes
  * a fixed set of additive amounts to a few aggregate items. The analytics consumer remembers, per
  * source item, the contribution it last applied and the stream sequence number it came from
  * (the "applied marker"); a record adds only the difference between its image's contribution and
@@ -203,12 +203,22 @@ export function certificateContribution(certificate: { status: string }, trainin
   return parts;
 }
 
-export function feedbackContribution(response: { ratings: { overall?: number } }, training: TrainingFacts): Contribution {
-  const overall = response.ratings.overall;
+/**
+ * A training's feedback counts in the reports once its results are released, as one block: the
+ * number of responses, and the overall rating's sum and count only if the release showed ratings
+ * (enough responses). So a report cell's mean is built from released blocks of at least the
+ * minimum, never from a single response, and no marker ever holds one response's rating or order.
+ */
+export function feedbackContribution(
+  state: { releasedAt?: string; responses?: number; ratingsReleased?: boolean; ratings?: { overall?: { sum: number; count: number } } },
+  training: TrainingFacts,
+): Contribution {
+  if (!state.releasedAt) return [];
+  const overall = state.ratingsReleased ? state.ratings?.overall : undefined;
   return regionParts(training, {
-    [counterName('responses', training.level, training.topic)]: 1,
-    [counterName('ratingSum', training.level, training.topic)]: typeof overall === 'number' ? overall : 0,
-    [counterName('ratingCount', training.level, training.topic)]: typeof overall === 'number' ? 1 : 0,
+    [counterName('responses', training.level, training.topic)]: state.responses ?? 0,
+    [counterName('ratingSum', training.level, training.topic)]: overall?.sum ?? 0,
+    [counterName('ratingCount', training.level, training.topic)]: overall?.count ?? 0,
   });
 }
 

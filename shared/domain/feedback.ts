@@ -2,10 +2,13 @@
  * Feedback rules: when a participant may give feedback, who may, and the summary a trainer or
  * coordinator reads. Pure functions over plain data, no I/O; the clock comes in as an argument.
  *
- * Anonymity is built into the shapes here: a response carries ratings and answers only, and the
- * summary never hands back a whole response — ratings become counts and means, and each question's
- * answers are listed on their own, sorted, so neither one person's set of answers nor the order
- * they came in can be read from it.
+ * Anonymity is built into the shapes here, and into when results are shown:
+ * - a response carries ratings and answers only; the summary never hands back a whole response —
+ *   ratings become counts and means, and each question's answers are listed on their own, sorted;
+ * - results are released once (the release rule below) and never change after, so reading the
+ *   summary before and after one more answer cannot single that answer out: before release the
+ *   readers see how many answered, never what;
+ * - every figure needs at least the minimum number of responses behind it, or it shows its count.
  */
 import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
 import { ConflictError, ForbiddenError } from '../errors';
@@ -19,8 +22,24 @@ export const DAY_MS = 86_400_000;
 /** Feedback stays open this long after the last session ends. */
 export const FEEDBACK_OPEN_DAYS = 30;
 
-/** Below this many responses a summary shows the count only, so nobody can be singled out. */
-export const MIN_RESPONSES_FOR_DETAILS = 3;
+/**
+ * The fewest responses behind any released figure (a training's ratings, a question's answers, a
+ * report cell's mean). A deployment may raise it (FEEDBACK_MIN_RESPONSES), never lower it below
+ * the floor: with one or two responses, a mean or a quoted answer is someone's own.
+ */
+export const DEFAULT_MIN_RESPONSES = 5;
+export const MIN_RESPONSES_FLOOR = 3;
+
+export function minimumResponsesFrom(value: string | undefined): number {
+  const parsed = value === undefined || value === '' ? DEFAULT_MIN_RESPONSES : Number(value);
+  if (!Number.isInteger(parsed) || parsed < MIN_RESPONSES_FLOOR || parsed > 1000) {
+    throw new RangeError(`FEEDBACK_MIN_RESPONSES must be a whole number from ${MIN_RESPONSES_FLOOR} to 1000, not ${value}.`);
+  }
+  return parsed;
+}
+
+/** This deployment's minimum (FEEDBACK_MIN_RESPONSES; CDK context `feedbackMinResponses`). */
+export const feedbackMinimumResponses = minimumResponsesFrom(process.env.FEEDBACK_MIN_RESPONSES);
 
 export interface FeedbackWindow {
   /** When the last session starts: the training is then as good as done and can be judged. */
@@ -108,6 +127,58 @@ export function assertMayGiveFeedback<T extends FeedbackGiver>(registration: T |
   }
 }
 
+/** Why results were released: the rule's three ways. */
+export const releaseReasons = ['window_ended', 'all_answered', 'closed_early'] as const;
+export type ReleaseReason = (typeof releaseReasons)[number];
+
+/** What the release rule reads of a training's feedback state. */
+export interface ReleaseState {
+  responses: number;
+  releasedAt?: string;
+}
+
+/**
+ * Whether results are due for release now, and why: when the window has ended, or earlier when
+ * every confirmed participant has answered. (The trainer's early close is an action, not a time:
+ * assertMayCloseEarly.) Undefined when already released or not yet due.
+ */
+export function releaseDue(
+  training: Pick<Training, 'sessions'>,
+  state: ReleaseState,
+  confirmed: number,
+  now: Date,
+): ReleaseReason | undefined {
+  if (state.releasedAt !== undefined) return undefined;
+  if (now.getTime() >= Date.parse(feedbackWindow(training).closesAt)) return 'window_ended';
+  if (confirmed > 0 && state.responses >= confirmed && now.getTime() >= Date.parse(feedbackWindow(training).opensAt)) return 'all_answered';
+  return undefined;
+}
+
+export function alreadyReleased(releasedAt: string): ConflictError {
+  return new ConflictError(
+    `The feedback form of this training was closed and its results released on ${almatyTime(releasedAt)}; answers are no longer taken. Thank you all the same.`,
+    'feedback_released',
+    undefined,
+    { releasedAt },
+  );
+}
+
+/**
+ * The trainer may close the form early once enough have answered for the results to be shown;
+ * below that, closing would release nothing anyone could read and end the chance of more answers.
+ */
+export function assertMayCloseEarly(state: ReleaseState, minimumResponses: number): void {
+  if (state.releasedAt !== undefined) throw alreadyReleased(state.releasedAt);
+  if (state.responses < minimumResponses) {
+    throw new ConflictError(
+      `Only ${state.responses} of the at least ${minimumResponses} responses needed have arrived, so the form cannot be closed early yet: results with fewer answers could single someone out. Remind the participants who have not answered, or wait for the window to end.`,
+      'feedback_below_minimum',
+      undefined,
+      { minimum: String(minimumResponses), responses: String(state.responses) },
+    );
+  }
+}
+
 export function alreadySubmitted(): ConflictError {
   return new ConflictError(
     'You have already sent your feedback for this training. It is final and cannot be changed or sent again — thank you for it.',
@@ -118,6 +189,13 @@ export function alreadySubmitted(): ConflictError {
 export type RatingValue = 1 | 2 | 3 | 4 | 5;
 export type Distribution = Record<`${RatingValue}`, number>;
 
+/** One rating over the released responses: enough to show it, to merge it into reports, and no more. */
+export interface RatingTally {
+  count: number;
+  sum: number;
+  distribution: Distribution;
+}
+
 export interface RatingSummary {
   /** Responses that rated this; every response rates everything, so it equals `responses`. */
   count: number;
@@ -126,24 +204,6 @@ export interface RatingSummary {
   /** How many gave each score. */
   distribution: Distribution;
 }
-
-interface SummaryCounts {
-  responses: number;
-  /** Confirmed participants now. */
-  confirmed: number;
-  /** responses / confirmed (at most 1), to three decimals; null without confirmed participants. */
-  responseRate: number | null;
-  minimumResponses: number;
-}
-
-export type FeedbackSummary =
-  | (SummaryCounts & { detailsHidden: true })
-  | (SummaryCounts & {
-      detailsHidden: false;
-      ratings: Record<RatingId, RatingSummary>;
-      /** Each question's non-empty answers, sorted alphabetically: not in the order they came. */
-      answers: Record<QuestionId, string[]>;
-    });
 
 const scores: RatingValue[] = [1, 2, 3, 4, 5];
 const collator = new Intl.Collator('kk', { sensitivity: 'variant' });
@@ -158,38 +218,32 @@ export function responseRate(responses: number, confirmed: number): number | nul
   return round(Math.min(1, responses / confirmed), 3);
 }
 
-function summarizeRating(responses: readonly FeedbackResponse[], id: RatingId): RatingSummary {
+function tallyRating(responses: readonly FeedbackResponse[], id: RatingId): RatingTally {
   const distribution = Object.fromEntries(scores.map((score) => [String(score), 0])) as Distribution;
-  let total = 0;
+  let sum = 0;
   let count = 0;
   for (const response of responses) {
     const value = response.ratings[id];
     if (!Number.isInteger(value) || value < RATING_MIN || value > RATING_MAX) continue;
     distribution[String(value) as `${RatingValue}`] += 1;
-    total += value;
+    sum += value;
     count += 1;
   }
-  return { count, mean: count === 0 ? null : round(total / count, 2), distribution };
+  return { count, sum, distribution };
 }
 
-/**
- * The summary of a training's responses. Below `minimumResponses` only the counts are given: with
- * one or two responses, a mean or a quoted answer would be someone's own.
- */
-export function summarizeFeedback(
-  responses: readonly FeedbackResponse[],
-  confirmed: number,
-  minimumResponses: number = MIN_RESPONSES_FOR_DETAILS,
-): FeedbackSummary {
-  const counts: SummaryCounts = {
-    responses: responses.length,
-    confirmed,
-    responseRate: responseRate(responses.length, confirmed),
-    minimumResponses,
-  };
-  if (responses.length < minimumResponses) return { ...counts, detailsHidden: true };
-  const ratings = Object.fromEntries(ratingIds.map((id) => [id, summarizeRating(responses, id)])) as Record<RatingId, RatingSummary>;
-  const answers = Object.fromEntries(
+/** The tallies of every rating: what a release keeps of the ratings (no response, no order). */
+export function tallyRatings(responses: readonly FeedbackResponse[]): Record<RatingId, RatingTally> {
+  return Object.fromEntries(ratingIds.map((id) => [id, tallyRating(responses, id)])) as Record<RatingId, RatingTally>;
+}
+
+export function ratingSummary(tally: RatingTally): RatingSummary {
+  return { count: tally.count, mean: tally.count === 0 ? null : round(tally.sum / tally.count, 2), distribution: tally.distribution };
+}
+
+/** Each question's non-empty answers, sorted alphabetically: never whole responses, never in the order they came. */
+export function answersByQuestion(responses: readonly FeedbackResponse[]): Record<QuestionId, string[]> {
+  return Object.fromEntries(
     questionIds.map((id) => [
       id,
       responses
@@ -198,5 +252,9 @@ export function summarizeFeedback(
         .sort(collator.compare),
     ]),
   ) as Record<QuestionId, string[]>;
-  return { ...counts, detailsHidden: false, ratings, answers };
+}
+
+/** Whether `count` items may be shown as themselves (ratings, answers, a mean) rather than as a count. */
+export function meetsMinimum(count: number, minimumResponses: number): boolean {
+  return count >= minimumResponses;
 }

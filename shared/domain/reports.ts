@@ -3,6 +3,7 @@
  */
 import { certificateStatus, type CertificateRecordStatus } from './certificate';
 import { ACTIVE_MULTIPLIERS, regionCounters, type RegionCounter } from './aggregates';
+import { feedbackMinimumResponses, meetsMinimum } from './feedback';
 
 export interface Metrics {
   trainingsScheduled: number;
@@ -15,7 +16,15 @@ export interface Metrics {
   certificatesRevoked: number;
   activeMultipliers: number;
   teachersReached: number;
+  /** Feedback responses of trainings whose results are released. */
+  feedbackResponses: number;
+  /** The mean overall rating; null without enough released ratings behind it (see meanRatingWithheld). */
   meanRating: number | null;
+  /**
+   * True when responses exist but fewer than the minimum ratings stand behind the cell: the cell
+   * shows the count only, so a lone response's rating is never printed.
+   */
+  meanRatingWithheld: boolean;
   /** Feedback responses per confirmed participant, 0..1. */
   feedbackResponseRate: number | null;
 }
@@ -60,7 +69,7 @@ function countersOf(item: Counters): ParsedCounter[] {
  * Active multipliers are distinct trainers over every month item given, not a sum of the items'
  * counts; an all-time item carries its count (not split by level).
  */
-export function metricsOf(items: readonly Counters[], level?: number): Metrics {
+export function metricsOf(items: readonly Counters[], level?: number, minimumResponses: number = feedbackMinimumResponses): Metrics {
   const sums = Object.fromEntries(regionCounters.map((counter) => [counter, 0])) as Record<RegionCounter, number>;
   const multipliers = new Set<string>();
   // All-time items count their active multipliers instead of naming them (domain/aggregates).
@@ -90,7 +99,9 @@ export function metricsOf(items: readonly Counters[], level?: number): Metrics {
     certificatesRevoked: sums.revoked,
     activeMultipliers: multipliers.size + counted,
     teachersReached: sums.issued - sums.revoked,
-    meanRating: sums.ratingCount > 0 ? round(sums.ratingSum / sums.ratingCount, 2) : null,
+    feedbackResponses: sums.responses,
+    meanRating: meetsMinimum(sums.ratingCount, minimumResponses) ? round(sums.ratingSum / sums.ratingCount, 2) : null,
+    meanRatingWithheld: sums.responses > 0 && !meetsMinimum(sums.ratingCount, minimumResponses),
     feedbackResponseRate: sums.confirmed > 0 ? Math.min(1, round(sums.responses / sums.confirmed, 4)) : null,
   };
 }

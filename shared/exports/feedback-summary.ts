@@ -7,6 +7,7 @@
  */
 import { formIn } from '../config/feedback-form';
 import type { Language } from '../config/regions';
+import { formatInstant } from '../mail/format';
 import type { FeedbackSummaryView } from '../usecases/feedback';
 import { csvText, xlsxBuffer, type Cell, type Sheet } from './spreadsheet';
 
@@ -24,6 +25,8 @@ interface Labels {
   question: string;
   answer: string;
   hidden: (minimum: number) => string;
+  notReleased: (closesAt: string) => string;
+  withheld: (count: number, minimum: number) => string;
 }
 
 const labels: Record<Language, Labels> = {
@@ -41,6 +44,8 @@ const labels: Record<Language, Labels> = {
     question: 'Сұрақ',
     answer: 'Жауап',
     hidden: (minimum) => `Жауаптар ${minimum}-тен аз, сондықтан ешкімді анықтау мүмкін болмауы үшін мәліметтер көрсетілмейді.`,
+    notReleased: (closesAt) => `Нәтижелер әлі жарияланған жоқ: олар бір рет, ең кешіктірсе ${closesAt} жарияланады. Оған дейін тек жауап бергендер саны көрінеді.`,
+    withheld: (count, minimum) => `${count} жауап — ${minimum}-тен аз, сондықтан мәтіндері көрсетілмейді.`,
   },
   ru: {
     summarySheet: 'Сводка',
@@ -56,6 +61,8 @@ const labels: Record<Language, Labels> = {
     question: 'Вопрос',
     answer: 'Ответ',
     hidden: (minimum) => `Ответов меньше ${minimum}, поэтому подробности не показываются — чтобы никого нельзя было узнать.`,
+    notReleased: (closesAt) => `Результаты ещё не опубликованы: они публикуются один раз, не позднее ${closesAt}. До этого видно только число ответивших.`,
+    withheld: (count, minimum) => `${count} ответ(ов) — меньше ${minimum}, поэтому тексты не показываются.`,
   },
   en: {
     summarySheet: 'Summary',
@@ -71,6 +78,8 @@ const labels: Record<Language, Labels> = {
     question: 'Question',
     answer: 'Answer',
     hidden: (minimum) => `Fewer than ${minimum} responses, so details are not shown: nobody can be singled out.`,
+    notReleased: (closesAt) => `The results are not released yet: they are released once, by ${closesAt} at the latest. Until then only the number of responses is shown.`,
+    withheld: (count, minimum) => `${count} answer(s), fewer than ${minimum}, so their texts are not shown.`,
   },
 };
 
@@ -94,18 +103,23 @@ function tables(summary: FeedbackSummaryView, language: Language): Tables {
     [text.confirmed, summary.confirmed],
     [text.responseRate, percent(summary.responseRate)],
   ];
-  if (summary.detailsHidden) return { summary: [...counts, [text.hidden(summary.minimumResponses)]] };
+  if (summary.hiddenReason === 'not_released') return { summary: [...counts, [text.notReleased(formatInstant(summary.window.closesAt, language))]] };
+  if (summary.detailsHidden || !summary.ratings || !summary.answers) return { summary: [...counts, [text.hidden(summary.minimumResponses)]] };
   const form = formIn(language);
+  const { ratings: released, answers: byQuestion } = summary;
   const ratings: Cell[][] = [
     [text.rating, text.count, text.mean, ...scores],
     ...form.ratings.map(({ id, label }) => {
-      const rating = summary.ratings[id];
+      const rating = released[id];
       return [label, rating.count, rating.mean, ...scores.map((score) => rating.distribution[score])];
     }),
   ];
   const answers: Cell[][] = [
     [text.question, text.answer],
-    ...form.questions.flatMap(({ id, text: question }) => summary.answers[id].map((answer): Cell[] => [question, answer])),
+    ...form.questions.flatMap(({ id, text: question }): Cell[][] => {
+      const page = byQuestion[id];
+      return page.withheld ? [[question, text.withheld(page.total, summary.minimumResponses)]] : page.items.map((answer): Cell[] => [question, answer]);
+    }),
   ];
   return { summary: counts, ratings, answers };
 }

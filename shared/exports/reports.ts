@@ -4,6 +4,7 @@
  */
 import { findRegion } from '../config/regions';
 import type { HttpResponse } from '../http/route';
+import { feedbackMinimumResponses } from '../domain/feedback';
 import type { Metrics } from '../domain/reports';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csvText, xlsxBuffer, type Cell, type Sheet } from './spreadsheet';
@@ -19,12 +20,18 @@ const metricColumns: readonly (keyof Metrics)[] = [
   'certificatesRevoked',
   'activeMultipliers',
   'teachersReached',
+  'feedbackResponses',
   'meanRating',
   'feedbackResponseRate',
 ];
 
 function metricCells(metrics: Metrics): Cell[] {
-  return metricColumns.map((column) => metrics[column]);
+  return metricColumns.map((column) => {
+    // A cell with too few ratings behind it says so instead of printing someone's own rating.
+    if (column === 'meanRating' && metrics.meanRatingWithheld) return `< ${feedbackMinimumResponses} responses`;
+    const value = metrics[column];
+    return typeof value === 'boolean' ? String(value) : value;
+  });
 }
 
 function regionNames(region: string): Cell[] {

@@ -1,33 +1,87 @@
 /**
- * Anonymous feedback responses.
+ * Anonymous feedback responses, the "answered" marks and each training's feedback state.
  *
- * A submission is one transaction of two writes: the response, under a random key and holding only
- * the training id, ratings and answers; and the `feedbackSubmittedAt` flag on the participant's
- * registration, guarded so it is set once and only for a confirmed participant. The two exist
- * together or not at all, and nothing in the response — key, attribute or timestamp — leads back
- * to the registration.
+ * A submission is one transaction: the response, under a random key and holding only the training
+ * id, ratings and answers; the person's "answered" marks (by account and by email), which must not
+ * exist yet; one more on the state's count, only while the results are not released; the
+ * registration's `feedbackSubmittedAt` flag, only for the confirmed registration that was read;
+ * and a check that the training still takes feedback. All of it or nothing. Nothing in the
+ * response — key, attribute or timestamp — leads back to the person or orders it among the others.
+ *
+ * The release sets the state once, under a condition that its count is the one the tallies were
+ * computed from: a submission racing the release either lands before it (and is counted) or is
+ * refused after it, never half-counted.
  */
+import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RatingId } from '../config/feedback-form';
+import type { RatingTally, ReleaseReason } from '../domain/feedback';
 import { newId } from '../ids';
 import type { FeedbackResponse } from '../schemas/feedback';
-import { tableName } from './client';
+import { documentClient, tableName } from './client';
+import { entityTypes, feedbackKeys, registrationKeys, trainingKeys } from './keys';
 import { queryAll } from './paging';
-import { entityTypes, feedbackKeys, registrationKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
-export type SubmitOutcome = 'submitted' | 'rejected';
-
-/** The registration the flag goes on, as it was read: the write is guarded by its identity. */
-export interface FlagTarget {
+/** A training's feedback state as stored (absent until the first answer or the release). */
+export interface FeedbackState {
   trainingId: string;
+  responses: number;
+  releasedAt?: string;
+  releaseReason?: ReleaseReason;
+  /** Confirmed participants when released: the response rate shown after release never moves. */
+  confirmedAtRelease?: number;
+  /** Whether the ratings were released as figures (enough responses) or as a count only. */
+  ratingsReleased?: boolean;
+  /** The released tallies; present only when `ratingsReleased`. */
+  ratings?: Record<RatingId, RatingTally>;
+}
+
+export function feedbackStateFromItem(item: Record<string, unknown> | undefined, trainingId: string): FeedbackState {
+  if (!item) return { trainingId, responses: 0 };
+  return {
+    trainingId,
+    responses: typeof item.responses === 'number' ? item.responses : 0,
+    ...(typeof item.releasedAt === 'string' ? { releasedAt: item.releasedAt } : {}),
+    ...(typeof item.releaseReason === 'string' ? { releaseReason: item.releaseReason as ReleaseReason } : {}),
+    ...(typeof item.confirmedAtRelease === 'number' ? { confirmedAtRelease: item.confirmedAtRelease } : {}),
+    ...(typeof item.ratingsReleased === 'boolean' ? { ratingsReleased: item.ratingsReleased } : {}),
+    ...(item.ratings && typeof item.ratings === 'object' ? { ratings: item.ratings as Record<RatingId, RatingTally> } : {}),
+  };
+}
+
+export async function readFeedbackState(trainingId: string): Promise<FeedbackState> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: feedbackKeys.state(trainingId), ConsistentRead: true }),
+  );
+  return feedbackStateFromItem(Item, trainingId);
+}
+
+/** Who gives the answer, as the submission's guards need them. */
+export interface Giver {
+  trainingId: string;
+  /** The account's `sub`: the person, whatever registrations they have had. */
+  sub: string;
   email: string;
+  /** The registration the flag goes on, as it was read. */
   registrationId: string;
 }
 
-export async function submitFeedbackResponse(
-  target: FlagTarget,
-  response: FeedbackResponse,
-  submittedAt: string,
-): Promise<SubmitOutcome> {
+/** Why a submission was refused by one of its guards. */
+export type SubmitOutcome = 'submitted' | 'already_answered' | 'released' | 'registration_changed' | 'training_changed';
+
+function givenMark(key: { pk: string; sk: string }, trainingId: string) {
+  return {
+    Put: {
+      TableName: tableName,
+      // The mark says who has answered, never when: it holds no timestamp.
+      Item: { ...key, type: entityTypes.feedbackGiven, trainingId },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+export async function submitFeedbackResponse(giver: Giver, response: FeedbackResponse, submittedAt: string): Promise<SubmitOutcome> {
+  const { trainingId } = giver;
   try {
     await transactWrite({
       TransactItems: [
@@ -35,7 +89,7 @@ export async function submitFeedbackResponse(
           Put: {
             TableName: tableName,
             Item: {
-              ...feedbackKeys.response(target.trainingId, newId()),
+              ...feedbackKeys.response(trainingId, newId()),
               type: entityTypes.feedbackResponse,
               trainingId: response.trainingId,
               ratings: response.ratings,
@@ -44,27 +98,93 @@ export async function submitFeedbackResponse(
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        givenMark(feedbackKeys.givenBySub(trainingId, giver.sub), trainingId),
+        givenMark(feedbackKeys.givenByEmail(trainingId, giver.email), trainingId),
         {
           Update: {
             TableName: tableName,
-            Key: registrationKeys.item(target.trainingId, target.email),
+            Key: feedbackKeys.state(trainingId),
+            UpdateExpression: 'SET #type = :type, trainingId = :trainingId ADD responses :one',
+            ConditionExpression: 'attribute_not_exists(releasedAt)',
+            ExpressionAttributeNames: { '#type': 'type' },
+            ExpressionAttributeValues: { ':type': entityTypes.feedbackState, ':trainingId': trainingId, ':one': 1 },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: registrationKeys.item(trainingId, giver.email),
             UpdateExpression: 'SET feedbackSubmittedAt = :at',
             ConditionExpression:
               '#status = :confirmed AND registrationId = :registrationId AND attribute_not_exists(feedbackSubmittedAt)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':at': submittedAt,
-              ':confirmed': 'confirmed',
-              ':registrationId': target.registrationId,
-            },
+            ExpressionAttributeValues: { ':at': submittedAt, ':confirmed': 'confirmed', ':registrationId': giver.registrationId },
+          },
+        },
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: trainingKeys.item(trainingId),
+            // Feedback is taken on a published or closed training; a cancellation in between wins.
+            ConditionExpression: '#status IN (:published, :closed)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':published': 'published', ':closed': 'closed' },
           },
         },
       ],
     });
     return 'submitted';
   } catch (error) {
-    // The registration changed since it was read: sent a moment ago, or withdrawn.
-    if (error instanceof TransactionConditionFailed) return 'rejected';
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    const failed = new Set(error.failedItems);
+    if (failed.has(1) || failed.has(2)) return 'already_answered';
+    if (failed.has(3)) return 'released';
+    if (failed.has(5)) return 'training_changed';
+    return 'registration_changed';
+  }
+}
+
+export interface Release {
+  trainingId: string;
+  /** The count the tallies were computed from; the release lands only if it is still the count. */
+  responses: number;
+  releasedAt: string;
+  reason: ReleaseReason;
+  confirmed: number;
+  /** Present when the ratings are released as figures. */
+  ratings?: Record<RatingId, RatingTally>;
+}
+
+/** Sets the release once; 'moved' when an answer arrived (or another release won) since the read. */
+export async function writeRelease(release: Release): Promise<'released' | 'moved'> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: feedbackKeys.state(release.trainingId),
+        UpdateExpression:
+          'SET #type = :type, trainingId = :trainingId, responses = :responses, releasedAt = :at, releaseReason = :reason, ' +
+          'confirmedAtRelease = :confirmed, ratingsReleased = :ratingsReleased' +
+          (release.ratings ? ', ratings = :ratings' : ''),
+        ConditionExpression:
+          'attribute_not_exists(releasedAt) AND (responses = :responses OR (attribute_not_exists(responses) AND :responses = :zero))',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: {
+          ':type': entityTypes.feedbackState,
+          ':trainingId': release.trainingId,
+          ':responses': release.responses,
+          ':zero': 0,
+          ':at': release.releasedAt,
+          ':reason': release.reason,
+          ':confirmed': release.confirmed,
+          ':ratingsReleased': release.ratings !== undefined,
+          ...(release.ratings ? { ':ratings': release.ratings } : {}),
+        },
+      }),
+    );
+    return 'released';
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'moved';
     throw error;
   }
 }
@@ -85,4 +205,62 @@ export async function listFeedbackResponses(trainingId: string): Promise<Feedbac
     ratings: item.ratings as FeedbackResponse['ratings'],
     answers: item.answers ?? {},
   }));
+}
+
+/** The emails of everyone who has answered (one Query of small marks). */
+export async function emailsThatAnswered(trainingId: string): Promise<Set<string>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':partition': feedbackKeys.trainingPartition(trainingId),
+      ':prefix': feedbackKeys.givenByEmailPrefix,
+    },
+    ProjectionExpression: 'sk',
+  });
+  return new Set(items.map((item) => (item.sk as string).slice(feedbackKeys.givenByEmailPrefix.length)));
+}
+
+/**
+ * What completion needs to know beyond a registration's own flags: whether this person answered
+ * (under an earlier registration, say) and whether the trainer closed the form early.
+ */
+export async function feedbackFactsFor(trainingId: string, email: string): Promise<{ answered: boolean; closedEarly: boolean }> {
+  const keys = [feedbackKeys.givenByEmail(trainingId, email), feedbackKeys.state(trainingId)];
+  const { Responses, UnprocessedKeys } = await documentClient.send(
+    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
+  );
+  if (UnprocessedKeys?.[tableName]?.Keys?.length) {
+    // Two small keys: rather than half an answer, read them one by one.
+    const [mark, state] = await Promise.all(keys.map((Key) => documentClient.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))));
+    return { answered: Boolean(mark?.Item), closedEarly: state?.Item?.releaseReason === 'closed_early' };
+  }
+  const items = Responses?.[tableName] ?? [];
+  return {
+    answered: items.some((item) => item.sk === keys[0]!.sk),
+    closedEarly: items.some((item) => item.sk === keys[1]!.sk && item.releaseReason === 'closed_early'),
+  };
+}
+
+/**
+ * Lifts the feedback requirement of one confirmed participant who had not answered when the form
+ * was closed early; the registration's stream record then re-evaluates their completion.
+ */
+export async function waiveFeedbackRequirement(trainingId: string, email: string, registrationId: string, at: string): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: registrationKeys.item(trainingId, email),
+        UpdateExpression: 'SET feedbackWaivedAt = :at',
+        ConditionExpression:
+          '#status = :confirmed AND registrationId = :registrationId AND attribute_not_exists(feedbackSubmittedAt) AND attribute_not_exists(feedbackWaivedAt)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':at': at, ':confirmed': 'confirmed', ':registrationId': registrationId },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
 }

@@ -33,6 +33,8 @@ export const entityTypes = {
   emailClaim: 'EmailClaim',
   attendance: 'Attendance',
   feedbackResponse: 'FeedbackResponse',
+  feedbackState: 'FeedbackState',
+  feedbackGiven: 'FeedbackGiven',
   issuanceTask: 'IssuanceTask',
   certificate: 'Certificate',
   certificateCode: 'CertificateCode',
@@ -116,15 +118,25 @@ export const attendanceKeys = {
 /**
  * | one anonymous feedback response                    | pk TRAINING#{id}, sk FEEDBACK#{random id}                    |
  * | a training's feedback responses                    | pk TRAINING#{id}, sk begins_with FEEDBACK#                   |
+ * | a training's feedback state: count, release, tallies | pk TRAINING#{id}, sk FEEDBACKSTATE                         |
+ * | "this person has answered" (by account)            | pk TRAINING#{id}, sk FEEDBACKGIVEN#SUB#{sub}                 |
+ * | "this person has answered" (by email)              | pk TRAINING#{id}, sk FEEDBACKGIVEN#EMAIL#{email}             |
+ * | who has answered (non-responders, completion)      | pk TRAINING#{id}, sk begins_with FEEDBACKGIVEN#EMAIL#        |
  *
- * The sort key is random (never time-ordered, never derived from the person), and the item holds
- * no identity and no timestamp: nothing joins a response to the registration whose
- * `feedbackSubmittedAt` flag was set in the same transaction.
+ * A response's sort key is random (never time-ordered, never derived from the person), and the
+ * item holds no identity and no timestamp. The "answered" marks belong to the person, not to a
+ * registration, so withdrawing and registering again never opens a second answer; they hold no
+ * time either. The state item serializes submissions against the release: every submission adds
+ * to its count under "not released", the release sets it once under "count unchanged".
  */
 export const feedbackKeys = {
   response: (trainingId: string, responseId: string) => ({ pk: `TRAINING#${trainingId}`, sk: `FEEDBACK#${responseId}` }),
   trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
   responsePrefix: 'FEEDBACK#',
+  state: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'FEEDBACKSTATE' }),
+  givenBySub: (trainingId: string, sub: string) => ({ pk: `TRAINING#${trainingId}`, sk: `FEEDBACKGIVEN#SUB#${sub}` }),
+  givenByEmail: (trainingId: string, email: string) => ({ pk: `TRAINING#${trainingId}`, sk: `FEEDBACKGIVEN#EMAIL#${email}` }),
+  givenByEmailPrefix: 'FEEDBACKGIVEN#EMAIL#',
 } as const;
 
 /**

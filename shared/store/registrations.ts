@@ -19,6 +19,11 @@ export interface StoredRegistration extends Registration {
    * here (store/feedback).
    */
   feedbackSubmittedAt?: string;
+  /**
+   * Set on a confirmed participant who had not answered when the trainer closed the feedback form
+   * early: closing early lifts the feedback requirement, so nobody loses a certificate to it.
+   */
+  feedbackWaivedAt?: string;
 }
 
 export interface SeatCounters {

@@ -30,8 +30,8 @@ export function contributionOf(image: Image, trainingOf: (trainingId: string) =>
       return registrationContribution(image as { status: string }, training);
     case entityTypes.certificate:
       return certificateContribution(image as { status: string }, training);
-    case entityTypes.feedbackResponse:
-      return feedbackContribution(image as { ratings: { overall?: number } }, training);
+    case entityTypes.feedbackState:
+      return feedbackContribution(image, training);
     default:
       return undefined;
   }

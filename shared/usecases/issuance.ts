@@ -44,14 +44,27 @@ import {
   type CertificateResend,
 } from '../store/certificates';
 import { attendanceOfRegistration, findIssuanceTask, markIssuanceTaskDone, type IssuanceTask } from '../store/issuance';
+import { feedbackFactsFor } from '../store/feedback';
 import { findRegistration, type StoredRegistration } from '../store/registrations';
 import { findTraining } from '../store/trainings';
 
 /** The completion rule on the same data the attendance report uses: the marks and the feedback flag. */
 export async function decide(training: Training, registration: StoredRegistration): Promise<IssuanceDecision> {
   const marks = await attendanceOfRegistration(training, registration.registrationId);
-  const result = completion({ training, attendance: marks, feedbackSubmitted: Boolean(registration.feedbackSubmittedAt) });
+  const result = completion({ training, attendance: marks, feedbackSubmitted: await feedbackRequirementMet(training, registration) });
   return issuanceDecision(result, training.completionThreshold);
+}
+
+/**
+ * Feedback counts for the person, not the registration: an answer given under an earlier
+ * registration (withdrawn, then registered again) still counts, and an early close of the form
+ * lifts the requirement for whoever had not answered. The extra read happens only when needed.
+ */
+async function feedbackRequirementMet(training: Training, registration: StoredRegistration): Promise<boolean> {
+  if (registration.feedbackSubmittedAt || registration.feedbackWaivedAt) return true;
+  if (!training.feedbackRequired) return false;
+  const facts = await feedbackFactsFor(training.id, registration.email);
+  return facts.answered || facts.closedEarly;
 }
 
 function draftCertificate(training: Training, registration: StoredRegistration, number: string, issuedAt: string): Certificate {

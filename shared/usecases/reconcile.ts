@@ -17,10 +17,10 @@ import { contributionOf } from './analytics';
 
 type Item = Record<string, unknown>;
 
-const SOURCE_TYPES = [entityTypes.registration, entityTypes.certificate, entityTypes.feedbackResponse] as const;
+const SOURCE_TYPES = [entityTypes.registration, entityTypes.certificate, entityTypes.feedbackState] as const;
 const KEY_AND_TYPE = new Set(['pk', 'sk', 'type']);
 const SOURCE_ATTRIBUTES = [
-  'pk', 'sk', 'trainingId', 'status', 'ratings',
+  'pk', 'sk', 'trainingId', 'status', 'ratings', 'releasedAt', 'responses', 'ratingsReleased',
   'id', 'region', 'level', 'topic', 'title', 'sessions', 'trainer', 'publishedAt',
   'qualifyingCertificateId', 'qualifyingCertificateNumber', 'qualifyingCertificateIssuedAt', 'parentTrainingId', 'cascadeRootId',
 ];

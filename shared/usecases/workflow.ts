@@ -16,6 +16,8 @@ import {
   type StoredRegistration,
 } from '../store/registrations';
 import { findTraining } from '../store/trainings';
+import type { FeedbackState } from '../store/feedback';
+import { waiveFeedbackForNonResponders } from './feedback';
 import { onLateFeedback } from './issuance';
 
 /**
@@ -29,6 +31,16 @@ export async function onTrainingChanged(training: Training, previous: Training |
   if (training.status === 'cancelled' && previous?.status !== 'cancelled') {
     // One stamp per participant; each stamp's own stream record sends that person's email.
     await markTrainingCancelledForParticipants(training.id, training.cancelledAt ?? clock.now().toISOString());
+  }
+}
+
+/**
+ * An early close of the feedback form lifts the feedback requirement of those who had not
+ * answered; each waiver is conditional, so a replayed record waives nobody twice.
+ */
+export async function onFeedbackStateChanged(state: FeedbackState, previous: FeedbackState | undefined): Promise<void> {
+  if (state.releaseReason === 'closed_early' && previous?.releasedAt === undefined) {
+    await waiveFeedbackForNonResponders(state.trainingId);
   }
 }
 
@@ -55,8 +67,12 @@ export async function onRegistrationChanged(
     return;
   }
 
-  if (registration.feedbackSubmittedAt && !previous?.feedbackSubmittedAt) {
-    // Feedback after the close may complete the participant: the certificate is issued now.
+  if (
+    (registration.feedbackSubmittedAt && !previous?.feedbackSubmittedAt) ||
+    (registration.feedbackWaivedAt && !previous?.feedbackWaivedAt)
+  ) {
+    // Feedback after the close (or the requirement lifted by an early close) may complete the
+    // participant: the certificate is issued now.
     await onLateFeedback(training, registration);
     return;
   }

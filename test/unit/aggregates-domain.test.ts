@@ -99,7 +99,7 @@ describe('contributions', () => {
 
   it('a record no newer than the marker is skipped: duplicates and replays', () => {
     const marker: AppliedMarker = { sequence: paddedSequence('200'), contribution: [] };
-    const contribution = feedbackContribution({ ratings: { overall: 5 } }, training());
+    const contribution = feedbackContribution(released(6, 27), training());
     expect(planApplication(marker, paddedSequence('200'), contribution)).toEqual({ kind: 'skip', why: 'stale' });
     expect(planApplication(marker, paddedSequence('99'), contribution)).toEqual({ kind: 'skip', why: 'stale' });
     expect(planApplication(marker, paddedSequence('1000'), contribution)).toMatchObject({ kind: 'apply' });
@@ -152,7 +152,8 @@ describe('property: incremental aggregates equal recomputation', () => {
     fc.record({ kind: fc.constant('training' as const), id: fc.constantFrom(...trainingIds), status: fc.constantFrom('published' as const, 'closed' as const, 'cancelled' as const) }),
     fc.record({ kind: fc.constant('registration' as const), id: fc.constantFrom('r1', 'r2', 'r3', 'r4'), training: fc.constantFrom(...trainingIds), status: fc.constantFrom('confirmed', 'waitlisted', 'cancelled') }),
     fc.record({ kind: fc.constant('certificate' as const), id: fc.constantFrom('c1', 'c2', 'c3'), training: fc.constantFrom(...trainingIds), status: fc.constantFrom('valid', 'revoked') }),
-    fc.record({ kind: fc.constant('feedback' as const), id: fc.constantFrom('f1', 'f2'), training: fc.constantFrom(...trainingIds), overall: fc.integer({ min: 1, max: 5 }) }),
+    // A training's feedback state: counted from its release on, as one block.
+    fc.record({ kind: fc.constant('feedback' as const), id: fc.constantFrom('f1', 'f2'), training: fc.constantFrom(...trainingIds), responses: fc.integer({ min: 0, max: 12 }), sum: fc.integer({ min: 0, max: 60 }), released: fc.boolean() }),
   );
 
   it('holds for any events delivered with duplicates, replays of old records and reordering', () => {
@@ -188,7 +189,7 @@ describe('property: incremental aggregates equal recomputation', () => {
               case 'feedback':
                 source = `feedback#${change.id}`;
                 trainingOfSource.set(change.id, trainingOfSource.get(change.id) ?? change.training);
-                contribution = feedbackContribution({ ratings: { overall: change.overall } }, facts(trainingOfSource.get(change.id)!, 'published'));
+                contribution = feedbackContribution(change.released ? released(change.responses, change.sum) : { responses: change.responses }, facts(trainingOfSource.get(change.id)!, 'published'));
                 break;
             }
             records.push({ source, sequence: (index + 1) * 10, contribution });
@@ -255,6 +256,34 @@ describe('all-time active multipliers', () => {
   });
 });
 
+/** A released feedback state of `responses` responses whose overall ratings sum to `sum`. */
+function released(responses: number, sum: number) {
+  return {
+    releasedAt: '2026-06-01T00:00:00.000Z',
+    responses,
+    ratingsReleased: responses >= 5,
+    ratings: { overall: { sum, count: responses } },
+  };
+}
+
+describe('feedback in the aggregates', () => {
+  it('counts nothing before release, then the released block: ratings only when the release showed them', () => {
+    expect(feedbackContribution({ responses: 7 }, training())).toEqual([]);
+    const shown = feedbackContribution(released(6, 27), training());
+    expect(shown[0]!.add).toEqual({ [counterName('responses', 1, 'lesson-study')]: 6, [counterName('ratingSum', 1, 'lesson-study')]: 27, [counterName('ratingCount', 1, 'lesson-study')]: 6 });
+    // Released below the minimum: the count only, never the lone ratings' sum.
+    const lone = feedbackContribution({ ...released(1, 5), ratingsReleased: false }, training());
+    expect(lone[0]!.add).toEqual({ [counterName('responses', 1, 'lesson-study')]: 1, [counterName('ratingSum', 1, 'lesson-study')]: 0, [counterName('ratingCount', 1, 'lesson-study')]: 0 });
+  });
+
+  it('never prints a mean below the minimum, and says why', () => {
+    const cell = { [counterName('responses', 1, 'a')]: 4, [counterName('ratingSum', 1, 'a')]: 17, [counterName('ratingCount', 1, 'a')]: 4 };
+    expect(metricsOf([cell], undefined, 5)).toMatchObject({ feedbackResponses: 4, meanRating: null, meanRatingWithheld: true });
+    expect(metricsOf([cell], undefined, 3)).toMatchObject({ meanRating: 4.25, meanRatingWithheld: false });
+    expect(metricsOf([{}], undefined, 5)).toMatchObject({ feedbackResponses: 0, meanRating: null, meanRatingWithheld: false });
+  });
+});
+
 describe('report figures', () => {
   const monthItem = {
     [counterName('scheduled', 1, 'a')]: 2,
@@ -283,7 +312,9 @@ describe('report figures', () => {
       certificatesRevoked: 1,
       activeMultipliers: 1,
       teachersReached: 17,
+      feedbackResponses: 10,
       meanRating: 4.5,
+      meanRatingWithheld: false,
       feedbackResponseRate: 0.5,
     });
     expect(metricsOf([monthItem], 2)).toMatchObject({ trainingsScheduled: 3, activeMultipliers: 1, meanRating: null, feedbackResponseRate: null });

@@ -2,11 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { feedbackForm, formIn, parseFeedbackForm, questionIds, ratingIds } from '../../shared/config/feedback-form';
 import { languages } from '../../shared/config/regions';
 import {
+  answersByQuestion,
   assertFeedbackOpen,
+  assertMayCloseEarly,
   assertMayGiveFeedback,
+  DEFAULT_MIN_RESPONSES,
   feedbackWindow,
   isFeedbackOpen,
-  summarizeFeedback,
+  minimumResponsesFrom,
+  ratingSummary,
+  releaseDue,
+  responseRate,
+  tallyRatings,
 } from '../../shared/domain/feedback';
 import { ConflictError, ForbiddenError } from '../../shared/errors';
 import { submitFeedbackSchema, type FeedbackResponse } from '../../shared/schemas/feedback';
@@ -89,32 +96,55 @@ describe('who may give feedback', () => {
   });
 });
 
-describe('the summary', () => {
-  it('shows only the counts below three responses', () => {
-    const summary = summarizeFeedback([response(5, { influence: 'Өте пайдалы' }), response(1)], 10);
-    expect(summary).toEqual({ responses: 2, confirmed: 10, responseRate: 0.2, minimumResponses: 3, detailsHidden: true });
-    expect(JSON.stringify(summary)).not.toContain('Өте пайдалы');
+describe('the release rule', () => {
+  const during = new Date(lastStart + HOUR);
+  const afterWindow = new Date(lastEnd + 30 * DAY);
+
+  it('releases when the window ends, or earlier when every confirmed participant has answered — once', () => {
+    expect(releaseDue(training, { responses: 4 }, 10, during)).toBeUndefined();
+    expect(releaseDue(training, { responses: 10 }, 10, during)).toBe('all_answered');
+    // Someone answered, then withdrew: still everyone who is confirmed.
+    expect(releaseDue(training, { responses: 11 }, 10, during)).toBe('all_answered');
+    expect(releaseDue(training, { responses: 0 }, 0, during)).toBeUndefined();
+    expect(releaseDue(training, { responses: 2 }, 10, afterWindow)).toBe('window_ended');
+    expect(releaseDue(training, { responses: 0 }, 10, afterWindow)).toBe('window_ended');
+    expect(releaseDue(training, { responses: 10, releasedAt: '2026-12-04T00:00:00.000Z' }, 10, afterWindow)).toBeUndefined();
   });
 
-  it('gives each rating its distribution and mean, and the rate of responses to confirmed participants', () => {
-    const summary = summarizeFeedback([response(5), response(4), response(4), response(2)], 6);
-    if (summary.detailsHidden) throw new Error('details expected');
-    expect(summary.responseRate).toBe(0.667);
-    expect(summary.ratings.overall).toEqual({ count: 4, mean: 3.75, distribution: { 1: 0, 2: 1, 3: 0, 4: 2, 5: 1 } });
-    expect(summary.ratings.trainer).toEqual({ count: 4, mean: 4, distribution: { 1: 0, 2: 0, 3: 0, 4: 4, 5: 0 } });
+  it('lets the trainer close early only with the minimum in, naming it in details', () => {
+    const below = conflictOf(() => assertMayCloseEarly({ responses: 4 }, 5));
+    expect(below.reason).toBe('feedback_below_minimum');
+    expect(below.details).toEqual({ minimum: '5', responses: '4' });
+    expect(below.message).toMatch(/at least 5/);
+    expect(() => assertMayCloseEarly({ responses: 5 }, 5)).not.toThrow();
+    expect(conflictOf(() => assertMayCloseEarly({ responses: 9, releasedAt: '2026-12-04T00:00:00.000Z' }, 5)).reason).toBe('feedback_released');
+  });
+
+  it('has a minimum of 5 by default that a deployment may raise but never set below 3', () => {
+    expect(DEFAULT_MIN_RESPONSES).toBe(5);
+    expect(minimumResponsesFrom(undefined)).toBe(5);
+    expect(minimumResponsesFrom('8')).toBe(8);
+    expect(minimumResponsesFrom('3')).toBe(3);
+    for (const bad of ['2', '0', '-1', '4.5', 'five']) expect(() => minimumResponsesFrom(bad)).toThrow(RangeError);
+  });
+});
+
+describe('the released figures', () => {
+  it('tallies each rating into its distribution, sum and count; the summary gives the mean', () => {
+    const tallies = tallyRatings([response(5), response(4), response(4), response(2)]);
+    expect(tallies.overall).toEqual({ count: 4, sum: 15, distribution: { 1: 0, 2: 1, 3: 0, 4: 2, 5: 1 } });
+    expect(ratingSummary(tallies.overall)).toEqual({ count: 4, mean: 3.75, distribution: { 1: 0, 2: 1, 3: 0, 4: 2, 5: 1 } });
+    expect(ratingSummary(tallies.trainer)).toMatchObject({ count: 4, mean: 4 });
+    expect(ratingSummary(tallyRatings([]).overall)).toMatchObject({ count: 0, mean: null });
   });
 
   it('lists answers by question, sorted, never as whole responses or in the order they came', () => {
-    const summary = summarizeFeedback(
-      [
-        response(5, { influence: 'Үйрендім', change: 'Сенімді болдым' }),
-        response(4, { influence: 'Әріптестермен бөлістім' }),
-        response(3, { influence: 'Басқаша ойлай бастадым', unique: '  Топтық жұмыс  ' }),
-      ],
-      3,
-    );
-    if (summary.detailsHidden) throw new Error('details expected');
-    expect(summary.answers).toEqual({
+    const answers = answersByQuestion([
+      response(5, { influence: 'Үйрендім', change: 'Сенімді болдым' }),
+      response(4, { influence: 'Әріптестермен бөлістім' }),
+      response(3, { influence: 'Басқаша ойлай бастадым', unique: '  Топтық жұмыс  ' }),
+    ]);
+    expect(answers).toEqual({
       influence: ['Әріптестермен бөлістім', 'Басқаша ойлай бастадым', 'Үйрендім'],
       change: ['Сенімді болдым'],
       sustain: [],
@@ -125,9 +155,10 @@ describe('the summary', () => {
   });
 
   it('has no response rate without confirmed participants, and never more than 100 %', () => {
-    expect(summarizeFeedback([], 0).responseRate).toBeNull();
+    expect(responseRate(0, 0)).toBeNull();
     // Someone answered and then withdrew.
-    expect(summarizeFeedback([response(5), response(5), response(5)], 2).responseRate).toBe(1);
+    expect(responseRate(3, 2)).toBe(1);
+    expect(responseRate(4, 6)).toBe(0.667);
   });
 });
 

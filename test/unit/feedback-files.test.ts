@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { summarizeFeedback } from '../../shared/domain/feedback';
+import { questionIds, ratingIds } from '../../shared/config/feedback-form';
+import { answersByQuestion, ratingSummary, responseRate, tallyRatings } from '../../shared/domain/feedback';
 import { feedbackSummaryCsv, feedbackSummaryXlsx } from '../../shared/exports/feedback-summary';
 import { csvText, formulaSafe } from '../../shared/exports/spreadsheet';
 import type { FeedbackResponse } from '../../shared/schemas/feedback';
@@ -10,17 +11,42 @@ import type { FeedbackSummaryView } from '../../shared/usecases/feedback';
 const ratings = (overall: number) => ({ overall, relevance: 4, trainer: 5, materials: 3, recommend: 5 });
 const responses: FeedbackResponse[] = [
   { trainingId: 't', ratings: ratings(5), answers: { influence: 'Өз сабағымды басқаша құрдым; әріптестерге үйреттім', unique: '=1+1' } },
-  { trainingId: 't', ratings: ratings(4), answers: { influence: 'Ұжыммен жұмыс істеу, "коучинг" тәсілі' } },
-  { trainingId: 't', ratings: ratings(4), answers: {} },
+  { trainingId: 't', ratings: ratings(4), answers: { influence: 'Ұжыммен жұмыс істеу, "коучинг" тәсілі', unique: 'Коучинг' } },
+  { trainingId: 't', ratings: ratings(4), answers: { influence: 'Жоспарлауды өзгерттім', unique: 'Топтық жұмыс', change: 'Сенімді болдым' } },
 ];
 
-function view(list: FeedbackResponse[]): FeedbackSummaryView {
-  return {
+const MINIMUM = 3;
+
+/** The summary as the use case builds it: released, with every answer (as for a file). */
+function view(list: FeedbackResponse[], released = true): FeedbackSummaryView {
+  const base = {
     trainingId: 'tr-1',
     title: 'Көшбасшылық және өзгеріс',
-    language: 'kk',
+    language: 'kk' as const,
     window: { opensAt: '2026-12-03T04:00:00.000Z', closesAt: '2027-01-02T07:00:00.000Z' },
-    ...summarizeFeedback(list, 8),
+    responses: list.length,
+    confirmed: 8,
+    responseRate: responseRate(list.length, 8),
+    minimumResponses: MINIMUM,
+    releasedAt: released ? '2026-12-20T00:00:00.000Z' : null,
+    releaseReason: released ? ('closed_early' as const) : null,
+    canCloseEarly: false,
+  };
+  if (!released) return { ...base, detailsHidden: true, hiddenReason: 'not_released' };
+  if (list.length < MINIMUM) return { ...base, detailsHidden: true, hiddenReason: 'below_minimum' };
+  const tallies = tallyRatings(list);
+  const byQuestion = answersByQuestion(list);
+  return {
+    ...base,
+    detailsHidden: false,
+    hiddenReason: null,
+    ratings: Object.fromEntries(ratingIds.map((id) => [id, ratingSummary(tallies[id])])) as NonNullable<FeedbackSummaryView['ratings']>,
+    answers: Object.fromEntries(
+      questionIds.map((id) => {
+        const withheld = byQuestion[id].length > 0 && byQuestion[id].length < MINIMUM;
+        return [id, { total: byQuestion[id].length, withheld, items: withheld ? [] : byQuestion[id] }];
+      }),
+    ) as NonNullable<FeedbackSummaryView['answers']>,
   };
 }
 
@@ -43,6 +69,18 @@ describe('the feedback summary as CSV', () => {
     expect(rows).toContainEqual([influence, 'Ұжыммен жұмыс істеу, "коучинг" тәсілі']);
     // Free text that looks like a formula stays text.
     expect(rows).toContainEqual(['Бұл тәсілдің ерекшелігі неде?', "'=1+1"]);
+    // One answer to a question: its count stands in for it, never the text.
+    expect(csv).not.toContain('Сенімді болдым');
+    expect(rows.some((row) => row[1] === '1 жауап — 3-тен аз, сондықтан мәтіндері көрсетілмейді.')).toBe(true);
+  });
+
+  it('holds only the counts before release, and says when the results come', () => {
+    const csv = feedbackSummaryCsv(view(responses, false), 'en');
+    const rows: string[][] = parse(csv, { bom: true, delimiter: ';', relax_column_count: true });
+    expect(rows[1]).toEqual(['Responses', '3']);
+    expect(rows.at(-1)![0]).toMatch(/not released yet.*2 January 2027/);
+    expect(csv).not.toContain('Өз сабағымды');
+    expect(csv).not.toContain('=1+1');
   });
 
   it('holds only the counts below three responses', () => {
