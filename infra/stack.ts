@@ -21,6 +21,7 @@ import { Mail } from './constructs/mail';
 import { ScheduledJobs } from './constructs/schedules';
 import type { GrantTargets } from './constructs/service-function';
 import { Web } from './constructs/web';
+import { minimumResponsesFrom } from '../shared/domain/feedback';
 
 export interface TrainingPlatformStackProps extends StackProps {
   /** The From address of platform mail; must be an address SES can verify. */
@@ -34,6 +35,8 @@ export interface TrainingPlatformStackProps extends StackProps {
   eventRules?: readonly EventRuleDefinition[];
   /** The account's SES maximum send rate (emails per second); every sender keeps under it together. */
   sesMaxSendRate?: number;
+  /** The fewest feedback responses behind any released figure (default 5, at least 3). */
+  feedbackMinResponses?: number;
   apiThrottle?: ThrottleSettings;
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
@@ -91,6 +94,8 @@ export class TrainingPlatformStack extends Stack {
       BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
       SES_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
       MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
+      // Validated here too, so a bad value fails the synth rather than every cold start.
+      FEEDBACK_MIN_RESPONSES: String(minimumResponsesFrom(props.feedbackMinResponses?.toString())),
     };
     const grantTargets: GrantTargets = {
       table: this.data.table,
@@ -194,6 +199,7 @@ export function buildApp(options: BuildAppOptions = {}): {
     schedules: options.schedules,
     eventRules: options.eventRules,
     sesMaxSendRate: optionalNumberContext(app, 'sesMaxSendRate'),
+    feedbackMinResponses: optionalNumberContext(app, 'feedbackMinResponses'),
     routeThrottle: options.routeThrottle,
   });
   // cdk-nag v3 is a policy-validation plugin: a violation fails synthesis, in the CLI and in tests.

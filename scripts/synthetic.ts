@@ -5,12 +5,15 @@
  * of 25 in their region. That is ~10,500 certificates and ~10,000 descendants per national
  * training; --teachers 300000 gives 35 of them and ~370,000 certificates.
  *
- * Source items only (trainings, registrations, certificates, feedback responses): the analytics
+ * Source items only (trainings, registrations, certificates, feedback responses with each closed
+ * training's released feedback state and "answered" marks): the analytics
  * consumer (or reconcile) builds the aggregates from them, as it would from real activity.
  */
 import { createHash } from 'node:crypto';
 import { regions } from '../shared/config/regions';
 import { CERTIFICATE_ISSUER, certificateNumber, validUntilFor } from '../shared/domain/certificate';
+import { feedbackMinimumResponses, meetsMinimum, tallyRatings } from '../shared/domain/feedback';
+import type { FeedbackResponse } from '../shared/schemas/feedback';
 import type { Training } from '../shared/schemas/training';
 import type { Certificate } from '../shared/store/certificates';
 import { documentClient, tableName } from '../shared/store/client';
@@ -130,6 +133,7 @@ export function nationalCascade(year: number, index: number, sequenceBase: numbe
   const deliver = (t: Training, participants: readonly Person[]): Certificate[] => {
     items.push(trainingItem(t, 3));
     const certificates: Certificate[] = [];
+    const responses: FeedbackResponse[] = [];
     participants.forEach((participant, number) => {
       const registrationId = `${t.id}-r${number}`;
       const registeredAt = new Date(Date.parse(t.publishedAt!) + (1 + number) * 60_000).toISOString();
@@ -151,13 +155,17 @@ export function nationalCascade(year: number, index: number, sequenceBase: numbe
       if (t.status !== 'closed') return;
       if (gaveFeedback) {
         const score = () => 3 + Math.floor(rng() * 3);
-        items.push({
-          ...feedbackKeys.response(t.id, `${t.id}-f${number}`),
-          type: entityTypes.feedbackResponse,
+        const response: FeedbackResponse = {
           trainingId: t.id,
           ratings: { overall: score(), relevance: score(), trainer: score(), materials: score(), recommend: score() },
           answers: {},
-        });
+        };
+        responses.push(response);
+        // Deterministic (so a run can resume) but in no order: like the product's random keys.
+        const responseId = createHash('sha256').update(`${t.id}#f${number}`).digest('base64url').slice(0, 12);
+        items.push({ ...feedbackKeys.response(t.id, responseId), type: entityTypes.feedbackResponse, ...response });
+        items.push({ ...feedbackKeys.givenByEmail(t.id, participant.email), type: entityTypes.feedbackGiven, trainingId: t.id });
+        items.push({ ...feedbackKeys.givenBySub(t.id, subOf(participant.email)), type: entityTypes.feedbackGiven, trainingId: t.id });
       }
       sequence++;
       const region = regions.find((candidate) => candidate.id === t.region)!;
@@ -196,6 +204,21 @@ export function nationalCascade(year: number, index: number, sequenceBase: numbe
       });
       certificates.push(certificate);
     });
+    if (t.status === 'closed') {
+      // The window of a past training has ended: its results were released.
+      const ratingsReleased = meetsMinimum(responses.length, feedbackMinimumResponses);
+      items.push({
+        ...feedbackKeys.state(t.id),
+        type: entityTypes.feedbackState,
+        trainingId: t.id,
+        responses: responses.length,
+        releasedAt: new Date(Date.parse(t.closedAt!) + 30 * DAY).toISOString(),
+        releaseReason: 'window_ended',
+        confirmedAtRelease: participants.length,
+        ratingsReleased,
+        ...(ratingsReleased ? { ratings: tallyRatings(responses) } : {}),
+      });
+    }
     return certificates;
   };
 

@@ -31,7 +31,7 @@ export async function readMarker(source: SourceKey): Promise<AppliedMarker | und
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: tableName, Key: aggregateKeys.source(source.pk, source.sk), ConsistentRead: true }),
   );
-  if (!Item) return undefined;
+  if (!Item || Item.once === true) return undefined;
   return { sequence: Item.sequence as string, contribution: JSON.parse(Item.contribution as string) as Contribution };
 }
 
@@ -125,6 +125,32 @@ export async function applyDelta(
     return 'applied';
   } catch (error) {
     if (error instanceof TransactionConditionFailed) return 'moved';
+    throw error;
+  }
+}
+
+/**
+ * A source that contributes once and never changes after (a training's released feedback): its
+ * marker says only "applied" — no sequence number, no contribution — so the table keeps nothing
+ * that orders releases or restates their figures. 'applied' when this call applied it.
+ */
+export async function applyOnce(source: SourceKey, delta: Contribution): Promise<'applied' | 'already'> {
+  try {
+    await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: { ...aggregateKeys.source(source.pk, source.sk), type: entityTypes.aggregateSource, once: true },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...delta.map((part) => ({ Update: aggregateUpdate(part) })),
+      ],
+    });
+    return 'applied';
+  } catch (error) {
+    if (error instanceof TransactionConditionFailed) return 'already';
     throw error;
   }
 }

@@ -122,6 +122,23 @@ export async function repairMarker(source: SourceKey, previous: AppliedMarker | 
   }
 }
 
+/** The "applied" marker of a once-only source (store/aggregates applyOnce), if it has none. */
+export async function repairOnceMarker(source: SourceKey): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...aggregateKeys.source(source.pk, source.sk), type: entityTypes.aggregateSource, once: true },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
 /** Items by key (BatchGet, 100 keys a request, `concurrency` in flight), keyed `pk\nsk`. */
 export async function getItems(keys: readonly { pk: string; sk: string }[], concurrency = 4): Promise<Map<string, Item>> {
   const found = new Map<string, Item>();

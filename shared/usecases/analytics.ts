@@ -14,7 +14,7 @@ import {
   type Contribution,
   type TrainingFacts,
 } from '../domain/aggregates';
-import { applyDelta, readMarker, readTrainingsHeld, type SourceKey } from '../store/aggregates';
+import { applyDelta, applyOnce, readMarker, readTrainingsHeld, type SourceKey } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { findTraining, trainingFromItem } from '../store/trainings';
 
@@ -48,6 +48,11 @@ export async function applySourceImage(image: Image, sequence: string): Promise<
   }
   const contribution = contributionOf(image, () => training);
   if (!contribution) return 'skipped';
+  if (image.type === entityTypes.feedbackState) {
+    // Released once and never changed after: applied once, with a marker that holds no order.
+    if (contribution.length === 0) return 'skipped';
+    return (await applyOnce(source, contribution)) === 'applied' ? 'applied' : 'skipped';
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const marker = await readMarker(source);
     const plan = planApplication(marker, sequence, contribution);

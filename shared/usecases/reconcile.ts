@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { addContribution, deriveActiveMultipliers, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
-import { aggregateItem, getItems, repairMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
+import { aggregateItem, getItems, repairMarker, repairOnceMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
 import { trainingFromItem } from '../store/trainings';
 import { contributionOf } from './analytics';
 
@@ -141,6 +141,8 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
       for (const item of items) {
         const sourceKey = `${(item.pk as string).replace(/^AGGSRC#/, '')}\n${item.sk as string}`;
         seen.add(sourceKey);
+        // A once-only marker holds no contribution to compare; the aggregates above are checked.
+        if (item.once === true) continue;
         const want = expectedMarkers.get(sourceKey);
         const marker: AppliedMarker = { sequence: item.sequence as string, contribution: JSON.parse(item.contribution as string) as Contribution };
         if (want !== undefined && want !== hashOf(marker.contribution)) {
@@ -186,6 +188,10 @@ async function repairMarkers(
         const item = await readSourceItem({ pk: entry.pk, sk: entry.sk });
         const contribution = item ? contributionOf(item, (id) => trainings.get(id)) : undefined;
         if (!contribution) continue;
+        if (item?.type === entityTypes.feedbackState) {
+          if (await repairOnceMarker({ pk: entry.pk, sk: entry.sk })) repaired++;
+          continue;
+        }
         if (await repairMarker({ pk: entry.pk, sk: entry.sk }, entry.marker, contribution)) repaired++;
       }
     }),
