@@ -294,8 +294,11 @@ async function nonRespondersOf(trainingId: string): Promise<NonResponder[]> {
   return people.sort((a, b) => collator.compare(a.fullName, b.fullName) || a.email.localeCompare(b.email));
 }
 
-/** A summary's answers per question: about this much text each, the rest behind the cursor. */
-const ANSWER_PAGE_CHARACTERS = 200_000;
+/**
+ * A summary's answers per question: about this much text each (six questions stay near 1 MB,
+ * far under Lambda's 6 MB response), the rest behind the cursor.
+ */
+const ANSWER_PAGE_CHARACTERS = 100_000;
 const ANSWER_PAGE_MAX_ITEMS = 200;
 
 export function pageOfAnswers(answers: readonly string[], offset: number, unlimited = false): { items: string[]; nextOffset?: number } {

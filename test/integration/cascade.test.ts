@@ -175,7 +175,11 @@ describe('the cascade, end to end through the gateway and the stream', () => {
       certificatesRevoked: 0,
       activeMultipliers: 1,
       teachersReached: 1,
-      meanRating: 4,
+      // The one participant answered, so the results were released at once — as a count: one
+      // rating would be that person's own, so no mean is shown, and the cell says why.
+      feedbackResponses: 1,
+      meanRating: null,
+      meanRatingWithheld: true,
       feedbackResponseRate: 1,
     });
     expect(report.byLevel.find((row) => row.level === 1)?.metrics.trainingsHeld).toBe(1);

@@ -31,8 +31,10 @@ type Summary = {
   confirmed: number;
   responseRate: number | null;
   detailsHidden: boolean;
+  releasedAt: string | null;
+  canCloseEarly: boolean;
   ratings?: Record<string, RatingSummary>;
-  answers?: Record<string, string[]>;
+  answers?: Record<string, { total: number; withheld: boolean; items: string[]; nextCursor?: string }>;
   nonResponders?: { fullName: string; email: string }[];
 };
 type Form = {
@@ -259,10 +261,10 @@ describe('giving feedback through the gateway', () => {
 });
 
 describe('the feedback summary', () => {
-  it('shows only counts below three responses, then distributions, means and answers by question — as JSON, CSV and XLSX', async () => {
-    const training = await publishedTraining({ capacity: 5 });
+  it('shows only counts until the trainer closes the form early, then distributions, means and answers by question — as JSON, CSV and XLSX', async () => {
+    const training = await publishedTraining({ capacity: 6 });
     const people = await Promise.all(
-      ['Айгүл Жұмабекқызы', 'Бауыржан Өмірзақов', 'Гүлмира Ісәкова', 'Дана Нұрланқызы', 'Ержан Қуанышұлы'].map((name) => person(name)),
+      ['Айгүл Жұмабекқызы', 'Бауыржан Өмірзақов', 'Гүлмира Ісәкова', 'Дана Нұрланқызы', 'Ержан Қуанышұлы', 'Жібек Сапарова'].map((name) => person(name)),
     );
     for (const who of people) await register(training, who);
     await setClock(new Date(lastStart(training) + HOUR));
@@ -271,19 +273,23 @@ describe('the feedback summary', () => {
       { influence: 'Сабақты зерттеу арқылы көшбасшы болуды үйрендім', challenges: 'Уақыт аз болды; үй тапсырмасын азайту керек' },
       { influence: 'Әріптестеріммен бірге жоспарлай бастадым', benefits: 'Оқушылардың белсенділігі артты' },
       { influence: 'Өзіме сенімім артты', unique: '«Мұғалім — көшбасшы» идеясы' },
+      { influence: 'Ашық сабақтар өткіздім' },
+      { influence: 'Зерттеу тобын құрдық' },
     ];
-    expect((await submit(training, people[0]!, { ratings: ratings(5, 5), answers: answers[0] })).status).toBe(201);
-    expect((await submit(training, people[1]!, { ratings: ratings(4, 3), answers: answers[1] })).status).toBe(201);
+    const given = [ratings(5, 5), ratings(4, 3), ratings(2, 4), ratings(4, 4), ratings(3, 5)];
+    for (let index = 0; index < 2; index++) {
+      expect((await submit(training, people[index]!, { ratings: given[index], answers: answers[index] })).status).toBe(201);
+    }
 
-    // Two responses: the count only, for everyone and in every format.
+    // Before release: the count only, for everyone and in every format.
     const few = await summary(training, trainer);
     expect(few.status, few.text).toBe(200);
-    expect(few.body).toMatchObject({ responses: 2, confirmed: 5, responseRate: 0.4, detailsHidden: true });
+    expect(few.body).toMatchObject({ responses: 2, confirmed: 6, responseRate: 0.333, detailsHidden: true, releasedAt: null });
     expect(few.body.ratings).toBeUndefined();
     expect(few.body.answers).toBeUndefined();
     expect(few.text).not.toContain('Әріптестеріммен');
     // The trainer sees who has not answered, to remind them; the coordinator does not.
-    expect(few.body.nonResponders?.map((row) => row.fullName)).toEqual(['Гүлмира Ісәкова', 'Дана Нұрланқызы', 'Ержан Қуанышұлы']);
+    expect(few.body.nonResponders?.map((row) => row.fullName)).toEqual(['Гүлмира Ісәкова', 'Дана Нұрланқызы', 'Ержан Қуанышұлы', 'Жібек Сапарова']);
     const coordinatorView = await summary(training, coordinator);
     expect(coordinatorView.status, coordinatorView.text).toBe(200);
     expect(coordinatorView.body.nonResponders).toBeUndefined();
@@ -291,7 +297,7 @@ describe('the feedback summary', () => {
     const fewRows: string[][] = parse(fewCsv.bytes, { bom: true, delimiter: ';', relax_column_count: true });
     expect(fewRows.slice(1, 3)).toEqual([
       ['Жауап бергендер', '2'],
-      ['Расталған қатысушылар', '5'],
+      ['Расталған қатысушылар', '6'],
     ]);
     expect(fewCsv.bytes.toString('utf8')).not.toContain('Әріптестеріммен');
     const fewBook = new ExcelJS.Workbook();
@@ -303,22 +309,29 @@ describe('the feedback summary', () => {
     await expectRejected(summary(training, otherCoordinator), 403);
     await expectRejected(summary(training, people[0]!.token), 403);
 
-    expect((await submit(training, people[2]!, { ratings: ratings(2, 4), answers: answers[2] })).status).toBe(201);
+    for (let index = 2; index < 5; index++) {
+      expect((await submit(training, people[index]!, { ratings: given[index], answers: answers[index] })).status).toBe(201);
+    }
+    expect((await summary(training, trainer)).body).toMatchObject({ responses: 5, detailsHidden: true, canCloseEarly: true });
+    const closed = await api<Summary & ErrorBody>('POST', `/api/trainings/${training.id}/feedback/close`, { token: trainer });
+    expect(closed.status, closed.text).toBe(200);
+
     const full = await summary(training, trainer);
-    expect(full.body).toMatchObject({ responses: 3, confirmed: 5, responseRate: 0.6, detailsHidden: false });
-    expect(full.body.ratings!.overall).toEqual({ count: 3, mean: 3.67, distribution: { 1: 0, 2: 1, 3: 0, 4: 1, 5: 1 } });
-    expect(full.body.ratings!.trainer).toEqual({ count: 3, mean: 4, distribution: { 1: 0, 2: 0, 3: 1, 4: 1, 5: 1 } });
-    expect(full.body.answers).toEqual({
-      influence: ['Әріптестеріммен бірге жоспарлай бастадым', 'Өзіме сенімім артты', 'Сабақты зерттеу арқылы көшбасшы болуды үйрендім'],
-      change: [],
-      sustain: [],
-      benefits: ['Оқушылардың белсенділігі артты'],
-      challenges: ['Уақыт аз болды; үй тапсырмасын азайту керек'],
-      unique: ['«Мұғалім — көшбасшы» идеясы'],
+    expect(full.body).toMatchObject({ responses: 5, confirmed: 6, responseRate: 0.833, detailsHidden: false });
+    expect(full.body.ratings!.overall).toEqual({ count: 5, mean: 3.6, distribution: { 1: 0, 2: 1, 3: 1, 4: 2, 5: 1 } });
+    expect(full.body.ratings!.trainer).toEqual({ count: 5, mean: 4.2, distribution: { 1: 0, 2: 0, 3: 1, 4: 2, 5: 2 } });
+    expect(full.body.answers!.influence).toEqual({
+      total: 5,
+      withheld: false,
+      items: ['Ашық сабақтар өткіздім', 'Әріптестеріммен бірге жоспарлай бастадым', 'Зерттеу тобын құрдық', 'Өзіме сенімім артты', 'Сабақты зерттеу арқылы көшбасшы болуды үйрендім'],
     });
-    expect(full.body.nonResponders?.map((row) => row.fullName)).toEqual(['Дана Нұрланқызы', 'Ержан Қуанышұлы']);
-    expect((await summary(training, admin)).body.nonResponders).toHaveLength(2);
-    expect((await summary(training, coordinator)).body).toMatchObject({ responses: 3, detailsHidden: false });
+    // One answer to a question is someone's own: its count only.
+    expect(full.body.answers!.benefits).toEqual({ total: 1, withheld: true, items: [] });
+    expect(full.body.answers!.sustain).toEqual({ total: 0, withheld: false, items: [] });
+    expect(full.text).not.toContain('Оқушылардың белсенділігі');
+    expect(full.body.nonResponders?.map((row) => row.fullName)).toEqual(['Жібек Сапарова']);
+    expect((await summary(training, admin)).body.nonResponders).toHaveLength(1);
+    expect((await summary(training, coordinator)).body).toMatchObject({ responses: 5, detailsHidden: false });
 
     // CSV: UTF-8 with a BOM, read back with the Kazakh text intact and no names in it.
     const csv = await download(training, coordinator, '?format=csv');
@@ -328,13 +341,10 @@ describe('the feedback summary', () => {
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows: string[][] = parse(csv.bytes, { bom: true, delimiter: ';', relax_column_count: true });
     expect(rows[0]).toEqual(['Оқыту', 'Көшбасшылық және өзгеріс']);
-    expect(rows).toContainEqual(['Оқытуға жалпы бағаңыз', '3', '3,67', '0', '1', '0', '1', '1']);
-    expect(rows).toContainEqual([
-      'Оқыту барысында қандай қиындықтарға тап болдыңыз және оларды қалай азайтуға болады?',
-      'Уақыт аз болды; үй тапсырмасын азайту керек',
-    ]);
-    expect(rows).toContainEqual(['Бұл тәсілдің ерекшелігі неде?', '«Мұғалім — көшбасшы» идеясы']);
-    expect(csv.bytes.toString('utf8')).not.toContain('Дана');
+    expect(rows).toContainEqual(['Оқытуға жалпы бағаңыз', '5', '3,6', '0', '1', '1', '2', '1']);
+    expect(rows).toContainEqual(['Оқыту сіздің көшбасшылық дағдыларыңыз бен тәжірибеңізге қалай әсер етті?', 'Өзіме сенімім артты']);
+    expect(csv.bytes.toString('utf8')).not.toContain('Уақыт аз болды');
+    expect(csv.bytes.toString('utf8')).not.toContain('Жібек');
 
     // XLSX in Russian headings, the Kazakh answers intact.
     const xlsx = await download(training, trainer, '?format=xlsx&lang=ru');
@@ -343,14 +353,51 @@ describe('the feedback summary', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(arrayBufferOf(xlsx.bytes));
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual(['Сводка', 'Оценки', 'Ответы']);
-    expect(book.getWorksheet('Сводка')!.getRow(2).values).toEqual([undefined, 'Ответили', 3]);
-    expect(book.getWorksheet('Оценки')!.getRow(2).values).toEqual([undefined, 'Общая оценка обучения', 3, 3.67, 0, 1, 0, 1, 1]);
+    expect(book.getWorksheet('Сводка')!.getRow(2).values).toEqual([undefined, 'Ответили', 5]);
+    expect(book.getWorksheet('Оценки')!.getRow(2).values).toEqual([undefined, 'Общая оценка обучения', 5, 3.6, 0, 1, 1, 2, 1]);
     const answerRows = book.getWorksheet('Ответы')!.getSheetValues().slice(2) as unknown[][];
     expect(answerRows.map((row) => row.slice(1))).toContainEqual([
       'Как обучение повлияло на ваши лидерские навыки и опыт?',
       'Сабақты зерттеу арқылы көшбасшы болуды үйрендім',
     ]);
-    expect(JSON.stringify(answerRows)).not.toContain('Дана');
+    expect(JSON.stringify(answerRows)).not.toContain('Жібек');
+  });
+
+  it('pages long answers in the JSON and carries all of them in the file', async () => {
+    const count = 24;
+    const training = await publishedTraining({ capacity: count });
+    const people = await Promise.all(Array.from({ length: count }, (_, index) => person(`Ұзақ жауап ${index}`)));
+    for (const who of people) await register(training, who);
+    await setClock(new Date(lastStart(training) + HOUR));
+    // 24 answers of 5,000 characters: more than one page of the summary's 100,000 characters.
+    const long = (index: number) => `${String.fromCharCode(0x0410 + index)}${'ә'.repeat(4_999)}`;
+    for (const [index, who] of people.entries()) {
+      expect((await submit(training, who, { ratings: ratings(4), answers: { sustain: long(index) } })).status).toBe(201);
+    }
+    const released = await summary(training, trainer);
+    expect(released.body).toMatchObject({ releaseReason: 'all_answered', detailsHidden: false });
+    const page = released.body.answers!.sustain!;
+    expect(page.total).toBe(count);
+    expect(page.items.length).toBeLessThan(count);
+    expect(page.nextCursor).toBeDefined();
+    expect(released.text.length).toBeLessThan(1_000_000);
+    const collected = [...page.items];
+    let cursor = page.nextCursor;
+    while (cursor) {
+      const next = await api<{ items: string[]; nextCursor?: string }>('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${cursor}`, { token: coordinator });
+      expect(next.status, next.text).toBe(200);
+      collected.push(...next.body.items);
+      cursor = next.body.nextCursor;
+    }
+    expect(collected).toHaveLength(count);
+    expect(new Set(collected).size).toBe(count);
+    // A cursor of another question, or one that was never handed out, is refused as bad input.
+    expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=change&cursor=${Buffer.from(JSON.stringify({ q: 'sustain', o: 1 })).toString('base64url')}`, { token: trainer })).status).toBe(400);
+    expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=garbage`, { token: trainer })).status).toBe(400);
+    expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain`, { token: otherTrainer })).status).toBe(403);
+    const csv = await download(training, trainer, '?format=csv');
+    const rows: string[][] = parse(csv.bytes, { bom: true, delimiter: ';', relax_column_count: true });
+    expect(rows.filter((row) => row[1]?.endsWith('ә'.repeat(100)))).toHaveLength(count);
   });
 });
 
