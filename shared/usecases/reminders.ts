@@ -12,6 +12,7 @@ import { feedbackReminderEmail, trainingStartsSoonEmail } from '../mail/reminder
 import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
 import { alreadySentEmails } from '../store/email-claims';
+import { emailsThatAnswered, readFeedbackState } from '../store/feedback';
 import { listRoster, type StoredRegistration } from '../store/registrations';
 import { closedTrainingsStartingBetween, publishedTrainingsStartingBetween } from '../store/trainings';
 
@@ -84,7 +85,14 @@ export async function sendDueReminders({ shouldStop = () => false }: ReminderRun
   result.trainings = due.length;
 
   for (const { training, kinds } of due) {
+    // Once the results are released the form takes no answers: nobody is asked for one. Someone
+    // who answered under an earlier registration is not asked again either.
+    const askingFeedback = kinds.some((kind) => kind !== 'training-starts');
+    const [state, answered] = askingFeedback
+      ? await Promise.all([readFeedbackState(training.id), emailsThatAnswered(training.id)])
+      : [undefined, new Set<string>()];
     for (const kind of kinds) {
+      if (kind !== 'training-starts' && state?.releasedAt !== undefined) continue;
       let cursor: string | undefined;
       do {
         if (shouldStop()) {
@@ -92,7 +100,9 @@ export async function sendDueReminders({ shouldStop = () => false }: ReminderRun
           return result;
         }
         const page = await listRoster(training.id, { limit: ROSTER_PAGE, ...(cursor ? { cursor } : {}) });
-        const recipients = page.items.filter((registration) => isRecipient(kind, registration));
+        const recipients = page.items.filter(
+          (registration) => isRecipient(kind, registration) && (kind === 'training-starts' || !answered.has(registration.email)),
+        );
         const keyOf = (registration: StoredRegistration) => reminderKey(kind, training.id, registration.registrationId);
         const sent = await alreadySentEmails(recipients.map(keyOf));
         await inParallel(
