@@ -249,6 +249,8 @@ interface FeedbackForm {
   intro: string;
   window: { opensAt: string; closesAt: string };
   answerMaxLength: number;
+  minimumResponses: number;
+  releasedAt: string | null;
   ratings: { id: string; label: string; minLabel: string; maxLabel: string }[];
   questions: { id: string; text: string }[];
 }
@@ -271,7 +273,12 @@ export function FeedbackPage({ id }: { id: string }) {
     <h1 tabindex="-1">${t('feedback.title')}</h1>
     <p class="lead">${data.title}</p>
     <p>${data.intro}</p>
-    ${data.open ? null : html`<${Notice}>${t('feedback.notOpen', { opens: formatDate(data.window.opensAt, language()), closes: formatDate(data.window.closesAt, language()) })}<//>`}
+    <p class="muted" data-testid="feedback-privacy">${t('feedback.privacy', { closes: formatDate(data.window.closesAt, language()), minimum: data.minimumResponses })}</p>
+    ${data.releasedAt
+      ? html`<${Notice}>${t('feedback.released', { at: formatDate(data.releasedAt, language()) })}<//>`
+      : data.open
+        ? null
+        : html`<${Notice}>${t('feedback.notOpen', { opens: formatDate(data.window.opensAt, language()), closes: formatDate(data.window.closesAt, language()) })}<//>`}
     ${!session ? html`<p><a class="button" href=${`${pathTo('signIn')}?next=${encodeURIComponent(location.pathname)}`}>${t('registration.signInToRegister')}</a></p>` : null}
     <form
       class="stack"

@@ -1,6 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Training } from '../../../shared/schemas/training';
+import type { AnswerPage, FeedbackSummaryView } from '../../../shared/usecases/feedback';
 import { ApiError, apiJson, download, get, post, postText, withQuery } from '../api';
 import { formatDateTime, formatPercent, formatTime } from '../format';
 import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDraft } from '../training-form';
@@ -336,32 +337,78 @@ function IssuanceProgress({ training }: { training: Training }) {
   </section>`;
 }
 
-interface FeedbackSummary {
-  responses: number;
-  confirmed: number;
-  responseRate: number | null;
-  detailsHidden: boolean;
-  ratings?: Record<string, { mean: number | null; count: number }>;
-  answers?: Record<string, string[]>;
-  nonResponders?: { fullName: string }[];
+/** One question's released answers, with the next pages on demand. */
+function AnswerList({ training, question, first, minimum }: { training: Training; question: string; first: AnswerPage; minimum: number }) {
+  const [items, setItems] = useState(first.items);
+  const [cursor, setCursor] = useState(first.nextCursor);
+  const [error, setError] = useState<unknown>();
+  if (first.withheld) return html`<p class="muted">${t('feedbackSummary.withheld', { count: first.total, minimum })}</p>`;
+  if (first.total === 0) return null;
+  return html`<ul class="answers">${items.map((answer) => html`<li>${answer}</li>`)}</ul>
+    <${ErrorBox} error=${error} />
+    ${cursor
+      ? html`<button type="button" class="secondary" onClick=${async () => {
+          try {
+            const next = await get<AnswerPage>(withQuery(`/api/trainings/${training.id}/feedback/answers`, { question, cursor }));
+            setItems([...items, ...next.items]);
+            setCursor(next.nextCursor);
+          } catch (caught) {
+            setError(caught);
+          }
+        }}>${t('feedbackSummary.more')}</button>`
+      : null}`;
 }
 
 function FeedbackSummaryPanel({ training }: { training: Training }) {
-  const summary = useAsync(() => get<FeedbackSummary>(`/api/trainings/${training.id}/feedback/summary?lang=${language()}`), [training.id]);
+  const summary = useAsync(() => get<FeedbackSummaryView>(`/api/trainings/${training.id}/feedback/summary?lang=${language()}`), [training.id]);
+  // The questions' wording, in the reader's language, heads each question's answers.
+  const form = useAsync(() => get<{ questions: { id: string; text: string }[] }>(`/api/trainings/${training.id}/feedback/form?lang=${language()}`), [training.id]);
+  const questionText = (id: string) => form.data?.questions.find((question) => question.id === id)?.text ?? id;
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
   const data = summary.data;
-  return html`<section aria-labelledby="feedback-summary-heading">
+  const closeEarly = async () => {
+    if (!window.confirm(t('feedbackSummary.closeEarlyConfirm'))) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await post(`/api/trainings/${training.id}/feedback/close`);
+      summary.reload();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<section aria-labelledby="feedback-summary-heading" data-testid="feedback-summary">
     <h2 id="feedback-summary-heading">${t('feedbackSummary.title')}</h2>
     <${ErrorBox} error=${summary.error} />
     ${data
       ? html`<p>${t('feedbackSummary.rate', { responses: data.responses, confirmed: data.confirmed, rate: formatPercent(data.responseRate, language()) })}</p>
-          ${data.detailsHidden ? html`<p class="muted">${t('feedbackSummary.hidden')}</p>` : null}
+          ${data.releasedAt
+            ? html`<p>${t('feedbackSummary.releasedAt', { at: formatDateTime(data.releasedAt, language()) })}</p>`
+            : html`<p class="muted">${t('feedbackSummary.notReleased', { closes: formatDateTime(data.window.closesAt, language()), minimum: data.minimumResponses })}</p>`}
+          ${data.hiddenReason === 'below_minimum' ? html`<p class="muted">${t('feedbackSummary.hidden', { minimum: data.minimumResponses })}</p>` : null}
           ${data.ratings
             ? html`<ul>${Object.entries(data.ratings).map(([id, rating]) => html`<li>${t(`rating.${id}` as MessageKey)}: ${rating.mean ?? '—'}</li>`)}</ul>`
+            : null}
+          ${data.answers
+            ? Object.entries(data.answers).map(
+                ([question, page]) =>
+                  page.total > 0
+                    ? html`<h3>${questionText(question)}</h3><${AnswerList} training=${training} question=${question} first=${page} minimum=${data.minimumResponses} />`
+                    : null,
+              )
             : null}
           ${data.nonResponders && data.nonResponders.length > 0
             ? html`<p>${t('feedbackSummary.nonResponders')}: ${data.nonResponders.map((person) => person.fullName).join(', ')}</p>`
             : null}
+          <${ErrorBox} error=${error} />
           <p class="actions">
+            ${data.releasedAt === null && data.nonResponders
+              ? html`<button type="button" disabled=${busy || !data.canCloseEarly} onClick=${() => void closeEarly()}>${t('feedbackSummary.closeEarly')}</button>
+                  ${data.canCloseEarly ? null : html`<small class="muted">${t('feedbackSummary.closeEarlyNeeds', { minimum: data.minimumResponses })}</small>`}`
+              : null}
             <button type="button" class="secondary" onClick=${() => void download(`/api/trainings/${training.id}/feedback/summary?format=csv&lang=${language()}`, `feedback-${training.id}.csv`)}>CSV</button>
             <button type="button" class="secondary" onClick=${() => void download(`/api/trainings/${training.id}/feedback/summary?format=xlsx&lang=${language()}`, `feedback-${training.id}.xlsx`)}>XLSX</button>
           </p>`
