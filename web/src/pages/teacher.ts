@@ -280,7 +280,7 @@ export function FeedbackPage({ id }: { id: string }) {
         ? null
         : html`<${Notice}>${t('feedback.notOpen', { opens: formatDate(data.window.opensAt, language()), closes: formatDate(data.window.closesAt, language()) })}<//>`}
     ${!session ? html`<p><a class="button" href=${`${pathTo('signIn')}?next=${encodeURIComponent(location.pathname)}`}>${t('registration.signInToRegister')}</a></p>` : null}
-    <form
+    ${data.releasedAt ? null : html`<form
       class="stack"
       onSubmit=${async (event: Event) => {
         event.preventDefault();
@@ -327,7 +327,7 @@ export function FeedbackPage({ id }: { id: string }) {
       )}
       <${ErrorBox} error=${error} />
       <button type="submit" disabled=${busy || !session}>${t('feedback.submit')}</button>
-    </form>
+    </form>`}
   </section>`;
 }
 
