@@ -99,9 +99,11 @@ describe('migrating feedback written before the release rule', () => {
     const afterWindow = new Date(Date.parse(training.sessions.at(-1)!.endsAt) + 31 * DAY);
     setWorkerClock(afterWindow);
     await setClock(afterWindow);
+    // The table is shared with the other files' trainings: the counts are at least this one's.
     const report = await migrateFeedback();
-    expect(report).toMatchObject({ statesWritten: 1, released: 1 });
-    expect(report.marksWritten).toBe(10);
+    expect(report.statesWritten).toBeGreaterThanOrEqual(1);
+    expect(report.released).toBeGreaterThanOrEqual(1);
+    expect(report.marksWritten).toBeGreaterThanOrEqual(10);
     expect(report.responseMarkersDeleted).toBeGreaterThanOrEqual(5);
 
     const items = await partition(trainingKeys.item(training.id).pk);
