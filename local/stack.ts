@@ -218,6 +218,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     poller.start();
     stops.push(() => poller.stop());
 
+    if (options.seed) {
+      // The past is played through the use cases with the consumers running, so its emails,
+      // certificates and aggregates are the ones real activity would have left.
+      const { seedHistory } = await import('./seed-history');
+      const history = await seedHistory(() => poller.waitForIdle({ timeoutMs: 60_000 }));
+      log(
+        history.skipped
+          ? 'demo history: already there'
+          : `demo history: ${history.trainings} past trainings, ${history.certificates} certificates, in ${history.seconds.toFixed(1)} s`,
+      );
+    }
+
     const issuer = await createLocalIssuer(path.join(dataDirectory, 'local-jwt-key.json'));
     const localRoutes: LocalRoute[] = [
       {
