@@ -10,11 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { attendanceCsv, attendanceXlsx } from '../../shared/attendance/report-files';
 import { summarizeFeedback } from '../../shared/domain/feedback';
 import { feedbackSummaryCsv, feedbackSummaryXlsx } from '../../shared/exports/feedback-summary';
-import { cascadeSheets, multipliersSheets } from '../../shared/exports/reports';
+import { cascadeSheets, multipliersSheets, regionSheets } from '../../shared/exports/reports';
+import type { Metrics } from '../../shared/domain/reports';
 import { csvText, xlsxBuffer, type Cell, type Sheet } from '../../shared/exports/spreadsheet';
 import type { AttendanceReport } from '../../shared/usecases/attendance';
 import type { FeedbackSummaryView } from '../../shared/usecases/feedback';
-import type { CascadeReport, MultipliersReport } from '../../shared/usecases/reports';
+import type { CascadeReport, MultipliersReport, RegionReport } from '../../shared/usecases/reports';
 
 // What Excel, LibreOffice and Google Sheets treat as the start of a formula (OWASP's list, and
 // the full-width forms Apple Numbers folds into them).
@@ -208,8 +209,21 @@ const multipliers: MultipliersReport = {
   items: samples.map((text, index) => ({ trainerSub: `sub-${index}`, name: text, region: 'almaty', certificateNumber: samples[(index + 2) % samples.length]!, trainingsHeld: index, reach: -index })),
 };
 
+const metrics: Metrics = {
+  trainingsScheduled: 3, trainingsHeld: 2, trainingsCancelled: 1, registrations: 40, confirmed: 30, completed: 25,
+  certificatesIssued: 25, certificatesRevoked: 1, activeMultipliers: 2, teachersReached: 24, meanRating: 4.5, feedbackResponseRate: 0.8,
+};
+
+// Topic names are an admin's free text: the "By topic" sheet shows them.
+const region: RegionReport = {
+  region: 'almaty', from: '2026-01', to: '2026-02', totals: metrics,
+  byLevel: [{ level: 1, metrics }],
+  byTopic: samples.map((text, index) => ({ topic: `t-${index}`, name: { kk: text, ru: topic, en: samples[(index + 3) % samples.length]! }, metrics })),
+  byMonth: [{ month: '2026-01', metrics }, { month: '2026-02', metrics }],
+};
+
 function reportSheets(): Sheet[] {
-  return [...cascadeSheets(cascade), ...multipliersSheets(multipliers)];
+  return [...cascadeSheets(cascade), ...multipliersSheets(multipliers), ...regionSheets(region)];
 }
 
 describe('every export holds no cell a spreadsheet would evaluate', () => {
@@ -232,7 +246,7 @@ describe('every export holds no cell a spreadsheet would evaluate', () => {
     expect(cells.map((cell) => (typeof cell.value === 'string' ? withoutApostrophes(cell.value) : cell.value))).toContain(withoutApostrophes(answer));
   });
 
-  it('reports: training titles, trainer names and certificate numbers', async () => {
+  it('reports: training titles, trainer names, certificate numbers and topic names', async () => {
     for (const sheet of reportSheets()) {
       const rows = expectNoFormulaInCsv(csvText(sheet.rows));
       expect(rows).toHaveLength(sheet.rows.length);
@@ -241,6 +255,9 @@ describe('every export holds no cell a spreadsheet would evaluate', () => {
     const numbers = cells.filter((cell) => typeof cell.value === 'number').map((cell) => cell.value);
     expect(numbers).toContain(-5);
     expect(numbers).toContain(1.5);
+    expect(numbers).toContain(4.5);
+    const topicSheet = reportSheets().find((sheet) => sheet.name === 'By topic')!;
+    expect(topicSheet.rows).toHaveLength(samples.length + 1);
   });
 
   it('a quoted hostile cell reads back whole: nothing after a line break becomes a new row', () => {
