@@ -223,3 +223,23 @@ describe('npm run migrate:topics, on trainings stored before the vocabulary', ()
     expect(names).toContain(`held|0|${FALLBACK_TOPIC_ID}`);
   });
 });
+
+describe('the vocabulary is bounded', () => {
+  it('concurrent additions never pass 50 topics: the rest are told the list is full', async () => {
+    const before = (await topics()).length;
+    const attempts = 60 - before;
+    const answers = await Promise.all(
+      Array.from({ length: attempts }, (_, index) =>
+        api<ErrorBody>('POST', '/api/topics', { token: admin, body: { name: { kk: `Тақырып ${index}`, ru: `Тема ${index}`, en: `Topic ${index} ${Date.now()}` } } }),
+      ),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status === 201 || status === 409), statuses.join(',')).toBe(true);
+    expect(statuses.filter((status) => status === 201)).toHaveLength(50 - before);
+    for (const refused of answers.filter((answer) => answer.status === 409)) {
+      expect(refused.body.error.reason).toBe('topic_limit_reached');
+      expect(refused.body.error.message).toMatch(/Rename/);
+    }
+    expect(await topics()).toHaveLength(50);
+  });
+});
