@@ -83,7 +83,7 @@ export async function certificatePipeline() {
       token,
       json: {
         title: { kk: 'Мұғалім — көшбасшы', en: 'Teacher as Leader' },
-        topic: 'bench',
+        topic: 'teacher-leadership',
         language: 'kk',
         region: 'almaty',
         level: 0,

@@ -54,7 +54,7 @@ async function publishedTraining(base: string, trainerToken: string, capacity: n
     '/api/trainings',
     {
       title: { kk: 'Жүктеме сынағы' },
-      topic: 'bench',
+      topic: 'teacher-leadership',
       language: 'kk',
       region: 'almaty',
       level: 0,

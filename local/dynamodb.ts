@@ -2,7 +2,16 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { createTableInput, tableShape } from '../shared/store/table';
 import { LocalStackError, assertPortFree, waitUntil } from './ports';
 
 export interface DynamoDbLocal {
@@ -103,4 +112,30 @@ export async function startDynamoDbLocal(options: { port: number; dataDirectory?
       });
     },
   };
+}
+
+/**
+ * Creates the table as CDK does (shared/store/table.ts) if it is missing, and turns its TTL on as
+ * CDK's `timeToLiveAttribute` does; a table made by an older runtime (kept under .data/) gets TTL
+ * on its next start.
+ */
+export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({ endpoint });
+  try {
+    try {
+      await client.send(new DescribeTableCommand({ TableName: tableName }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    }
+    const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+    const enabled = TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' || TimeToLiveDescription?.TimeToLiveStatus === 'ENABLING';
+    if (!enabled || TimeToLiveDescription?.AttributeName !== tableShape.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: tableShape.timeToLiveAttribute, Enabled: true } }),
+      );
+    }
+  } finally {
+    client.destroy();
+  }
 }

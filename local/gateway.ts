@@ -70,6 +70,50 @@ async function readBody(request: http.IncomingMessage): Promise<Buffer | 'too-la
 }
 
 
+/**
+ * The control routes (/api/local/*) move the clock, mint tokens for any role and fire jobs, and
+ * the gateway listens on localhost, where any page open in the developer's browser can reach it.
+ * A page of another origin may send a "simple" request without asking (a form post: urlencoded,
+ * multipart or text/plain; a no-cors fetch), so these routes take none: a non-GET must be
+ * `application/json`, which a cross-origin page can only send after a CORS preflight that this
+ * gateway never grants (415 otherwise), and a request a browser marks as coming from another
+ * origin (`Origin`, `Sec-Fetch-Site`) is refused (403), which also stops a DNS-rebound page.
+ * Tests, benches and scripts send JSON from Node, with no `Origin`.
+ */
+export function refuseControlRequest(
+  method: string,
+  headers: http.IncomingHttpHeaders,
+  ownOrigins: readonly string[],
+): { status: 403 | 415; body: { error: { code: string; message: string; reason: string } } } | undefined {
+  const origin = headers.origin;
+  const site = headers['sec-fetch-site'];
+  if ((origin !== undefined && !ownOrigins.includes(origin)) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+    return {
+      status: 403,
+      body: {
+        error: {
+          code: 'FORBIDDEN',
+          reason: 'cross_origin',
+          message: `The local control routes answer only the local app itself (${ownOrigins[0]}). Call them from that page, or from a script without an Origin header.`,
+        },
+      },
+    };
+  }
+  if (method !== 'GET' && method !== 'HEAD' && !/^application\/json\s*(;|$)/i.test(headers['content-type'] ?? '')) {
+    return {
+      status: 415,
+      body: {
+        error: {
+          code: 'UNSUPPORTED_MEDIA_TYPE',
+          reason: 'json_only',
+          message: 'The local control routes take JSON only. Send the request with "content-type: application/json" (an empty body is fine where none is needed).',
+        },
+      },
+    };
+  }
+  return undefined;
+}
+
 /** JSON travels as text, as the HTTP API passes it; anything else base64, so no byte is lost. */
 function isTextual(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/([\w.+-]+\+)?json\b/i.test(contentType);
@@ -83,6 +127,7 @@ function isTextual(contentType: string | undefined): boolean {
 export function startGateway(options: GatewayOptions): Promise<http.Server> {
   const apiRoutes = options.routes.map((route) => ({ ...route, compiled: compilePath(route.definition.path) }));
   const localRoutes = options.localRoutes.map((route) => ({ ...route, compiled: compilePath(route.path) }));
+  const ownOrigins = [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`];
 
   const server = http.createServer((request, response) => {
     const started = Date.now();
@@ -119,6 +164,8 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
     for (const route of localRoutes) {
       const params = route.method === method ? matchPath(route.compiled, path) : undefined;
       if (!params) continue;
+      const refused = refuseControlRequest(method, request.headers, ownOrigins);
+      if (refused) return sendJson(response, refused.status, { error: { ...refused.body.error, requestId: randomUUID() } });
       let parsed: unknown;
       try {
         parsed = body.length > 0 ? JSON.parse(body.toString('utf8')) : undefined;

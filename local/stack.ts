@@ -2,14 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context, ScheduledEvent } from 'aws-lambda';
 import { z } from 'zod';
 import { consumerList, eventRuleList, routeList, scheduleList } from '../shared/manifest';
 import { armFault, faultPoints, faultReport } from '../shared/faults';
-import { createTableInput } from '../shared/store/table';
 import { clock, resetClock, setClock } from '../shared/clock';
-import { startDynamoDbLocal } from './dynamodb';
+import { ensureTable, startDynamoDbLocal } from './dynamodb';
 import { lambdaContext } from './lambda-context';
 import { startGateway, type HttpLambda, type LocalRoute } from './gateway';
 import { startS3Local, startSesLocal } from './mail-and-files';
@@ -19,6 +17,7 @@ import { startPage } from './start-page';
 import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
 import { buildSesEvent, dispatchEvent, sesEventRequestSchema, UnknownCertificateError, type EventRuleLambda } from './ses-events';
 import { webAppServer } from './web-app';
+import { asFunction, enforcePermissions, type FunctionIdentity } from './permissions';
 
 export interface LocalStackOptions {
   /** Where DynamoDB, S3, the signing key and stream checkpoints live; omitted → in memory / temporary. */
@@ -103,18 +102,6 @@ function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string;
   delete process.env.AWS_SESSION_TOKEN;
 }
 
-async function ensureTable(endpoint: string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint });
-  try {
-    await client.send(new DescribeTableCommand({ TableName: TABLE_NAME }));
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
-    await client.send(new CreateTableCommand(createTableInput(TABLE_NAME)));
-  } finally {
-    client.destroy();
-  }
-}
-
 const clockBody = z.strictObject({ now: z.iso.datetime({ offset: true, error: 'must be an ISO-8601 date-time with an offset' }) });
 
 const faultBody = z.strictObject({
@@ -171,26 +158,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // credentials handed out keep verifying across restarts.
     process.env.BADGE_KEY_FILE = path.join(dataDirectory, 'badge-key.json');
     loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE);
-    await ensureTable(dynamodb.endpoint);
+    await ensureTable(dynamodb.endpoint, TABLE_NAME);
+
+    // The clients every handler shares refuse what the calling function's role would not allow.
+    const [{ dynamoDb }, { s3: s3Client }, { ses: sesClient }] = await Promise.all([
+      import('../shared/store/client'),
+      import('../shared/files/client'),
+      import('../shared/mail/client'),
+    ]);
+    enforcePermissions({ dynamodb: dynamoDb, s3: s3Client, ses: sesClient }, (fn, action) => log(`AccessDenied: ${fn.name} may not ${action} (shared/manifest.ts permissions)`));
+    const identityOf = (definition: FunctionIdentity): FunctionIdentity => ({ name: definition.name, permissions: definition.permissions });
 
     // Handlers are imported only now: their clients read the environment set above.
     const routes = await Promise.all(
       routeList.map(async (definition) => {
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: HttpLambda };
-        return { definition, handler: module.handler };
+        return { definition, handler: asFunction(identityOf(definition), module.handler) };
       }),
     );
     const consumers = await Promise.all(
       consumerList.map(async (definition) => {
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: StreamLambda };
-        return { definition, handler: module.handler };
+        return { definition, handler: asFunction(identityOf(definition), module.handler) };
       }),
     );
 
     const scheduled = await Promise.all(
       scheduleList.map(async (definition) => {
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: ScheduledLambda };
-        const run = () => module.handler(scheduledEvent(definition.name), lambdaContext({ functionName: definition.name, timeoutSeconds: definition.timeoutSeconds, memoryMb: definition.memoryMb }));
+        const handler = asFunction(identityOf(definition), module.handler);
+        const run = () => handler(scheduledEvent(definition.name), lambdaContext({ functionName: definition.name, timeoutSeconds: definition.timeoutSeconds, memoryMb: definition.memoryMb }));
         return { definition, run };
       }),
     );
@@ -198,7 +195,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const eventRules = await Promise.all(
       eventRuleList.map(async (definition) => {
         const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: EventRuleLambda };
-        return { definition, handler: module.handler };
+        return { definition, handler: asFunction(identityOf(definition), module.handler) };
       }),
     );
 

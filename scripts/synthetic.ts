@@ -11,6 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { regions } from '../shared/config/regions';
+import { seededTopics } from '../shared/config/topics';
 import { CERTIFICATE_ISSUER, certificateNumber, validUntilFor } from '../shared/domain/certificate';
 import { feedbackMinimumResponses, meetsMinimum, tallyRatings } from '../shared/domain/feedback';
 import type { FeedbackResponse } from '../shared/schemas/feedback';
@@ -30,7 +31,8 @@ const FEEDBACK_SHARE = 0.75;
 const REVOKED_SHARE = 0.005;
 const CANCELLED_SHARE = 0.03;
 export const CERTIFICATES_PER_NATIONAL = regions.length * (1 + LEVEL1_PER_INSTRUCTOR * PARTICIPANTS * (1 + SHARE_DELIVERING_LEVEL2 * PARTICIPANTS));
-const TOPICS = ['teacher-leadership', 'lesson-study', 'action-research', 'assessment-for-learning', 'inclusive-education'];
+// Cascades rotate through the seeded vocabulary, as real trainings name its topics.
+const TOPICS = seededTopics.map((topic) => topic.id);
 const GIVEN = ['Айгүл', 'Ерлан', 'Гүлнұр', 'Дәурен', 'Іңкәр', 'Нұрлан', 'Әсел', 'Ботагөз', 'Қанат', 'Өмірзақ', 'Ұлжан', 'Һадия'];
 const FAMILY = ['Сейітова', 'Әбенов', 'Жұмабекқызы', 'Өтепов', 'Үсенова', 'Қасымов', 'Құрманғазиева', 'Бөкейқызы', 'Тоқтаров', 'Ғалымжанов'];
 const DAY = 86_400_000;

@@ -27,6 +27,7 @@ export class Data extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       stream: dynamodb.StreamViewType[tableShape.streamViewType],
+      timeToLiveAttribute: tableShape.timeToLiveAttribute,
     });
     for (const index of tableShape.globalIndexes) {
       this.table.addGlobalSecondaryIndex({

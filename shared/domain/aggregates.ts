@@ -18,6 +18,7 @@
  * consumer writes that step under a condition on the count it read, so it stays exact under
  * concurrency, and reconcile recomputes it from the multiplier items (deriveActiveMultipliers).
  */
+import { isTopicId } from '../config/topics';
 import { DISPLAY_TIME_ZONE, firstSessionStart } from './training';
 import type { Training } from '../schemas/training';
 
@@ -70,12 +71,29 @@ export const regionCounters = [
 ] as const;
 export type RegionCounter = (typeof regionCounters)[number];
 
+/** The separator of an attribute name's parts; no part may contain it, or names would collide. */
+export const NAME_SEPARATOR = '|';
+// Trainer subs are Cognito UUIDs (or the local runtime's hash of the email).
+const SUB_PART = /^[A-Za-z0-9-]{1,64}$/;
+
+/**
+ * Refuses to build an attribute name from anything but a vocabulary id and a subject id: a
+ * training stored with a free-text topic fails here (loudly, in the consumer) until
+ * `npm run migrate:topics` maps it, rather than growing an item by whatever a trainer typed.
+ */
+function assertNamePart(value: string, valid: (part: string) => boolean, what: string): string {
+  if (value.includes(NAME_SEPARATOR) || !valid(value)) {
+    throw new RangeError(`An aggregate attribute name cannot hold this ${what}; run npm run migrate:topics if trainings hold free-text topics.`);
+  }
+  return value;
+}
+
 export function counterName(counter: RegionCounter, level: number, topic: string): string {
-  return `${counter}|${level}|${topic}`;
+  return [counter, String(level), assertNamePart(topic, isTopicId, 'topic')].join(NAME_SEPARATOR);
 }
 
 export function multiplierCounterName(level: number, topic: string, trainerSub: string): string {
-  return `mult|${level}|${topic}|${trainerSub}`;
+  return ['mult', String(level), assertNamePart(topic, isTopicId, 'topic'), assertNamePart(trainerSub, (sub) => SUB_PART.test(sub), 'trainer id')].join(NAME_SEPARATOR);
 }
 
 const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit' });

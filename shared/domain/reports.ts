@@ -32,8 +32,8 @@ export interface Metrics {
 type Counters = Record<string, unknown>;
 
 type ParsedCounter =
-  | { kind: 'counter'; counter: RegionCounter; level: number; value: number }
-  | { kind: 'multiplier'; level: number; trainer: string; value: number }
+  | { kind: 'counter'; counter: RegionCounter; level: number; topic: string; value: number }
+  | { kind: 'multiplier'; level: number; topic: string; trainer: string; value: number }
   | { kind: 'activeMultipliers'; value: number };
 
 const knownCounters: ReadonlySet<string> = new Set(regionCounters);
@@ -54,10 +54,11 @@ function countersOf(item: Counters): ParsedCounter[] {
     const parts = name.split('|');
     if (parts.length < 3) continue;
     const level = Number(parts[1]);
+    const topic = parts[2]!;
     if (parts[0] === 'mult') {
-      if (parts.length >= 4) parsed.push({ kind: 'multiplier', level, trainer: parts.slice(3).join('|'), value });
+      if (parts.length >= 4) parsed.push({ kind: 'multiplier', level, topic, trainer: parts.slice(3).join('|'), value });
     } else if (knownCounters.has(parts[0]!)) {
-      parsed.push({ kind: 'counter', counter: parts[0] as RegionCounter, level, value });
+      parsed.push({ kind: 'counter', counter: parts[0] as RegionCounter, level, topic, value });
     }
   }
   parsedItems.set(item, parsed);
@@ -65,11 +66,16 @@ function countersOf(item: Counters): ParsedCounter[] {
 }
 
 /**
- * Metrics of region items (`{counter}|{level}|{topic}` attributes), optionally of one level.
- * Active multipliers are distinct trainers over every month item given, not a sum of the items'
- * counts; an all-time item carries its count (not split by level).
+ * Metrics of region items (`{counter}|{level}|{topic}` attributes), optionally of one level or
+ * one topic. Active multipliers are distinct trainers over every month item given, not a sum of
+ * the items' counts; an all-time item carries its count (not split by level or topic).
  */
-export function metricsOf(items: readonly Counters[], level?: number, minimumResponses: number = feedbackMinimumResponses): Metrics {
+export function metricsOf(
+  items: readonly Counters[],
+  level?: number,
+  topic?: string,
+  minimumResponses: number = feedbackMinimumResponses,
+): Metrics {
   const sums = Object.fromEntries(regionCounters.map((counter) => [counter, 0])) as Record<RegionCounter, number>;
   const multipliers = new Set<string>();
   // All-time items count their active multipliers instead of naming them (domain/aggregates).
@@ -77,10 +83,11 @@ export function metricsOf(items: readonly Counters[], level?: number, minimumRes
   for (const item of items) {
     for (const entry of countersOf(item)) {
       if (entry.kind === 'activeMultipliers') {
-        if (level === undefined) counted += entry.value;
+        if (level === undefined && topic === undefined) counted += entry.value;
         continue;
       }
       if (level !== undefined && entry.level !== level) continue;
+      if (topic !== undefined && entry.topic !== topic) continue;
       if (entry.kind === 'multiplier') {
         if (entry.value > 0) multipliers.add(entry.trainer);
       } else {
@@ -104,6 +111,15 @@ export function metricsOf(items: readonly Counters[], level?: number, minimumRes
     meanRatingWithheld: sums.responses > 0 && !meetsMinimum(sums.ratingCount, minimumResponses),
     feedbackResponseRate: sums.confirmed > 0 ? Math.min(1, round(sums.responses / sums.confirmed, 4)) : null,
   };
+}
+
+/** The topics that occur in the items' counters, in string order. */
+export function topicsOf(items: readonly Counters[]): string[] {
+  const topics = new Set<string>();
+  for (const item of items) {
+    for (const entry of countersOf(item)) if (entry.kind !== 'activeMultipliers') topics.add(entry.topic);
+  }
+  return [...topics].sort();
 }
 
 /** The levels that occur in the items' counters, ascending. */

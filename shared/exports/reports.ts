@@ -69,6 +69,15 @@ export function regionSheets(report: RegionReport): Sheet[] {
       rows: [['level', ...metricColumns], ...report.byLevel.map((row) => [row.level, ...metricCells(row.metrics)])],
       boldRows: [0],
     },
+    {
+      name: 'By topic',
+      rows: [
+        ['topic', 'name (kk)', 'name (ru)', 'name (en)', ...metricColumns],
+        ...report.byTopic.map((row) => [row.topic, row.name.kk, row.name.ru, row.name.en, ...metricCells(row.metrics)]),
+      ],
+      boldRows: [0],
+      columnWidths: [24, 32, 32, 32],
+    },
   ];
 }
 

@@ -4,9 +4,16 @@
  * CSV is written for Excel as it is set up in Kazakhstan (kk-KZ, ru-KZ): UTF-8 with a BOM (without
  * it Excel shows Kazakh letters as mojibake), semicolons between fields and a decimal comma, as
  * the regional list and decimal separators are, CRLF line ends, and quotes where a field needs
- * them. A text cell that starts like a formula (= + - @ tab CR) gets a leading apostrophe, so
- * free text can never run as a formula (CSV injection, OWASP). XLSX stores text as text and
- * numbers as numbers and needs none of that.
+ * them; a field holding CR or LF is always quoted, so a line break inside a name or an answer
+ * never starts a new row.
+ *
+ * Every text cell, in CSV and XLSX alike, passes through `formulaSafe` (CSV injection, OWASP): a
+ * cell that starts like a formula (= + - @ tab CR, or their full-width forms, which some
+ * spreadsheets fold into them) gets a leading apostrophe, and so does every line inside it that
+ * starts that way — a tool that splits the file on line breaks, or a user who edits the cell,
+ * would otherwise find a formula there. XLSX stores text as text, but a cell is re-evaluated once
+ * edited and a workbook saved as CSV loses that, so it gets the same treatment. Numbers are never
+ * touched: a negative number stays a number.
  */
 import { stringify } from 'csv-stringify/sync';
 
@@ -27,9 +34,14 @@ export interface Sheet {
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
 
-/** Neutralises a leading formula character. */
+const formulaTrigger = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
+/** Text that no spreadsheet evaluates: an apostrophe before the cell's and every line's trigger. */
 export function formulaSafe(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  // Odd parts are the line breaks themselves; a CR that starts the cell is a trigger of its own.
+  const lines = value.split(/(\r\n|\r|\n)/).map((part, index) => (index % 2 === 0 && formulaTrigger.test(part) ? `'${part}` : part));
+  const safe = lines.join('');
+  return formulaTrigger.test(safe) ? `'${safe}` : safe;
 }
 
 function csvCell(cell: Cell): string {
@@ -42,8 +54,13 @@ function csvCell(cell: Cell): string {
 export function csvText(rows: readonly Cell[][]): string {
   return stringify(
     rows.map((row) => row.map(csvCell)),
-    { bom: true, delimiter: ';', record_delimiter: 'windows' },
+    { bom: true, delimiter: ';', record_delimiter: 'windows', quoted_match: /[\r\n]/ },
   );
+}
+
+function xlsxCell(cell: Cell): string | number | null {
+  if (cell === null || cell === undefined) return null;
+  return typeof cell === 'number' ? cell : formulaSafe(cell);
 }
 
 function sheetName(name: string): string {
@@ -59,7 +76,7 @@ export async function xlsxBuffer(sheets: readonly Sheet[], properties: { title?:
   if (properties.title) workbook.title = properties.title;
   for (const sheet of sheets) {
     const worksheet = workbook.addWorksheet(sheetName(sheet.name));
-    for (const row of sheet.rows) worksheet.addRow(row.map((cell) => cell ?? null));
+    for (const row of sheet.rows) worksheet.addRow(row.map(xlsxCell));
     sheet.columnWidths?.forEach((width, index) => {
       worksheet.getColumn(index + 1).width = width;
     });

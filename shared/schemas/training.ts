@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorSchema, idSchema, instantSchema, languageSchema, regionIdSchema } from './common';
+import { topicIdSchema } from './topics';
 
 const titleText = z.string().trim().min(1, { error: 'must not be empty' }).max(300, { error: 'must be at most 300 characters' });
 
@@ -21,7 +22,8 @@ export const sessionInputSchema = z.strictObject({
 const trainingFields = {
   title: localizedTitleSchema,
   description: z.string().trim().max(5000, { error: 'must be at most 5000 characters' }).optional(),
-  topic: z.string().trim().min(1, { error: 'must not be empty' }).max(200),
+  /** An id of the topic vocabulary (GET /api/topics), checked against it by the use case. */
+  topic: topicIdSchema,
   language: languageSchema,
   region: regionIdSchema,
   level: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'must be 0, 1 or 2' }),
@@ -85,7 +87,10 @@ export interface Training {
   id: string;
   title: { kk?: string; ru?: string; en?: string };
   description?: string;
+  /** A topic id (GET /api/topics); trainings stored before the vocabulary held free text (scripts/migrate-topics). */
   topic: string;
+  /** The free text a migrated training had as its topic, kept for an admin to review. */
+  legacyTopic?: string;
   language: 'kk' | 'ru' | 'en';
   region: string;
   level: 0 | 1 | 2;

@@ -2,6 +2,7 @@ import { createHash, createPrivateKey } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { badgeKeysFromJwk, loadOrCreateBadgeKeys, type BadgeKeys } from '../certificates/open-badge';
 import { optionalEnv } from '../env';
+import { assertSecretAccess } from './access';
 import { cachedLoad } from './cached';
 
 /**
@@ -24,7 +25,8 @@ const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'he
 let secretsManager: SecretsManagerClient | undefined;
 const keys = cachedLoad(loadKeys);
 
-export function badgeKeys(): Promise<BadgeKeys> {
+export async function badgeKeys(): Promise<BadgeKeys> {
+  assertSecretAccess('badgeKey');
   return keys.get();
 }
 

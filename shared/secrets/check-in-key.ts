@@ -1,5 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { optionalEnv } from '../env';
+import { assertSecretAccess } from './access';
 import { cachedLoad } from './cached';
 
 /**
@@ -16,7 +17,8 @@ const MIN_SECRET_LENGTH = 32;
 let secretsManager: SecretsManagerClient | undefined;
 const key = cachedLoad(loadKey);
 
-export function checkInKey(): Promise<Uint8Array> {
+export async function checkInKey(): Promise<Uint8Array> {
+  assertSecretAccess('checkInSecret');
   return key.get();
 }
 

@@ -46,6 +46,8 @@ export const entityTypes = {
   aggregateSource: 'AggregateSource',
   sendRateWindow: 'SendRateWindow',
   certificateResend: 'CertificateResend',
+  topic: 'Topic',
+  topicCount: 'TopicCount',
 } as const;
 
 export const trainingKeys = {
@@ -200,6 +202,20 @@ export const statusListKeys = {
  */
 export const nationalTrainerKeys = {
   item: (email: string) => ({ pk: `NATIONALTRAINER#${email}`, sk: 'NATIONALTRAINER' }),
+} as const;
+
+/**
+ * | a topic an admin added or renamed                  | pk TOPIC, sk TOPIC#{id}                                      |
+ * | every stored topic (one partition, ≤ 50 items)     | pk TOPIC, sk begins_with TOPIC#                              |
+ * | how many topics admins added (the vocabulary's cap) | pk TOPIC, sk COUNT (ADD added, conditioned on the cap)     |
+ *
+ * The seeded topics live in config/topics.json; an item here adds one or renames a seeded one.
+ */
+export const topicKeys = {
+  partition: 'TOPIC',
+  item: (topicId: string) => ({ pk: 'TOPIC', sk: `TOPIC#${topicId}` }),
+  itemPrefix: 'TOPIC#',
+  count: { pk: 'TOPIC', sk: 'COUNT' },
 } as const;
 
 /**

@@ -2,8 +2,12 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
 import { entityTypes, sendRateKeys } from './keys';
+import { tableShape } from './table';
 
-/** Window items are worthless after their second; TTL removes them (the hour is slack for clock skew). */
+/**
+ * Window items are worthless after their second; the table's TTL removes them (tableShape names
+ * the attribute, in epoch seconds; the hour is slack for clock skew).
+ */
 const WINDOW_TTL_SECONDS = 3600;
 
 /**
@@ -16,9 +20,9 @@ export async function takeSendSlot(epochSecond: number, maxPerSecond: number): P
       new UpdateCommand({
         TableName: tableName,
         Key: sendRateKeys.window(epochSecond),
-        UpdateExpression: 'ADD sent :one SET #type = :type, expiresAt = :expiresAt',
+        UpdateExpression: 'ADD sent :one SET #type = :type, #ttl = :expiresAt',
         ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
-        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeNames: { '#type': 'type', '#ttl': tableShape.timeToLiveAttribute },
         ExpressionAttributeValues: {
           ':one': 1,
           ':max': maxPerSecond,

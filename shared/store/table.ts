@@ -16,6 +16,12 @@ export const tableShape = {
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
   ],
   streamViewType: 'NEW_AND_OLD_IMAGES',
+  /**
+   * The attribute DynamoDB's TTL reads: epoch seconds, after which the item is deleted (within a
+   * couple of days). Only items meant to expire carry it (the send-rate windows); no other item
+   * may use the name, or TTL would delete it.
+   */
+  timeToLiveAttribute: 'expiresAt',
 } as const;
 
 export type GlobalIndexName = (typeof tableShape.globalIndexes)[number]['indexName'];

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
@@ -80,6 +80,29 @@ export async function saveTraining(training: Training, expectedVersion: number):
         'concurrent_update',
       );
     }
+    throw error;
+  }
+}
+
+/**
+ * Gives a training a vocabulary topic in place of the free text it was stored with, keeping the
+ * text as `legacyTopic`. Only if the topic is still `from`: a training edited meanwhile is left
+ * for the next run. The version moves, so an editor holding the old one reloads.
+ */
+export async function replaceTopic(trainingId: string, from: string, to: string): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: trainingKeys.item(trainingId),
+        UpdateExpression: 'SET topic = :to, legacyTopic = :from, version = version + :one',
+        ConditionExpression: 'topic = :from',
+        ExpressionAttributeValues: { ':from': from, ':to': to, ':one': 1 },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }

@@ -12,6 +12,7 @@ import { addContribution, deriveActiveMultipliers, type AggregateSums, type Appl
 import { readSourceItem } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { aggregateItem, getItems, repairMarker, repairOnceMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
+import { itemSize } from '../store/item-size';
 import { trainingFromItem } from '../store/trainings';
 import { contributionOf } from './analytics';
 
@@ -35,6 +36,8 @@ export interface Drift {
 export interface ReconcileReport {
   sourceItems: number;
   aggregateItems: number;
+  /** The largest aggregate item, as stored or as recomputed, by DynamoDB's size rules. */
+  largestAggregate: { item: string; bytes: number } | undefined;
   drift: Drift[];
   driftItems: number;
   markersRepaired: number;
@@ -50,6 +53,22 @@ export interface ReconcileOptions {
   /** Requests in flight at a time (default 4). */
   concurrency?: number;
   onProgress?: (phase: 'sources' | 'aggregates' | 'markers' | 'repair', done: number) => void;
+}
+
+/**
+ * An aggregate item this large is a design fault (some counter grows without bound), and it is a
+ * quarter short of DynamoDB's 400 KB limit, past which every write to it fails.
+ */
+export const AGGREGATE_ITEM_ALARM_BYTES = 300 * 1024;
+
+export class AggregateItemTooLargeError extends Error {
+  constructor(readonly item: string, readonly bytes: number) {
+    super(
+      `The aggregate item ${item.replace('\n', ' / ')} is ${(bytes / 1024).toFixed(1)} KB, above the ${AGGREGATE_ITEM_ALARM_BYTES / 1024} KB alarm ` +
+        `(DynamoDB refuses items over 400 KB). Nothing was repaired: find which counters grow without bound before the item stops accepting writes.`,
+    );
+    this.name = 'AggregateItemTooLargeError';
+  }
 }
 
 function hashOf(contribution: Contribution): string {
@@ -124,6 +143,18 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     }
   }
 
+  // Both what the table holds and what the repair would write: either one outgrowing the limit is
+  // the same fault.
+  let largestAggregate: ReconcileReport['largestAggregate'];
+  const measure = (item: string, bytes: number) => {
+    if (!largestAggregate || bytes > largestAggregate.bytes) largestAggregate = { item, bytes };
+  };
+  for (const [key, entry] of expectedByKey) measure(key, itemSize(aggregateItem(entry.target, entry.values)));
+  for (const [key, item] of actual) measure(key, itemSize(item));
+  if (largestAggregate && largestAggregate.bytes > AGGREGATE_ITEM_ALARM_BYTES) {
+    throw new AggregateItemTooLargeError(largestAggregate.item, largestAggregate.bytes);
+  }
+
   if (options.repair) {
     const puts = [...driftIds].map((key) => {
       const entry = expectedByKey.get(key)!;
@@ -162,6 +193,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
   return {
     sourceItems: sources,
     aggregateItems: aggregates,
+    largestAggregate,
     drift,
     driftItems: driftIds.size,
     markersRepaired,

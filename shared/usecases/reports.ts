@@ -13,6 +13,7 @@ import {
   metricsOf,
   monthsBetween,
   nodeFlag,
+  topicsOf,
   type CascadeNode,
   type CascadeSummary,
   type Metrics,
@@ -22,6 +23,7 @@ import { MAX_REPORT_MONTHS } from '../schemas/reports';
 import { allCascadeNodes, cascadeNodes, multipliersOfRegion, regionMonths, regionTotals } from '../store/aggregates';
 import { certificatesByIds } from '../store/cascade';
 import { findTraining } from '../store/trainings';
+import { listTopics } from './topics';
 
 export type LocalizedName = { kk: string; ru: string; en: string };
 
@@ -59,6 +61,8 @@ export interface RegionReport {
   to: string;
   totals: Metrics;
   byLevel: { level: number; metrics: Metrics }[];
+  /** Each topic the months hold figures for, with its names from the vocabulary. */
+  byTopic: { topic: string; name: { kk: string; ru: string; en: string }; metrics: Metrics }[];
   byMonth: { month: string; metrics: Metrics }[];
 }
 
@@ -79,7 +83,8 @@ export async function regionReport(principal: Principal, region: string, range: 
       'query.from': [`must be at most ${MAX_REPORT_MONTHS} months before to`],
     });
   }
-  const items = await regionMonths(region, from, to);
+  const [items, topics] = await Promise.all([regionMonths(region, from, to), listTopics()]);
+  const topicNames = new Map(topics.map((topic) => [topic.id, topic.name]));
   const byMonthItem = new Map(items.map((item) => [(item.sk as string).replace('MONTH#', ''), item]));
   const levels = [...new Set([...Array.from({ length: cascadeMaxDepth + 1 }, (_, level) => level), ...levelsOf(items)])].sort((a, b) => a - b);
   return {
@@ -88,6 +93,12 @@ export async function regionReport(principal: Principal, region: string, range: 
     to,
     totals: metricsOf(items),
     byLevel: levels.map((level) => ({ level, metrics: metricsOf(items, level) })),
+    byTopic: topicsOf(items).map((topic) => ({
+      topic,
+      // Every counted topic is in the vocabulary (topics are never deleted); the id is the fallback.
+      name: topicNames.get(topic) ?? { kk: topic, ru: topic, en: topic },
+      metrics: metricsOf(items, undefined, topic),
+    })),
     byMonth: months.map((month) => ({ month, metrics: metricsOf(byMonthItem.has(month) ? [byMonthItem.get(month)!] : []) })),
   };
 }

@@ -18,6 +18,7 @@ import {
   updateTraining as updateRule,
 } from '../domain/training';
 import { NotFoundError } from '../errors';
+import { assertKnownTopic } from './topics';
 import { newId } from '../ids';
 import type { CreateTrainingInput, ListTrainingsQuery, Training, UpdateTrainingInput } from '../schemas/training';
 import {
@@ -42,6 +43,7 @@ async function loadTraining(trainingId: string): Promise<StoredTraining> {
 
 export async function createTraining(principal: Principal, input: CreateTrainingInput): Promise<Training> {
   assertLevelAllowed(input.level);
+  await assertKnownTopic(input.topic);
   const training = createRule(input, principal, clock.now(), newId);
   await insertTraining(training);
   return training;
@@ -64,8 +66,9 @@ async function change(trainingId: string, apply: (training: Training) => Trainin
   return next;
 }
 
-export function updateTraining(principal: Principal, trainingId: string, patch: UpdateTrainingInput): Promise<Training> {
+export async function updateTraining(principal: Principal, trainingId: string, patch: UpdateTrainingInput): Promise<Training> {
   if (patch.level !== undefined) assertLevelAllowed(patch.level);
+  if (patch.topic !== undefined) await assertKnownTopic(patch.topic);
   return change(trainingId, (training) => updateRule(training, patch, principal, clock.now(), newId));
 }
 

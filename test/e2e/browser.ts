@@ -55,7 +55,8 @@ export async function checkPage(page: Page, name: string): Promise<void> {
 export async function localApi<T>(method: string, apiPath: string, body?: unknown, token?: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${appUrl()}${apiPath}`, {
     method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    // JSON always: the control routes refuse anything else, even a request without a body.
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

@@ -67,7 +67,7 @@ describe.each(['kk', 'ru', 'en'] as const)('the whole journey in %s', (lang: Lan
     await page.waitForURL('**/manage/new');
     sessionStart = Math.floor((Date.now() + 2 * DAY) / DAY) * DAY + 5 * 3_600_000; // 10:00 in Almaty
     await page.fill(`input[name=title${lang[0]!.toUpperCase()}${lang[1]}]`, title);
-    await page.fill('input[name=topic]', 'teacher-leadership');
+    await page.selectOption('select[name=topic]', 'teacher-leadership');
     await page.selectOption('select[name=language]', lang);
     await page.selectOption('select[name=region]', 'almaty');
     // The demo regional trainer holds a level-0 certificate, which qualifies them for level 1.

@@ -125,6 +125,13 @@ describe('data', () => {
     });
   });
 
+  it('expires items by the attribute the code stamps them with (send-rate windows)', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      TimeToLiveSpecification: { AttributeName: tableShape.timeToLiveAttribute, Enabled: true },
+    });
+    expect(tableShape.timeToLiveAttribute).toBe('expiresAt');
+  });
+
   it('protects the table against loss', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       DeletionPolicy: 'Retain',

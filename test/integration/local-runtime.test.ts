@@ -53,4 +53,59 @@ describe('the local runtime', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(await page.text()).toContain('/api/health');
   });
+
+  describe('control routes refuse what another origin could send', () => {
+    const identity = { email: 'csrf-victim@test.kz', name: 'Админ', groups: ['admins'] };
+    const clockNow = async () => (await api<{ now: string }>('GET', '/api/local/clock')).body.now;
+    type Refusal = { error: { code: string; message: string; reason: string; requestId: string } };
+
+    it('a cross-site form post is refused, whatever its encoding, and changes nothing', async () => {
+      const before = await clockNow();
+      const forms = [
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        { 'content-type': 'multipart/form-data; boundary=x' },
+        // The classic trick: a text/plain form whose one field name is a JSON document.
+        { 'content-type': 'text/plain' },
+      ];
+      for (const headers of forms) {
+        for (const origin of [{ origin: 'https://evil.example' }, {}] as Record<string, string>[]) {
+          const response = await api<Refusal>('POST', '/api/local/clock', { rawBody: '{"now":"2031-01-01T00:00:00Z"}', headers: { ...headers, ...origin } });
+          expect(response.status, JSON.stringify({ headers, origin })).toBe('origin' in origin ? 403 : 415);
+          expect(response.body.error.code).toBe('origin' in origin ? 'FORBIDDEN' : 'UNSUPPORTED_MEDIA_TYPE');
+          expect(response.body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+          expect(response.body.error.message).toMatch(/local app|JSON/);
+        }
+      }
+      const token = await api<Refusal>('POST', '/api/local/token', { rawBody: `email=${identity.email}`, headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
+      expect(token.status).toBe(403);
+      expect(token.text).not.toContain('token"');
+      expect(Math.abs(Date.parse(await clockNow()) - Date.parse(before))).toBeLessThan(5_000);
+    });
+
+    it('JSON from another origin, or from a page the browser marks cross-site or same-site, is refused too', async () => {
+      const crossSite: Record<string, string>[] = [
+        { origin: 'https://evil.example' },
+        { origin: 'http://localhost:1' },
+        { origin: 'null' },
+        { 'sec-fetch-site': 'cross-site' },
+        { 'sec-fetch-site': 'same-site' },
+      ];
+      for (const headers of crossSite) {
+        const response = await api<Refusal>('POST', '/api/local/token', { body: identity, headers });
+        expect(response.status, JSON.stringify(headers)).toBe(403);
+        expect(response.body.error.reason).toBe('cross_origin');
+      }
+      expect((await api('GET', '/api/local/dead-letters', { headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    });
+
+    it('the local app itself, and scripts without an Origin, are served; a body-less call still says JSON', async () => {
+      const own = await api<{ token: string }>('POST', '/api/local/token', { body: identity, headers: { origin: apiUrl(), 'sec-fetch-site': 'same-origin' } });
+      expect(own.status, own.text).toBe(200);
+      expect(own.body.token).toBeTruthy();
+      const bare = await fetch(`${apiUrl()}/api/local/streams/drain`, { method: 'POST' });
+      expect(bare.status).toBe(415);
+      expect((await api('POST', '/api/local/streams/drain')).status).toBe(200);
+      expect((await api('POST', '/api/local/token', { body: identity, headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
+    });
+  });
 });

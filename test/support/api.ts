@@ -27,6 +27,9 @@ export async function api<T = Record<string, unknown>>(method: string, path: str
   else if (request.body !== undefined) {
     body = JSON.stringify(request.body);
     headers['content-type'] ??= 'application/json';
+  } else if (method !== 'GET' && path.startsWith('/api/local/')) {
+    // The control routes take JSON only, even without a body (local/gateway.ts refuseControlRequest).
+    headers['content-type'] ??= 'application/json';
   }
   const response = await fetch(`${apiUrl()}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();

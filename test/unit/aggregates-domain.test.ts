@@ -278,9 +278,9 @@ describe('feedback in the aggregates', () => {
 
   it('never prints a mean below the minimum, and says why', () => {
     const cell = { [counterName('responses', 1, 'a')]: 4, [counterName('ratingSum', 1, 'a')]: 17, [counterName('ratingCount', 1, 'a')]: 4 };
-    expect(metricsOf([cell], undefined, 5)).toMatchObject({ feedbackResponses: 4, meanRating: null, meanRatingWithheld: true });
-    expect(metricsOf([cell], undefined, 3)).toMatchObject({ meanRating: 4.25, meanRatingWithheld: false });
-    expect(metricsOf([{}], undefined, 5)).toMatchObject({ feedbackResponses: 0, meanRating: null, meanRatingWithheld: false });
+    expect(metricsOf([cell], undefined, undefined, 5)).toMatchObject({ feedbackResponses: 4, meanRating: null, meanRatingWithheld: true });
+    expect(metricsOf([cell], undefined, undefined, 3)).toMatchObject({ meanRating: 4.25, meanRatingWithheld: false });
+    expect(metricsOf([{}], undefined, undefined, 5)).toMatchObject({ feedbackResponses: 0, meanRating: null, meanRatingWithheld: false });
   });
 });
 

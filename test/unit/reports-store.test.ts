@@ -23,13 +23,23 @@ function monthItem(month: string, scheduled: number) {
 }
 
 describe('the region report reads at most 25 items and never scans', () => {
-  it('one Query of the month items in range, limited to 25', async () => {
+  it('one Query of the month items in range, limited to 25 (and one of the topic names)', async () => {
     documentMock.on(QueryCommand).resolves({ Items: [monthItem('2026-01', 2), monthItem('2026-03', 5)] });
+    documentMock.on(QueryCommand, { ExpressionAttributeValues: { ':partition': 'TOPIC', ':prefix': 'TOPIC#' } }).resolves({
+      Items: [{ pk: 'TOPIC', sk: 'TOPIC#lesson-study', id: 'lesson-study', name: { kk: 'Сабақты зерттеу', ru: 'Исследование урока', en: 'Lesson Study' }, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-02T00:00:00.000Z', version: 2 }],
+    });
     const report = await reports.regionReport(admin, 'almaty', { from: '2026-01', to: '2026-12' });
 
-    const queries = documentMock.commandCalls(QueryCommand);
+    const all = documentMock.commandCalls(QueryCommand);
+    const queries = all.filter((call) => call.args[0].input.ExpressionAttributeValues?.[':pk'] === 'AGG#REGION#almaty');
     expect(queries).toHaveLength(1);
+    // The vocabulary's one partition: the only other read.
+    expect(all).toHaveLength(2);
     expect(documentMock.commandCalls(ScanCommand)).toHaveLength(0);
+    expect(report.byTopic.map(({ topic, name }) => ({ topic, name }))).toEqual([
+      { topic: 'lesson-study', name: { kk: 'Сабақты зерттеу', ru: 'Исследование урока', en: 'Lesson Study' } },
+    ]);
+    expect(report.byTopic[0]!.metrics.trainingsScheduled).toBe(7);
     const input = queries[0]!.args[0].input;
     expect(input.Limit).toBeLessThanOrEqual(25);
     expect(input.KeyConditionExpression).toBe('pk = :pk AND sk BETWEEN :from AND :to');

@@ -6,6 +6,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type * as SendRate from '../../shared/mail/send-rate';
 import type * as SendRateStore from '../../shared/store/send-rate';
 import type * as MailClient from '../../shared/mail/client';
+import { tableShape } from '../../shared/store/table';
 
 process.env.TABLE_NAME = 'unit-table';
 process.env.MAIL_FROM = 'no-reply@training.local';
@@ -75,10 +76,26 @@ describe('the per-second window counter', () => {
     expect(await takeSendSlot(1_700_000_000, 14)).toBe(true);
     expect(documentMock).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'SENDRATE#1700000000', sk: 'SENDRATE' },
-      UpdateExpression: 'ADD sent :one SET #type = :type, expiresAt = :expiresAt',
+      UpdateExpression: 'ADD sent :one SET #type = :type, #ttl = :expiresAt',
       ConditionExpression: 'attribute_not_exists(sent) OR sent < :max',
+      ExpressionAttributeNames: { '#type': 'type', '#ttl': 'expiresAt' },
       ExpressionAttributeValues: { ':one': 1, ':max': 14, ':type': 'SendRateWindow', ':expiresAt': 1_700_003_600 },
     });
+  });
+
+  it('stamps the window with the attribute the table\'s TTL names, in epoch seconds, so DynamoDB deletes it', async () => {
+    documentMock.on(UpdateCommand).resolves({});
+    const second = Math.floor(Date.now() / 1000);
+    await takeSendSlot(second, 14);
+    const input = documentMock.commandCalls(UpdateCommand)[0]!.args[0].input;
+    const ttlName = Object.entries(input.ExpressionAttributeNames ?? {}).find(([, name]) => name === tableShape.timeToLiveAttribute)?.[0];
+    expect(ttlName, 'the update sets the TTL attribute').toBeDefined();
+    const placeholder = new RegExp(`${ttlName} = (:\\w+)`).exec(input.UpdateExpression ?? '')?.[1];
+    const expiresAt = input.ExpressionAttributeValues?.[placeholder!] as number;
+    // Seconds, not milliseconds (TTL ignores a value in the far future) and not in the past.
+    expect(Number.isInteger(expiresAt)).toBe(true);
+    expect(expiresAt).toBeGreaterThan(second);
+    expect(expiresAt).toBeLessThanOrEqual(second + 86_400);
   });
 
   it('reports a full second instead of throwing', async () => {

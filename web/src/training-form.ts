@@ -64,7 +64,7 @@ export function trainingBody(draft: TrainingDraft, editing: boolean): Record<str
   return {
     title,
     description: draft.description.trim() || cleared,
-    topic: draft.topic,
+    topic: draft.topic || undefined,
     language: draft.language,
     region: draft.region,
     level: Number(draft.level),

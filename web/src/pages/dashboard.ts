@@ -64,6 +64,22 @@ function ReachChart({ report }: { report: RegionReport }) {
   </figure>`;
 }
 
+const topicColumns = ['trainingsHeld', 'registrations', 'certificatesIssued', 'teachersReached'] as const;
+
+/** The period's figures per topic, named in the reader's language (the vocabulary's names). */
+function TopicTable({ report }: { report: RegionReport }) {
+  if (report.byTopic.length === 0) return null;
+  return html`<section aria-labelledby="topics-heading">
+    <h2 id="topics-heading">${t('dashboard.byTopic')}</h2>
+    <div class="table-wrap"><table>
+      <thead><tr><th scope="col">${t('form.topic')}</th>${topicColumns.map((key) => html`<th scope="col">${t(`metric.${key}` as MessageKey)}</th>`)}</tr></thead>
+      <tbody>${report.byTopic.map(
+        (row) => html`<tr data-topic=${row.topic}><td>${row.name[language()]}</td>${topicColumns.map((key) => html`<td>${formatNumber(row.metrics[key], language())}</td>`)}</tr>`,
+      )}</tbody>
+    </table></div>
+  </section>`;
+}
+
 function Tree({ nodes }: { nodes: TreeNode<CascadeNode>[] }) {
   return html`<ul class="tree">
     ${nodes.map(
@@ -144,7 +160,8 @@ export function DashboardPage() {
           <div class="charts">
             <${FunnelChart} report=${report.data!} />
             <${ReachChart} report=${report.data!} />
-          </div>`
+          </div>
+          <${TopicTable} report=${report.data!} />`
       : null}
     ${missing ? null : html`<section aria-labelledby="multipliers-heading">
       <h2 id="multipliers-heading">${t('dashboard.multipliers')}</h2>

@@ -7,6 +7,7 @@ import { formatDateTime, formatPercent, formatTime } from '../format';
 import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDraft } from '../training-form';
 import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
+import { loadTopics } from '../topics';
 import { pathTo } from '../router';
 import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
@@ -49,6 +50,7 @@ export function TrainingFormPage({ id }: { id?: string }) {
   const { navigate, session } = useApp();
   const existing = useAsync(() => (id ? loadManagedTraining(id) : Promise.resolve(undefined)), [id]);
   const regions = useAsync(loadRegions, []);
+  const topics = useAsync(loadTopics, []);
   const [draft, setDraft] = useState<TrainingDraft>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -105,7 +107,13 @@ export function TrainingFormPage({ id }: { id?: string }) {
         ${(fieldId: string, describedBy: string | undefined) => html`<textarea id=${fieldId} rows="3" aria-describedby=${describedBy} value=${draft.description}
           onInput=${(event: Event) => set({ description: (event.currentTarget as HTMLTextAreaElement).value })}></textarea>`}
       <//>
-      ${text(t('form.topic'), 'topic', { required: true })}
+      <${SelectInput} label=${t('form.topic')} name="topic" value=${draft.topic} error=${error}
+        options=${[
+          // Nothing is chosen for a new training, so the API names the field if it is left so.
+          { value: '', label: t('form.topicChoose') },
+          ...(topics.data ?? []).map((topic) => ({ value: topic.id, label: topic.name[language()] })),
+        ]}
+        onChange=${(value: string) => set({ topic: value })} />
       <div class="row">
         <${SelectInput} label=${t('trainings.language')} name="language" value=${draft.language} error=${error}
           options=${['kk', 'ru', 'en'].map((code) => ({ value: code, label: t(`language.${code}` as MessageKey) }))}

@@ -1,0 +1,10 @@
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { listTopics } from '../../shared/usecases/topics';
+
+export const handler = defineRoute(routes.listTopics, {}, async () => ({
+  status: 200,
+  body: { items: await listTopics() },
+  // A rename shows within a minute; the training form reads the list on every open.
+  headers: { 'cache-control': 'public, max-age=60' },
+}));

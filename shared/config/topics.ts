@@ -1,0 +1,45 @@
+/**
+ * The topics a training can have: a controlled vocabulary, seeded from config/topics.json and
+ * extended by admins through the API (usecases/topics). A topic id is part of aggregate attribute
+ * names (`{counter}|{level}|{topic}`), so ids come from here or from the server, never from what a
+ * trainer types, and the shape below can hold no separator.
+ */
+import { z } from 'zod';
+import topicsFile from '../../config/topics.json' with { type: 'json' };
+
+/** Lower-case words joined by hyphens, at most 32 characters: no `|`, no space, no key separator. */
+export const TOPIC_ID_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const TOPIC_ID_MAX_LENGTH = 32;
+/**
+ * Seeded and added topics together. With 11 counters × 3 levels per topic, the all-time item of a
+ * region stays under 100 KB even if every topic is used at every level (test/unit/aggregate-size).
+ */
+export const MAX_TOPICS = 50;
+/** The topic a migrated free-text topic falls back to when no topic matches it (scripts/migrate-topics). */
+export const FALLBACK_TOPIC_ID = 'other';
+
+export function isTopicId(value: string): boolean {
+  return value.length <= TOPIC_ID_MAX_LENGTH && TOPIC_ID_PATTERN.test(value);
+}
+
+const localizedName = z.object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) });
+
+const topicSchema = z.object({
+  id: z.string().max(TOPIC_ID_MAX_LENGTH).regex(TOPIC_ID_PATTERN),
+  name: localizedName,
+});
+
+export type Topic = z.infer<typeof topicSchema>;
+
+/** Parsed at load so a broken edit of config/topics.json fails the deployment, not a request. */
+export const seededTopics: readonly Topic[] = z
+  .object({ topics: z.array(topicSchema).min(1).max(MAX_TOPICS) })
+  .refine((file) => new Set(file.topics.map((topic) => topic.id)).size === file.topics.length, { error: 'topic ids must be unique' })
+  .refine((file) => file.topics.some((topic) => topic.id === FALLBACK_TOPIC_ID), { error: `needs the fallback topic "${FALLBACK_TOPIC_ID}"` })
+  .parse(topicsFile).topics;
+
+const seededById = new Map(seededTopics.map((topic) => [topic.id, topic]));
+
+export function findSeededTopic(id: string): Topic | undefined {
+  return seededById.get(id);
+}
