@@ -158,7 +158,12 @@ export function minutesProblem(session: Timed, minutes: number | undefined): str
  * sides, as in the completion rule.
  */
 export function sessionStatusFromMinutes(session: Timed, completionThreshold: number, minutes: number): 'present' | 'absent' {
+  return minutes > 0 && minutes >= sessionThresholdMinutes(session, completionThreshold) ? 'present' : 'absent';
+}
+
+/** The fewest whole minutes that reach the threshold of a session's (whole) minutes. */
+export function sessionThresholdMinutes(session: Timed, completionThreshold: number): number {
   const sessionMinutes = Math.floor(sessionDurationMs(session) / MS_PER_MINUTE);
   const threshold = Math.round(completionThreshold * THRESHOLD_SCALE);
-  return minutes > 0 && minutes * THRESHOLD_SCALE >= threshold * sessionMinutes ? 'present' : 'absent';
+  return Math.ceil((threshold * sessionMinutes) / THRESHOLD_SCALE);
 }
