@@ -57,6 +57,9 @@ describe('i18n catalogues', () => {
       role: ['admins', 'coordinators', 'trainers', 'teachers'],
       rating: ['overall', 'relevance', 'trainer', 'materials', 'recommend'],
       flag: ['qualifying-certificate-revoked', 'qualifying-certificate-expired'],
+      'teams.by': ['email', 'upn', 'name', 'name-partial', 'manual'],
+      'teams.unmatched': ['no_match', 'ambiguous'],
+      'teams.ignored': ['organizer', 'presenter', 'excluded'],
       metric: [
         'trainingsScheduled', 'trainingsHeld', 'trainingsCancelled', 'registrations', 'confirmed', 'completed',
         'certificatesIssued', 'certificatesRevoked', 'activeMultipliers', 'teachersReached', 'meanRating', 'feedbackResponseRate',

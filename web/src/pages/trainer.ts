@@ -7,6 +7,7 @@ import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDr
 import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { pathTo } from '../router';
+import { TeamsImport } from '../teams-import';
 import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
 /**
@@ -244,6 +245,7 @@ function AttendanceGrid({ training }: { training: Training }) {
         (session, index) => html`<a class="button secondary" href=${pathTo('checkInScreen', { id: training.id, sessionId: session.id })}>${t('attendance.showQr', { number: index + 1 })}</a>`,
       )}
     </p>
+    ${participants.length > 0 && sessionId ? html`<${TeamsImport} training=${training} sessionId=${sessionId} onApplied=${() => report.reload()} />` : null}
     ${participants.length === 0
       ? html`<${Notice}>${t('attendance.nobody')}<//>`
       : html`<form
