@@ -60,6 +60,9 @@ describe('i18n catalogues', () => {
       'teams.by': ['email', 'upn', 'name', 'name-partial', 'manual'],
       'teams.unmatched': ['no_match', 'ambiguous'],
       'teams.ignored': ['organizer', 'presenter', 'excluded'],
+      'schedule.repeat': ['daily', 'weekdays', 'weekly'],
+      'schedule.weekday': [1, 2, 3, 4, 5, 6, 7],
+      'schedule.invalid': ['firstDate', 'time', 'durationMinutes', 'days', 'count', 'until'],
       metric: [
         'trainingsScheduled', 'trainingsHeld', 'trainingsCancelled', 'registrations', 'confirmed', 'completed',
         'certificatesIssued', 'certificatesRevoked', 'activeMultipliers', 'teachersReached', 'meanRating', 'feedbackResponseRate',

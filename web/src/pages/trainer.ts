@@ -7,6 +7,7 @@ import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDr
 import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { pathTo } from '../router';
+import { HolidayWarning, ScheduleGenerator } from '../schedule-generator';
 import { TeamsImport } from '../teams-import';
 import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
@@ -125,6 +126,7 @@ export function TrainingFormPage({ id }: { id?: string }) {
       <h2>${t('training.sessions')}</h2>
       <p class="muted">${t('form.timesInAlmaty')}</p>
       ${error instanceof ApiError && error.fields.sessions ? html`<p class="field-error">${error.fields.sessions.join('; ')}</p>` : null}
+      <${ScheduleGenerator} onUse=${(sessions: SessionDraft[]) => set({ sessions })} />
       ${draft.sessions.map(
         (item, index) => html`<fieldset class="session" data-session=${index}>
           <legend>${t('form.session', { number: index + 1 })}</legend>
@@ -132,6 +134,7 @@ export function TrainingFormPage({ id }: { id?: string }) {
             <${TextInput} label=${t('form.startsAt')} name=${`startsAt-${index}`} type="datetime-local" value=${item.startsAt} error=${error} errorKey=${`sessions.${index}.startsAt`} onInput=${(value: string) => setSession(index, { startsAt: value })} />
             <${TextInput} label=${t('form.endsAt')} name=${`endsAt-${index}`} type="datetime-local" value=${item.endsAt} error=${error} errorKey=${`sessions.${index}.endsAt`} onInput=${(value: string) => setSession(index, { endsAt: value })} />
           </div>
+          <${HolidayWarning} value=${item.startsAt} />
           <${TextInput} label=${t('form.venue')} name=${`venue-${index}`} value=${item.venue} error=${error} errorKey=${`sessions.${index}.venue`} onInput=${(value: string) => setSession(index, { venue: value })} />
           <${TextInput} label=${t('form.onlineUrl')} name=${`onlineUrl-${index}`} type="url" value=${item.onlineUrl} error=${error} errorKey=${`sessions.${index}.onlineUrl`} onInput=${(value: string) => setSession(index, { onlineUrl: value })} />
           ${draft.sessions.length > 1
