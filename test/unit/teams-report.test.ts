@@ -245,6 +245,39 @@ describe('the current Teams report format', () => {
   });
 });
 
+describe('the 2021 Teams format and re-saved files', () => {
+  it('reads "Meeting Summary" with one Full Name/Join Time/Leave Time table, re-saved by Excel as comma-separated UTF-8', () => {
+    const resaved = [
+      'Meeting Summary',
+      'Total Number of Participants,3',
+      'Meeting Title,"Сабақ 2, онлайн"',
+      'Meeting Start Time,"11/26/2026, 3:58:00 PM"',
+      'Meeting End Time,"11/26/2026, 5:35:00 PM"',
+      '',
+      'Full Name,Join Time,Leave Time,Duration,Email,Role,Participant ID (UPN)',
+      'Болат Жақсылықов,"11/26/2026, 4:00:00 PM","11/26/2026, 5:35:00 PM",1h 35m,,Attendee,bolat@school.kz',
+      '"Оспанова, Айгүл","11/26/2026, 4:15:00 PM","11/26/2026, 5:35:00 PM",1h 20m,,Attendee,',
+      'Trainer Almaty,"11/26/2026, 3:58:00 PM","11/26/2026, 5:35:00 PM",1h 37m,trainer@demo.kz,Presenter,trainer@demo.kz',
+    ].join('\n');
+    const parsed = parse([{ name: 'attendance.csv', bytes: utf8(resaved, true) }]);
+    expect(parsed.meetings).toEqual([
+      { file: 0, format: 'sections', title: 'Сабақ 2, онлайн', start: Date.parse('2026-11-26T10:58:00Z'), end: Date.parse('2026-11-26T12:35:00Z') },
+    ]);
+    const proposal = propose(parsed);
+    expect(minutesOf(parsed)).toMatchObject({ 'r-bolat': [90, 'present'], 'r-aigul': [75, 'present'] });
+    expect(proposal.marks.find((mark) => mark.registrationId === 'r-bolat')!.matchedFrom.map((row) => row.by)).toEqual(['upn']);
+    expect(proposal.ignored).toEqual([expect.objectContaining({ name: 'Trainer Almaty', reason: 'presenter' })]);
+  });
+
+  it('reads Russian dates with month names', () => {
+    const russian = tsv([
+      ['Имя', 'Время присоединения', 'Время выхода', 'Длительность', 'Адрес электронной почты', 'Роль'],
+      ['Айгүл Оспанова', '26 нояб. 2026 г., 16:00:00', '26 ноября 2026 г., 17:00:00', '1 ч', 'aigul@school.kz', 'Участник'],
+    ]);
+    expect(minutesOf(parse([{ name: 'r.csv', bytes: utf16WithBom(russian) }]))['r-aigul']).toEqual([60, 'absent']);
+  });
+});
+
 describe('the older Teams format, one row per event', () => {
   const events = tsv([
     ['Full Name', 'User Action', 'Timestamp'],
