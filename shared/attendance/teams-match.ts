@@ -70,6 +70,20 @@ function isSubset(small: readonly string[], large: readonly string[]): boolean {
 // ---------------------------------------------------------------------------------------------
 // Matching
 
+/** The roster with its names folded once, not once per report row. */
+export interface RosterIndex {
+  entries: (RosterEntry & { tokens: string[]; name: string })[];
+  byEmail: Map<string, RosterEntry>;
+}
+
+export function indexRoster(roster: readonly RosterEntry[]): RosterIndex {
+  const entries = roster.map((entry) => {
+    const tokens = nameTokens(entry.fullName);
+    return { ...entry, tokens, name: tokens.join(' ') };
+  });
+  return { entries, byEmail: new Map(roster.map((entry) => [entry.email.toLowerCase(), entry])) };
+}
+
 export type MatchOutcome =
   | { kind: 'matched'; registrationId: string; by: MatchedBy }
   | { kind: 'ambiguous'; candidates: string[] }
@@ -81,9 +95,9 @@ export type MatchOutcome =
  * name (Teams often shows two of the three words of a Kazakh full name). A name step matches only
  * when exactly one participant fits; otherwise the trainer decides.
  */
-export function matchAttendee(attendee: Pick<TeamsAttendee, 'name' | 'email' | 'upn'>, roster: readonly RosterEntry[]): MatchOutcome {
-  const byEmail = (address: string | undefined) =>
-    address ? roster.find((entry) => entry.email.toLowerCase() === address.toLowerCase()) : undefined;
+export function matchAttendee(attendee: Pick<TeamsAttendee, 'name' | 'email' | 'upn'>, roster: readonly RosterEntry[] | RosterIndex): MatchOutcome {
+  const index = 'byEmail' in roster ? roster : indexRoster(roster);
+  const byEmail = (address: string | undefined) => (address ? index.byEmail.get(address.toLowerCase()) : undefined);
   const email = byEmail(attendee.email);
   if (email) return { kind: 'matched', registrationId: email.registrationId, by: 'email' };
   const upn = byEmail(attendee.upn);
@@ -91,11 +105,11 @@ export function matchAttendee(attendee: Pick<TeamsAttendee, 'name' | 'email' | '
 
   const tokens = nameTokens(attendee.name);
   if (tokens.length === 0) return { kind: 'unmatched' };
-  const whole = roster.filter((entry) => normalizedName(entry.fullName) === tokens.join(' '));
+  const whole = index.entries.filter((entry) => entry.name === tokens.join(' '));
   if (whole.length === 1) return { kind: 'matched', registrationId: whole[0]!.registrationId, by: 'name' };
   if (whole.length > 1) return { kind: 'ambiguous', candidates: whole.map((entry) => entry.registrationId) };
   if (tokens.length < 2) return { kind: 'unmatched' };
-  const partial = roster.filter((entry) => isSubset(tokens, nameTokens(entry.fullName)));
+  const partial = index.entries.filter((entry) => isSubset(tokens, entry.tokens));
   if (partial.length === 1) return { kind: 'matched', registrationId: partial[0]!.registrationId, by: 'name-partial' };
   if (partial.length > 1) return { kind: 'ambiguous', candidates: partial.map((entry) => entry.registrationId) };
   return { kind: 'unmatched' };
@@ -184,6 +198,7 @@ export function proposeAttendance({ session, completionThreshold, roster, attend
   const fromByRegistration = new Map<string, ProposedMark['matchedFrom']>();
   const unmatched: UnmatchedAttendee[] = [];
   const ignored: TeamsProposal['ignored'] = [];
+  const index = indexRoster(roster);
 
   for (const attendee of attendees) {
     const row: ProposedAttendee = {
@@ -201,7 +216,7 @@ export function proposeAttendance({ session, completionThreshold, roster, attend
         ? { kind: 'excluded' }
         : correction !== undefined
           ? { kind: 'matched', registrationId: correction, by: 'manual' }
-          : matchAttendee(attendee, roster);
+          : matchAttendee(attendee, index);
     if (outcome.kind === 'matched') {
       intervalsByRegistration.set(outcome.registrationId, [
         ...(intervalsByRegistration.get(outcome.registrationId) ?? []),

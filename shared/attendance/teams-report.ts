@@ -310,17 +310,29 @@ function parseWallClock(text: string, order: DateOrder): WallClock | undefined {
   return undefined;
 }
 
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Building a DateTimeFormat costs far more than using one; a report has thousands of times. */
+function zoneFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  return format;
+}
+
 function zoneOffsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
+  const parts = zoneFormat(timeZone).formatToParts(new Date(instant));
   const part = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value);
   return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - instant;
 }
@@ -649,7 +661,7 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
         events.push({ attendee: identity(builder, fileIndex, row.number, fields), time, join, line: row.number });
       }
       if (events.length > 0) {
-        const reportEnd = Math.max(...events.map((event) => event.time));
+        const reportEnd = events.reduce((latest, event) => Math.max(latest, event.time), -Infinity);
         const open = new Map<TeamsAttendee, { since: number; depth: number }>();
         for (const event of [...events].sort((a, b) => a.time - b.time || a.line - b.line)) {
           const state = open.get(event.attendee);
@@ -672,8 +684,11 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
         }
       }
 
-      const start = at(draft.start?.text) ?? (intervals.length ? Math.min(...intervals.map((span) => span.start)) : undefined);
-      const end = at(draft.end?.text) ?? (intervals.length ? Math.max(...intervals.map((span) => span.end)) : undefined);
+      // Reduced, not spread: a large report has more intervals than a call may take arguments.
+      const earliest = intervals.length ? intervals.reduce((min, span) => Math.min(min, span.start), Infinity) : undefined;
+      const latest = intervals.length ? intervals.reduce((max, span) => Math.max(max, span.end), -Infinity) : undefined;
+      const start = at(draft.start?.text) ?? earliest;
+      const end = at(draft.end?.text) ?? latest;
       if (draft.start && at(draft.start.text) === undefined) unreadable(draft.start.line, `the start time "${draft.start.text}" is not a date and time this reader knows`);
       if (draft.end && at(draft.end.text) === undefined) unreadable(draft.end.line, `the end time "${draft.end.text}" is not a date and time this reader knows`);
       if (start === undefined || end === undefined) continue;

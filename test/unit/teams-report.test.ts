@@ -320,6 +320,55 @@ describe('the older Teams format, one row per event', () => {
   });
 });
 
+describe('a report of a large training', () => {
+  it('reads 1,000 participants with 4 intervals each (the size the route admits) within a second or two, every minute right', () => {
+    const people = 1000;
+    const big: RosterEntry[] = Array.from({ length: people }, (_, index) => ({
+      registrationId: `r${index}`,
+      fullName: `Қатысушы ${index} Тестұлы`,
+      email: `p${index}@school.kz`,
+    }));
+    const us = (minute: number) => {
+      const total = 15 * 60 + 55 + minute;
+      const hour = Math.floor(total / 60);
+      return `11/26/26, ${((hour + 11) % 12) + 1}:${String(total % 60).padStart(2, '0')}:00 ${hour >= 12 ? 'PM' : 'AM'}`;
+    };
+    const rows: string[][] = [];
+    for (let index = 0; index < people; index++) {
+      // Four visits of 20 minutes each, 5 minutes apart, shifted per person: minutes 5–100 after 15:55.
+      const offset = index % 10;
+      for (let visit = 0; visit < 4; visit++) {
+        const from = 5 + offset + visit * 25;
+        rows.push([big[index]!.fullName, us(from), us(from + 20), '20m', big[index]!.email, 'Attendee']);
+      }
+    }
+    const text = tsv([
+      ['1. Summary'],
+      ['Start time', us(0)],
+      ['End time', us(140)],
+      [],
+      ['3. In-Meeting Activities'],
+      ['Name', 'Join Time', 'Leave Time', 'Duration', 'Email', 'Role'],
+      ...rows,
+    ]);
+    const bytes = utf16WithBom(text);
+    // Base64 of this in a JSON body must fit the route's 5 MB.
+    expect(Math.ceil(bytes.length / 3) * 4).toBeLessThan(5 * 1024 * 1024);
+    const began = performance.now();
+    const parsed = parse([{ name: 'big.csv', bytes }]);
+    const proposal = proposeAttendance({ session, completionThreshold: 0.8, roster: big, attendees: parsed.attendees });
+    expect(performance.now() - began).toBeLessThan(3000);
+    expect(parsed.unreadable).toEqual([]);
+    // Session 16:00–17:30 is minutes 5–95 after 15:55; visits start at 5 + offset.
+    for (const mark of proposal.marks) {
+      const offset = Number(mark.registrationId.slice(1)) % 10;
+      const visits = [0, 1, 2, 3].map((visit) => [5 + offset + visit * 25, 25 + offset + visit * 25] as const);
+      const expected = visits.reduce((total, [from, to]) => total + Math.max(0, Math.min(to, 95) - Math.max(from, 5)), 0);
+      expect(mark.minutes, mark.registrationId).toBe(expected);
+    }
+  });
+});
+
 describe('files that are not Teams reports', () => {
   it('refuses a registrations CSV, naming the expected format', () => {
     const csv = utf8('fullName,email\nАйгүл Оспанова,aigul@school.kz\n');
