@@ -331,7 +331,21 @@ function zoneFormat(timeZone: string): Intl.DateTimeFormat {
   return format;
 }
 
+const offsetCache = new Map<string, number>();
+
+/** Zones change their offset on whole quarter-hours at most, so one lookup serves each quarter-hour. */
 function zoneOffsetMs(instant: number, timeZone: string): number {
+  const key = `${timeZone}|${Math.floor(instant / 900_000)}`;
+  let offset = offsetCache.get(key);
+  if (offset === undefined) {
+    offset = computeZoneOffsetMs(instant, timeZone);
+    if (offsetCache.size > 10_000) offsetCache.clear();
+    offsetCache.set(key, offset);
+  }
+  return offset;
+}
+
+function computeZoneOffsetMs(instant: number, timeZone: string): number {
   const parts = zoneFormat(timeZone).formatToParts(new Date(instant));
   const part = (type: string) => Number(parts.find((candidate) => candidate.type === type)?.value);
   return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second')) - instant;

