@@ -235,7 +235,8 @@ function AttendanceGrid({ training }: { training: Training }) {
     setMarks(next);
   }, [report.data, sessionId]);
   useEffect(() => setSaved(false), [sessionId]);
-  if (report.loading) return html`<${Loading} />`;
+  // Only the first load: a reload after saving keeps the grid (and the Teams import beside it) in place.
+  if (report.loading && !report.data) return html`<${Loading} />`;
   const participants = report.data?.participants ?? [];
   return html`<section aria-labelledby="attendance-heading">
     <h2 id="attendance-heading">${t('attendance.title')}</h2>
