@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sessionStatusFromMinutes } from '../../shared/domain/attendance';
 import { ValidationError } from '../../shared/errors';
@@ -391,6 +392,41 @@ describe('files that are not Teams reports', () => {
     ]);
     expect(() => parse([{ name: 'r.csv', bytes: utf16WithBom('') }])).toThrow(ValidationError);
     expect(() => parse([{ name: 'r.csv', bytes: utf16WithBom(unreadable) }])).toThrow(/none of its rows/);
+  });
+});
+
+describe('whatever is uploaded', () => {
+  const fragments = [
+    '1. Summary', 'Start time', 'End time', 'Name', 'Join Time', 'Leave Time', 'First Join', 'Last Leave', 'Email',
+    'Full Name', 'User Action', 'Timestamp', 'Joined', 'Left', 'Role', 'Organizer', '11/26/26, 4:02:00 PM', '26.11.2026, 16:02',
+    '31/02/26, 25:61:00', '2026 ж. 26 қараша, 16:00:00', '', '"', 'Әсел', 'a@b.kz',
+  ];
+  const dates = ['11/26/26, 4:02:00 PM', '11/26/26, 5:10:00 PM', '26.11.2026, 16:30', 'soon', ''];
+  const line = fc.oneof(
+    fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 12 })), { maxLength: 8 }),
+    fc.constantFrom(['Name', 'Join Time', 'Leave Time', 'Duration', 'Email', 'Role'], ['Full Name', 'User Action', 'Timestamp'], ['1. Summary'], []),
+    fc.tuple(fc.constantFrom('Әсел Қайратқызы', 'Guest', ''), fc.constantFrom(...dates, 'Joined', 'Left'), fc.constantFrom(...dates), fc.constant(''), fc.constantFrom('asel@school.kz', '')).map((cells) => [...cells]),
+  );
+
+  it('is read into meetings and rows or refused with a 400, never another error', () => {
+    let read = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), fc
+        .tuple(fc.constantFrom(['Name', 'Join Time', 'Leave Time', 'Duration', 'Email', 'Role'], ['Full Name', 'User Action', 'Timestamp'], []), fc.array(line, { maxLength: 30 }))
+        .map(([header, rows]) => utf16WithBom(tsv([header, ...rows])))), (bytes) => {
+        try {
+          const parsed = parse([{ name: 'fuzz.csv', bytes }]);
+          proposeAttendance({ session, completionThreshold: 0.8, roster, attendees: parsed.attendees });
+          read++;
+          return parsed.meetings.every((meeting) => Number.isFinite(meeting.start) && Number.isFinite(meeting.end));
+        } catch (error) {
+          return error instanceof ValidationError;
+        }
+      }),
+      { numRuns: 400 },
+    );
+    // The generator reaches the reader's inside, not only its first refusal.
+    expect(read).toBeGreaterThan(0);
   });
 });
 
