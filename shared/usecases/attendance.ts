@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import type { Principal } from '../auth/principal';
 import { clock } from '../clock';
@@ -5,19 +6,17 @@ import {
   assertAttendanceEditable,
   assertSessionStarted,
   completion,
+  displayTime,
   minutesProblem,
   plannedMs,
-  displayTime,
   roundHours,
   sessionDurationMs,
   sessionThresholdMinutes,
 } from '../domain/attendance';
-import { createHash } from 'node:crypto';
 import { proposeAttendance, type ProposedMark, type TeamsProposal } from '../attendance/teams-match';
 import { parseTeamsReports, type UnreadableRow } from '../attendance/teams-report';
-import { DISPLAY_TIME_ZONE } from '../domain/training';
 import { issueCheckInCode, resolveCheckIn, type IssuedCode } from '../domain/check-in';
-import { canEdit, canOversee } from '../domain/training';
+import { canEdit, canOversee, DISPLAY_TIME_ZONE } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import { publicUrl } from '../mail/format';
 import type {
