@@ -50,10 +50,17 @@ export interface TeamsMeeting {
   end: number;
 }
 
+/** Why a row could not be read, for a reader in any language (`problem` says it in English). */
+export const unreadableReasons = ['unknown_time', 'missing_time', 'leave_before_join', 'no_name', 'unknown_action', 'left_without_join'] as const;
+export type UnreadableReason = (typeof unreadableReasons)[number];
+
 export interface UnreadableRow {
   file: number;
   fileName: string;
   line: number;
+  reason: UnreadableReason;
+  /** The cell that could not be read, when there was one. */
+  value?: string;
   problem: string;
 }
 
@@ -579,8 +586,8 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
       const clock = value ? parseWallClock(value, order) : undefined;
       return clock ? instantOf(clock, options.timeZone) : undefined;
     };
-    const unreadable = (line: number, problem: string) =>
-      builder.unreadable.push({ file: fileIndex, fileName: file.name, line, problem });
+    const unreadable = (line: number, reason: UnreadableReason, problem: string, value?: string) =>
+      builder.unreadable.push({ file: fileIndex, fileName: file.name, line, reason, ...(value !== undefined ? { value } : {}), problem });
 
     for (const draft of drafts) {
       const intervals: TeamsInterval[] = [];
@@ -603,11 +610,12 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
         const end = at(endText);
         if (start === undefined || end === undefined) {
           const bad = start === undefined ? startText : endText;
-          unreadable(row.number, bad ? `the time "${bad}" is not a date and time this reader knows` : 'a join or leave time is missing');
+          if (bad) unreadable(row.number, 'unknown_time', `the time "${bad}" is not a date and time this reader knows`, bad);
+          else unreadable(row.number, 'missing_time', 'a join or leave time is missing');
           return undefined;
         }
         if (end < start) {
-          unreadable(row.number, 'the leave time is before the join time');
+          unreadable(row.number, 'leave_before_join', 'the leave time is before the join time');
           return undefined;
         }
         return { start, end };
@@ -621,7 +629,7 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
       for (const row of draft.participants) {
         const fields = identityOf(row, participantColumns);
         if (!fields) {
-          unreadable(row.number, 'the row has no name');
+          unreadable(row.number, 'no_name', 'the row has no name');
           continue;
         }
         const attendee = identity(builder, fileIndex, row.number, fields);
@@ -640,7 +648,7 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
       for (const row of draft.activities) {
         const fields = identityOf(row, activityColumns);
         if (!fields) {
-          unreadable(row.number, 'the row has no name');
+          unreadable(row.number, 'no_name', 'the row has no name');
           continue;
         }
         const known = !fields.email ? keyByName.get(fields.name) : undefined;
@@ -659,17 +667,19 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
         const timestampText = cell(row, eventColumns, 'timestamp');
         const time = at(timestampText);
         if (!fields) {
-          unreadable(row.number, 'the row has no name');
+          unreadable(row.number, 'no_name', 'the row has no name');
           continue;
         }
         const join = /^(joined|join|присоедин|вош|қосыл)/.test(action);
         const leave = /^(left|leave|покинул|вышел|выш|шықты|кетті)/.test(action);
         if (!join && !leave) {
-          unreadable(row.number, `the action "${cell(row, eventColumns, 'userAction') ?? ''}" is neither Joined nor Left`);
+          const written = cell(row, eventColumns, 'userAction') ?? '';
+          unreadable(row.number, 'unknown_action', `the action "${written}" is neither Joined nor Left`, written);
           continue;
         }
         if (time === undefined) {
-          unreadable(row.number, timestampText ? `the time "${timestampText}" is not a date and time this reader knows` : 'the timestamp is missing');
+          if (timestampText) unreadable(row.number, 'unknown_time', `the time "${timestampText}" is not a date and time this reader knows`, timestampText);
+          else unreadable(row.number, 'missing_time', 'the timestamp is missing');
           continue;
         }
         events.push({ attendee: identity(builder, fileIndex, row.number, fields), time, join, line: row.number });
@@ -684,7 +694,7 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
             if (state) state.depth++;
             else open.set(event.attendee, { since: event.time, depth: 1 });
           } else if (!state) {
-            unreadable(event.line, 'a "Left" with no "Joined" before it');
+            unreadable(event.line, 'left_without_join', 'a "Left" with no "Joined" before it');
           } else if (--state.depth === 0) {
             event.attendee.intervals.push({ start: state.since, end: event.time });
             intervals.push({ start: state.since, end: event.time });
@@ -703,8 +713,8 @@ export function parseTeamsReports(files: readonly ReportFile[], options: ParseOp
       const latest = intervals.length ? intervals.reduce((max, span) => Math.max(max, span.end), -Infinity) : undefined;
       const start = at(draft.start?.text) ?? earliest;
       const end = at(draft.end?.text) ?? latest;
-      if (draft.start && at(draft.start.text) === undefined) unreadable(draft.start.line, `the start time "${draft.start.text}" is not a date and time this reader knows`);
-      if (draft.end && at(draft.end.text) === undefined) unreadable(draft.end.line, `the end time "${draft.end.text}" is not a date and time this reader knows`);
+      if (draft.start && at(draft.start.text) === undefined) unreadable(draft.start.line, 'unknown_time', `the start time "${draft.start.text}" is not a date and time this reader knows`, draft.start.text);
+      if (draft.end && at(draft.end.text) === undefined) unreadable(draft.end.line, 'unknown_time', `the end time "${draft.end.text}" is not a date and time this reader knows`, draft.end.text);
       if (start === undefined || end === undefined) continue;
       meetings.push({ file: fileIndex, format: draft.format, ...(draft.title ? { title: draft.title } : {}), start, end });
     }

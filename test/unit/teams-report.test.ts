@@ -237,6 +237,11 @@ describe('the current Teams report format', () => {
       { file: 0, fileName: 'broken.csv', line: 9 },
       { file: 0, fileName: 'broken.csv', line: 10 },
     ]);
+    expect(parsed.unreadable.map((row) => [row.reason, row.value])).toEqual([
+      ['unknown_time', 'yesterday'],
+      ['leave_before_join', undefined],
+      ['no_name', undefined],
+    ]);
     expect(parsed.unreadable.map((row) => row.problem)).toEqual([
       'the time "yesterday" is not a date and time this reader knows',
       'the leave time is before the join time',
@@ -303,7 +308,7 @@ describe('the older Teams format, one row per event', () => {
       { file: 0, format: 'events', start: Date.parse('2026-11-26T10:50:00Z'), end: Date.parse('2026-11-26T12:40:00Z') },
     ]);
     expect(parsed.unreadable).toEqual([
-      { file: 0, fileName: 'meetingAttendanceList.csv', line: 12, problem: 'a "Left" with no "Joined" before it' },
+      { file: 0, fileName: 'meetingAttendanceList.csv', line: 12, reason: 'left_without_join', problem: 'a "Left" with no "Joined" before it' },
     ]);
     const proposal = propose(parsed, { 'name:trainer almaty': null });
     const marks = Object.fromEntries(proposal.marks.map((mark) => [mark.registrationId, [mark.minutes, mark.status, mark.matchedFrom.map((row) => row.by)]]));

@@ -36,7 +36,7 @@ export interface TeamsPreview {
   unmatched: (ReportRow & { reason: 'no_match' | 'ambiguous'; candidates?: string[] })[];
   ignored: (ReportRow & { reason: 'organizer' | 'presenter' | 'excluded' })[];
   notFound: string[];
-  unreadable: { file: number; fileName: string; line: number; problem: string }[];
+  unreadable: { file: number; fileName: string; line: number; reason: string; value?: string; problem: string }[];
   applied?: { written: number; unchanged: number };
 }
 
@@ -177,7 +177,11 @@ export function TeamsImport({ training, sessionId, onApplied }: { training: Trai
           </table></div>
           ${preview.unreadable.length > 0
             ? html`<div class="notice" role="alert"><p>${t('teams.unreadable')}</p><ul>${preview.unreadable.map(
-                (row) => html`<li>${t('teams.unreadableRow', { file: row.fileName, line: row.line, problem: row.problem })}</li>`,
+                (row) => html`<li>${t('teams.unreadableRow', {
+                  file: row.fileName,
+                  line: row.line,
+                  problem: t(`teams.problem.${row.reason}` as MessageKey, { value: row.value ?? '' }),
+                })}</li>`,
               )}</ul></div>`
             : null}
           ${preview.applied
