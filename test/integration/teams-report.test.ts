@@ -232,4 +232,46 @@ describe('importing a Teams attendance report', () => {
     expect(kept.body.applied).toEqual({ written: 0, unchanged: 2 });
     expect((await storedMark(training, h)).source).toBe('trainer');
   });
+
+  it('joins the reports of a restarted meeting sent together, UTF-8 and UTF-16, and lists the rows it could not read', async () => {
+    const training = await publishTraining(trainer, trainingBody());
+    const aigul = await newPerson('Айгүл Оспанова');
+    const g = await register(training, aigul);
+    const session = training.sessions[0]!;
+    const start = Date.parse(session.startsAt);
+    await setClock(new Date(start + 200 * MINUTE));
+
+    // Before the restart: day-first dates, re-saved as UTF-8.
+    const dayFirst = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Asia/Almaty', year: '2-digit', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+    });
+    const gb = (instant: number) => dayFirst.format(new Date(instant));
+    const before = tsv([
+      ['1. Summary'],
+      ['Start time', gb(start - 5 * MINUTE)],
+      ['End time', gb(start + 70 * MINUTE)],
+      [],
+      ['3. In-Meeting activities'],
+      ['Name', 'Join time', 'Leave time', 'Duration', 'Email', 'Role'],
+      ['Айгүл Оспанова', gb(start), gb(start + 70 * MINUTE), '', aigul.email, 'Attendee'],
+      ['Айгүл Оспанова', 'yesterday', gb(start + 70 * MINUTE), '', aigul.email, 'Attendee'],
+    ]);
+    // After the restart, the US form as Teams writes it.
+    const after = reportFile(start + 80 * MINUTE, [
+      { name: 'Айгүл Оспанова', email: aigul.email, role: 'Attendee', from: 0, to: 100 },
+    ]);
+    const files = [
+      { name: 'before restart.csv', content: Buffer.from(utf8(before, true)).toString('base64') },
+      { name: 'after restart.csv', content: Buffer.from(utf16WithBom(after)).toString('base64') },
+    ];
+    const applied = await importReport(training, { files, mode: 'apply' });
+    expect(applied.status, applied.text).toBe(200);
+    // 0–70 and 80–180 of a 180-minute session.
+    expect(applied.body.marks).toEqual([expect.objectContaining({ registrationId: g, minutes: 170, status: 'present' })]);
+    expect(applied.body.unreadable).toEqual([
+      { file: 0, fileName: 'before restart.csv', line: 8, reason: 'unknown_time', value: 'yesterday', problem: expect.stringContaining('yesterday') as string },
+    ]);
+    expect(applied.body.applied).toEqual({ written: 1, unchanged: 0 });
+    expect((await storedMark(training, g)).importedFrom).toMatchObject({ files: [{ name: 'before restart.csv' }, { name: 'after restart.csv' }], reportMinutes: 170 });
+  });
 });
