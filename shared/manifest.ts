@@ -248,6 +248,19 @@ export const routes = {
     maxBodyBytes: 1024 * 1024,
     timeoutSeconds: 29,
   },
+  importTeamsReport: {
+    name: 'importTeamsReport',
+    method: 'POST',
+    path: '/api/trainings/{id}/sessions/{sessionId}/attendance/teams-report',
+    handler: 'functions/http/attendance-teams-report.ts',
+    access: { roles: staff },
+    permissions: { table: 'readWrite' },
+    // A 2-hour meeting of 1,000 people rejoining a few times is ~1.2 MB of UTF-16, ~1.6 MB as
+    // base64 in JSON; a few restarts fit too. 5 MB stays under Lambda's 6 MB request payload.
+    maxBodyBytes: 5 * 1024 * 1024,
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   issueCheckInCode: {
     name: 'issueCheckInCode',
     method: 'POST',

@@ -151,3 +151,19 @@ export function minutesProblem(session: Timed, minutes: number | undefined): str
   if (minutes * MS_PER_MINUTE <= duration) return undefined;
   return `is more than the session lasts (${Math.floor(duration / MS_PER_MINUTE)} minutes)`;
 }
+
+/**
+ * A session's mark from the minutes someone was there (an online meeting's report): present when
+ * they reach the training's threshold of the session's minutes, else absent. Integers on both
+ * sides, as in the completion rule.
+ */
+export function sessionStatusFromMinutes(session: Timed, completionThreshold: number, minutes: number): 'present' | 'absent' {
+  return minutes > 0 && minutes >= sessionThresholdMinutes(session, completionThreshold) ? 'present' : 'absent';
+}
+
+/** The fewest whole minutes that reach the threshold of a session's (whole) minutes. */
+export function sessionThresholdMinutes(session: Timed, completionThreshold: number): number {
+  const sessionMinutes = Math.floor(sessionDurationMs(session) / MS_PER_MINUTE);
+  const threshold = Math.round(completionThreshold * THRESHOLD_SCALE);
+  return Math.ceil((threshold * sessionMinutes) / THRESHOLD_SCALE);
+}

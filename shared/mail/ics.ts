@@ -14,6 +14,7 @@ import ical, {
 } from 'ical-generator';
 import type { Language } from '../config/regions';
 import type { Training } from '../schemas/training';
+import { isTeamsMeetingUrl } from '../domain/online-meeting';
 import { publicUrl, titleIn } from './format';
 
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
@@ -45,12 +46,30 @@ export function sessionEventUid(trainingId: string, sessionId: string): string {
 
 const descriptionTexts: Record<
   Language,
-  { sessionOf: (index: number, count: number) => string; online: string; page: string }
+  { sessionOf: (index: number, count: number) => string; online: string; teams: string; page: string }
 > = {
-  kk: { sessionOf: (index, count) => `${index}-сабақ, барлығы ${count} сабақ.`, online: 'Онлайн қосылу', page: 'Оқыту беті' },
-  ru: { sessionOf: (index, count) => `Занятие ${index} из ${count}.`, online: 'Подключиться онлайн', page: 'Страница обучения' },
-  en: { sessionOf: (index, count) => `Session ${index} of ${count}.`, online: 'Join online', page: 'Training page' },
+  kk: {
+    sessionOf: (index, count) => `${index}-сабақ, барлығы ${count} сабақ.`,
+    online: 'Онлайн қосылу',
+    teams: 'Microsoft Teams жиналысына қосылу',
+    page: 'Оқыту беті',
+  },
+  ru: {
+    sessionOf: (index, count) => `Занятие ${index} из ${count}.`,
+    online: 'Подключиться онлайн',
+    teams: 'Подключиться к собранию Microsoft Teams',
+    page: 'Страница обучения',
+  },
+  en: {
+    sessionOf: (index, count) => `Session ${index} of ${count}.`,
+    online: 'Join online',
+    teams: 'Join the Microsoft Teams meeting',
+    page: 'Training page',
+  },
 };
+
+/** What Outlook and Teams write as the place of a Teams meeting; it reads the same in every language. */
+const TEAMS_LOCATION = 'Microsoft Teams Meeting';
 
 /**
  * One VCALENDAR with one VEVENT per session, written in the training's language. CRLF line
@@ -86,9 +105,10 @@ export function trainingCalendar(training: CalendarTraining, options: TrainingCa
 
   const sessions = [...training.sessions].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   sessions.forEach((session, index) => {
+    const teams = isTeamsMeetingUrl(session.onlineUrl);
     const description = [
       sessions.length > 1 ? texts.sessionOf(index + 1, sessions.length) : undefined,
-      session.onlineUrl ? `${texts.online}: ${session.onlineUrl}` : undefined,
+      session.onlineUrl ? `${teams ? texts.teams : texts.online}: ${session.onlineUrl}` : undefined,
       `${texts.page}: ${trainingPage}`,
     ]
       .filter((line): line is string => line !== undefined)
@@ -102,8 +122,10 @@ export function trainingCalendar(training: CalendarTraining, options: TrainingCa
       summary: title,
       description,
       // An online-only session has no venue; its link is where the reader will "go".
-      location: session.venue ?? session.onlineUrl ?? null,
+      location: session.venue ?? (teams ? TEAMS_LOCATION : session.onlineUrl) ?? null,
       url: session.onlineUrl ?? trainingPage,
+      // Outlook shows its "Join" button for a Teams meeting from this property.
+      ...(teams && session.onlineUrl ? { x: { 'X-MICROSOFT-SKYPETEAMSMEETINGURL': session.onlineUrl } } : {}),
       organizer: { name: parameterText(training.trainer.name), email: training.trainer.email },
       attendees,
       status: cancelling ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,

@@ -3,6 +3,7 @@
  * says what happened and what, if anything, the reader should do next.
  */
 import type { Language } from '../config/regions';
+import { isTeamsMeetingUrl } from '../domain/online-meeting';
 import { DISPLAY_TIME_ZONE, firstSessionStart } from '../domain/training';
 import type { Registration } from '../schemas/registration';
 import type { Training, TrainingSession } from '../schemas/training';
@@ -23,6 +24,7 @@ interface Labels {
   sessionsHeading: string;
   venue: string;
   online: string;
+  teams: string;
   trainerContact: (name: string, email: string) => string;
 }
 
@@ -32,6 +34,7 @@ const labels: Record<Language, Labels> = {
     sessionsHeading: 'Сабақтар (уақыты Алматы бойынша):',
     venue: 'Өтетін орны',
     online: 'Онлайн қосылу',
+    teams: 'Microsoft Teams жиналысы',
     trainerContact: (name, email) => `Сұрақтарыңызды тренерге жазыңыз: ${name}, ${email}`,
   },
   ru: {
@@ -39,6 +42,7 @@ const labels: Record<Language, Labels> = {
     sessionsHeading: 'Занятия (время по Алматы):',
     venue: 'Место',
     online: 'Подключиться онлайн',
+    teams: 'Собрание Microsoft Teams',
     trainerContact: (name, email) => `Вопросы можно задать тренеру: ${name}, ${email}`,
   },
   en: {
@@ -46,6 +50,7 @@ const labels: Record<Language, Labels> = {
     sessionsHeading: 'Sessions (Almaty time):',
     venue: 'Venue',
     online: 'Join online',
+    teams: 'Microsoft Teams meeting',
     trainerContact: (name, email) => `Questions? Write to the trainer: ${name}, ${email}`,
   },
 };
@@ -295,7 +300,7 @@ export function sessionList(training: Training, language: Language): string {
   const lines = sessions.flatMap((session, index) => [
     `${index + 1}. ${sessionTime(session, language)}`,
     ...(session.venue ? [`   ${label.venue}: ${session.venue}`] : []),
-    ...(session.onlineUrl ? [`   ${label.online}: ${session.onlineUrl}`] : []),
+    ...(session.onlineUrl ? [`   ${isTeamsMeetingUrl(session.onlineUrl) ? label.teams : label.online}: ${session.onlineUrl}`] : []),
   ]);
   return [label.sessionsHeading, ...lines].join('\n');
 }

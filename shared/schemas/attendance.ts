@@ -6,7 +6,7 @@ export const attendanceStatuses = ['present', 'absent', 'late'] as const;
 export type AttendanceStatus = (typeof attendanceStatuses)[number];
 
 /** Who wrote a mark: the trainer's sheet (PUT) or the participant's own check-in. */
-export const attendanceSources = ['trainer', 'check-in'] as const;
+export const attendanceSources = ['trainer', 'check-in', 'teams-report'] as const;
 export type AttendanceSource = (typeof attendanceSources)[number];
 
 /** One participant's mark for one session, as stored and as the domain reasons about it. */
@@ -23,6 +23,19 @@ export interface AttendanceRecord {
   recordedBy: string;
   /** When the participant checked in themselves; kept when a trainer later overrides the mark. */
   checkedInAt?: string;
+  /**
+   * A mark applied from a Teams attendance report (source `teams-report`): which files (their
+   * names and SHA-256), the minutes the report gave and how the rows were matched. When and by
+   * whom are recordedAt and recordedBy.
+   */
+  importedFrom?: TeamsImportProvenance;
+}
+
+export interface TeamsImportProvenance {
+  kind: 'teams-report';
+  files: { name: string; sha256: string }[];
+  reportMinutes: number;
+  matchedBy: string[];
 }
 
 export const sessionParams = z.strictObject({ id: idSchema, sessionId: idSchema });
@@ -111,3 +124,53 @@ export const attendanceReportQuery = z.object({
   lang: languageSchema.optional(),
 });
 export type AttendanceReportQuery = z.infer<typeof attendanceReportQuery>;
+
+// ---------------------------------------------------------------------------------------------
+// Teams attendance report import
+
+/** Ten files cover a meeting restarted many times; a 5 MB body (the route's limit) bounds the rest. */
+const MAX_REPORT_FILES = 10;
+
+const base64Content = z
+  .string({ error: 'must be the file\'s bytes in base64' })
+  .min(1, { error: 'the file is empty; download the attendance report from Teams again' })
+  // A data URL (what a browser's FileReader gives) is accepted as well: only its payload counts.
+  .transform((value) => value.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''))
+  .refine((value) => /^[A-Za-z0-9+/]*={0,2}$/.test(value) && value.length % 4 === 0, {
+    error: 'must be base64 (the file\'s bytes as they are, encoded); send the file as downloaded',
+  })
+  .transform((value) => new Uint8Array(Buffer.from(value, 'base64')));
+
+const reportFileSchema = z.strictObject({
+  name: z
+    .string({ error: 'must be the file name' })
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .max(255, { error: 'must be at most 255 characters' }),
+  content: base64Content,
+});
+
+export const teamsReportBodySchema = z
+  .strictObject(
+    {
+      files: z
+        .array(reportFileSchema, { error: 'must be a list of {name, content} (the attendance report files)' })
+        .min(1, { error: 'needs the attendance report file' })
+        .max(MAX_REPORT_FILES, { error: `must have at most ${MAX_REPORT_FILES} files (one per restart of the meeting)` }),
+      /** `preview` changes nothing; `apply` writes the attendance it shows. */
+      mode: z.enum(['preview', 'apply'], { error: 'must be preview or apply' }).default('preview'),
+      /** Corrections, by the preview's row key: the participant this row is, or null to count it for nobody. */
+      matches: z
+        .record(z.string().min(1).max(600), idSchema.nullable(), { error: 'must map row keys from the preview to a registrationId or null' })
+        .optional(),
+      /** Participants whose current mark the import must not change (e.g. they were in the room). */
+      leaveUnchanged: z.array(idSchema, { error: 'must be a list of registrationIds' }).max(10_000).optional(),
+    },
+    {
+      error: (issue) =>
+        issue.code === 'unrecognized_keys'
+          ? `has unknown field(s) ${issue.keys.join(', ')}; send files, mode, matches and leaveUnchanged only`
+          : undefined,
+    },
+  );
+export type TeamsReportBody = z.infer<typeof teamsReportBodySchema>;

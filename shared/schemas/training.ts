@@ -16,7 +16,11 @@ export const sessionInputSchema = z.strictObject({
   startsAt: instantSchema,
   endsAt: instantSchema,
   venue: z.string().trim().max(300).optional(),
-  onlineUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(1000).optional(),
+  // https only: a meeting link opened from an email or a calendar must not travel in clear text.
+  onlineUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https:// link, such as the Teams meeting link (copy it from the meeting invitation)' })
+    .max(1000, { error: 'must be at most 1000 characters' })
+    .optional(),
 });
 
 const trainingFields = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import type { Principal } from '../auth/principal';
 import { clock } from '../clock';
@@ -5,16 +6,27 @@ import {
   assertAttendanceEditable,
   assertSessionStarted,
   completion,
+  displayTime,
   minutesProblem,
   plannedMs,
   roundHours,
   sessionDurationMs,
+  sessionThresholdMinutes,
 } from '../domain/attendance';
+import { proposeAttendance, type ProposedMark, type TeamsProposal } from '../attendance/teams-match';
+import { parseTeamsReports, type UnreadableRow } from '../attendance/teams-report';
 import { issueCheckInCode, resolveCheckIn, type IssuedCode } from '../domain/check-in';
-import { canEdit, canOversee } from '../domain/training';
+import { canEdit, canOversee, DISPLAY_TIME_ZONE } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import { publicUrl } from '../mail/format';
-import type { AttendanceMarkInput, AttendanceRecord, AttendanceStatus, PutAttendanceBody } from '../schemas/attendance';
+import type {
+  AttendanceMarkInput,
+  AttendanceRecord,
+  AttendanceStatus,
+  PutAttendanceBody,
+  TeamsImportProvenance,
+  TeamsReportBody,
+} from '../schemas/attendance';
 import type { Training, TrainingSession } from '../schemas/training';
 import { checkInKey } from '../secrets/check-in-key';
 import {
@@ -72,15 +84,90 @@ function normalizedMark(mark: AttendanceMarkInput): Pick<AttendanceRecord, 'stat
   return mark.status === 'absent' || mark.minutes === undefined ? { status: mark.status } : { status: mark.status, minutes: mark.minutes };
 }
 
-function sameMark(previous: AttendanceRecord | undefined, mark: Pick<AttendanceRecord, 'status' | 'minutes'>): boolean {
-  return previous?.source === 'trainer' && previous.status === mark.status && previous.minutes === mark.minutes;
+/** Who writes a set of marks: the trainer's sheet, or a report the trainer applies. */
+type MarkOrigin = Pick<AttendanceRecord, 'source' | 'importedFrom'>;
+
+/** What makes two imports the same: the files and what was read from them, not the object's key order. */
+function provenanceKey(provenance: TeamsImportProvenance | undefined): string {
+  if (!provenance) return '';
+  return [provenance.files.map((file) => file.sha256).join(','), provenance.reportMinutes, provenance.matchedBy.join(',')].join('|');
+}
+
+function sameMark(
+  previous: AttendanceRecord | undefined,
+  mark: Pick<AttendanceRecord, 'status' | 'minutes'>,
+  origin: MarkOrigin,
+): boolean {
+  return (
+    previous?.source === origin.source &&
+    previous.status === mark.status &&
+    previous.minutes === mark.minutes &&
+    provenanceKey(previous.importedFrom) === provenanceKey(origin.importedFrom)
+  );
+}
+
+interface MarksToSave {
+  principal: Principal;
+  training: Training;
+  session: TrainingSession;
+  now: Date;
+  records: readonly AttendanceMarkInput[];
+  registrations: readonly StoredRegistration[];
+  existing: readonly AttendanceRecord[];
+  originOf: (mark: AttendanceMarkInput) => MarkOrigin;
 }
 
 /**
- * Bulk and idempotent: every record is checked before anything is written (one bad record and
- * none is saved), and marks already recorded exactly so are not written again. A trainer's mark
+ * The one attendance write: every record is checked before anything is written (one bad record
+ * and none is saved), and marks already recorded exactly so are not written again. A new mark
  * replaces a self check-in; the time of the check-in is kept with it.
  */
+async function saveMarks({ principal, training, session, now, records, registrations, existing, originOf }: MarksToSave): Promise<AttendanceWriteResult> {
+  const byRegistrationId = new Map(registrations.map((registration) => [registration.registrationId, registration]));
+  const problems: FieldErrors = {};
+  records.forEach((mark, index) => {
+    const registration = registrationProblem(byRegistrationId.get(mark.registrationId));
+    if (registration) (problems[`records.${index}.registrationId`] ??= []).push(registration);
+    const minutes = minutesProblem(session, mark.minutes);
+    if (minutes) (problems[`records.${index}.minutes`] ??= []).push(minutes);
+  });
+  if (Object.keys(problems).length > 0) {
+    throw new ValidationError(
+      'Some records cannot be saved, so none were. Correct the records listed and send the sheet again.',
+      problems,
+    );
+  }
+
+  const previous = new Map(existing.map((record) => [record.registrationId, record]));
+  const recordedAt = now.toISOString();
+  const changed: AttendanceRecord[] = records.flatMap((mark) => {
+    const normalized = normalizedMark(mark);
+    const origin = originOf(mark);
+    const before = previous.get(mark.registrationId);
+    if (sameMark(before, normalized, origin)) return [];
+    return [
+      {
+        trainingId: training.id,
+        sessionId: session.id,
+        registrationId: mark.registrationId,
+        ...normalized,
+        source: origin.source,
+        ...(origin.importedFrom ? { importedFrom: origin.importedFrom } : {}),
+        recordedAt,
+        recordedBy: principal.sub,
+        ...(before?.checkedInAt ? { checkedInAt: before.checkedInAt } : {}),
+      },
+    ];
+  });
+  if (changed.length > 0 && (await writeAttendance(training.id, changed)) === 'training_not_open') {
+    // Closed or cancelled between the read and the write: say which, as if it had been so before.
+    assertAttendanceEditable(await loadTraining(training.id));
+    throw new ConflictError('The training changed while saving the attendance. Reload it and send the sheet again.', 'concurrent_update');
+  }
+  return { trainingId: training.id, sessionId: session.id, written: changed.length, unchanged: records.length - changed.length };
+}
+
+/** Bulk and idempotent: see saveMarks. */
 export async function recordAttendance(
   principal: Principal,
   trainingId: string,
@@ -98,46 +185,167 @@ export async function recordAttendance(
     listAllRegistrations(trainingId),
     listAttendanceOfSession(trainingId, sessionId),
   ]);
-  const byRegistrationId = new Map(registrations.map((registration) => [registration.registrationId, registration]));
-  const problems: FieldErrors = {};
-  body.records.forEach((mark, index) => {
-    const registration = registrationProblem(byRegistrationId.get(mark.registrationId));
-    if (registration) (problems[`records.${index}.registrationId`] ??= []).push(registration);
-    const minutes = minutesProblem(session, mark.minutes);
-    if (minutes) (problems[`records.${index}.minutes`] ??= []).push(minutes);
-  });
-  if (Object.keys(problems).length > 0) {
-    throw new ValidationError(
-      'Some records cannot be saved, so none were. Correct the records listed and send the sheet again.',
-      problems,
+  return saveMarks({ principal, training, session, now, records: body.records, registrations, existing, originOf: () => ({ source: 'trainer' }) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// A Teams meeting's attendance report
+
+export interface TeamsImportMark extends ProposedMark {
+  /** The session's mark before this import, if any. */
+  current?: Pick<AttendanceRecord, 'status' | 'minutes' | 'source'>;
+  /** The trainer asked to keep the current mark: the import does not write this participant. */
+  leftUnchanged: boolean;
+}
+
+export interface TeamsImportResult {
+  trainingId: string;
+  sessionId: string;
+  mode: 'preview' | 'apply';
+  session: { startsAt: string; endsAt: string; minutes: number; thresholdMinutes: number };
+  files: { name: string; sha256: string }[];
+  meetings: { file: number; fileName: string; title?: string; format: 'sections' | 'events'; startsAt: string; endsAt: string }[];
+  marks: TeamsImportMark[];
+  unmatched: TeamsProposal['unmatched'];
+  ignored: TeamsProposal['ignored'];
+  notFound: string[];
+  unreadable: UnreadableRow[];
+  /** After `apply`: what the write did (a repeated apply of the same files changes nothing). */
+  applied?: { written: number; unchanged: number };
+}
+
+/**
+ * Reads the Teams report(s) of one session's meeting and proposes each confirmed participant's
+ * mark; `apply` writes exactly that proposal (with the trainer's corrections) through the same
+ * checks and all-or-nothing write as the trainer's sheet. The files are sent again with `apply`
+ * rather than kept between the calls, so nothing is stored until the trainer says so.
+ */
+export async function importTeamsReport(
+  principal: Principal,
+  trainingId: string,
+  sessionId: string,
+  body: TeamsReportBody,
+): Promise<TeamsImportResult> {
+  const training = await loadTraining(trainingId);
+  assertCanTakeAttendance(principal, training);
+  assertAttendanceEditable(training);
+  const session = findSession(training, sessionId);
+  const now = clock.now();
+  assertSessionStarted(session, now);
+
+  const parsed = parseTeamsReports(body.files.map((file) => ({ name: file.name, bytes: file.content })), { timeZone: DISPLAY_TIME_ZONE, referenceTime: Date.parse(session.startsAt) });
+  const sessionStart = Date.parse(session.startsAt);
+  const sessionEnd = Date.parse(session.endsAt);
+  for (const meeting of parsed.meetings) {
+    if (meeting.start < sessionEnd && meeting.end > sessionStart) continue;
+    const fileName = body.files[meeting.file]!.name;
+    throw new ConflictError(
+      `The meeting in "${fileName}" ran from ${displayTime(meeting.start)} to ${displayTime(meeting.end)}, but this session is ` +
+        `from ${displayTime(session.startsAt)} to ${displayTime(session.endsAt)}. Choose the session this meeting was for, ` +
+        'or download the report of this session\'s meeting from Teams.',
+      'meeting_outside_session',
+      undefined,
+      {
+        fileName,
+        meetingStartsAt: new Date(meeting.start).toISOString(),
+        meetingEndsAt: new Date(meeting.end).toISOString(),
+        sessionStartsAt: session.startsAt,
+        sessionEndsAt: session.endsAt,
+      },
     );
   }
 
-  const previous = new Map(existing.map((record) => [record.registrationId, record]));
-  const recordedAt = now.toISOString();
-  const changed: AttendanceRecord[] = body.records.flatMap((mark) => {
-    const normalized = normalizedMark(mark);
-    const before = previous.get(mark.registrationId);
-    if (sameMark(before, normalized)) return [];
-    return [
-      {
-        trainingId,
-        sessionId,
-        registrationId: mark.registrationId,
-        ...normalized,
-        source: 'trainer',
-        recordedAt,
-        recordedBy: principal.sub,
-        ...(before?.checkedInAt ? { checkedInAt: before.checkedInAt } : {}),
-      },
-    ];
-  });
-  if (changed.length > 0 && (await writeAttendance(trainingId, changed)) === 'training_not_open') {
-    // Closed or cancelled between the read and the write: say which, as if it had been so before.
-    assertAttendanceEditable(await loadTraining(trainingId));
-    throw new ConflictError('The training changed while saving the attendance. Reload it and send the sheet again.', 'concurrent_update');
+  const [registrations, existing] = await Promise.all([
+    listAllRegistrations(trainingId),
+    listAttendanceOfSession(trainingId, sessionId),
+  ]);
+  const byRegistrationId = new Map(registrations.map((registration) => [registration.registrationId, registration]));
+  const problems: FieldErrors = {};
+  const attendeeKeys = new Set(parsed.attendees.map((attendee) => attendee.key));
+  for (const [key, registrationId] of Object.entries(body.matches ?? {})) {
+    if (!attendeeKeys.has(key)) (problems[`matches.${key}`] ??= []).push('is not a row of this report; take the row keys from the preview');
+    const problem = registrationId === null ? undefined : registrationProblem(byRegistrationId.get(registrationId));
+    if (problem) (problems[`matches.${key}`] ??= []).push(`${registrationId} ${problem}`);
   }
-  return { trainingId, sessionId, written: changed.length, unchanged: body.records.length - changed.length };
+  (body.leaveUnchanged ?? []).forEach((registrationId, index) => {
+    const problem = registrationProblem(byRegistrationId.get(registrationId));
+    if (problem) (problems[`leaveUnchanged.${index}`] ??= []).push(problem);
+  });
+  if (Object.keys(problems).length > 0) {
+    throw new ValidationError('Some corrections do not fit this report or this training. Preview the report again and correct the rows listed.', problems);
+  }
+
+  const roster = registrations
+    .filter((registration) => registration.status === 'confirmed')
+    .map(({ registrationId, fullName, email }) => ({ registrationId, fullName, email }));
+  const proposal = proposeAttendance({
+    session,
+    completionThreshold: training.completionThreshold,
+    roster,
+    attendees: parsed.attendees,
+    corrections: body.matches ?? {},
+  });
+  const collator = new Intl.Collator(training.language, { sensitivity: 'base' });
+  proposal.marks.sort((a, b) => collator.compare(a.fullName, b.fullName) || a.email.localeCompare(b.email));
+
+  const files = body.files.map((file) => ({ name: file.name, sha256: createHash('sha256').update(file.content).digest('hex') }));
+  const current = new Map(existing.map((record) => [record.registrationId, record]));
+  const keep = new Set(body.leaveUnchanged ?? []);
+  const marks = proposal.marks.map((mark): TeamsImportMark => {
+    const before = current.get(mark.registrationId);
+    return {
+      ...mark,
+      ...(before ? { current: { status: before.status, ...(before.minutes !== undefined ? { minutes: before.minutes } : {}), source: before.source } } : {}),
+      leftUnchanged: keep.has(mark.registrationId),
+    };
+  });
+
+  const result: TeamsImportResult = {
+    trainingId,
+    sessionId,
+    mode: body.mode,
+    session: {
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+      minutes: Math.floor(sessionDurationMs(session) / 60_000),
+      thresholdMinutes: sessionThresholdMinutes(session, training.completionThreshold),
+    },
+    files,
+    meetings: parsed.meetings.map((meeting) => ({
+      file: meeting.file,
+      fileName: body.files[meeting.file]!.name,
+      ...(meeting.title ? { title: meeting.title } : {}),
+      format: meeting.format,
+      startsAt: new Date(meeting.start).toISOString(),
+      endsAt: new Date(meeting.end).toISOString(),
+    })),
+    marks,
+    unmatched: proposal.unmatched,
+    ignored: proposal.ignored,
+    notFound: proposal.notFound,
+    unreadable: parsed.unreadable,
+  };
+  if (body.mode === 'preview') return result;
+
+  const toWrite = marks.filter((mark) => !mark.leftUnchanged);
+  const byId = new Map(toWrite.map((mark) => [mark.registrationId, mark]));
+  const written = await saveMarks({
+    principal,
+    training,
+    session,
+    now,
+    records: toWrite.map((mark) => (mark.status === 'present' ? { registrationId: mark.registrationId, status: 'present', minutes: mark.minutes } : { registrationId: mark.registrationId, status: 'absent' })),
+    registrations,
+    existing,
+    originOf: (record) => {
+      const mark = byId.get(record.registrationId)!;
+      return {
+        source: 'teams-report',
+        importedFrom: { kind: 'teams-report', files, reportMinutes: mark.minutes, matchedBy: mark.matchedFrom.map((row) => row.by) },
+      };
+    },
+  });
+  return { ...result, applied: { written: written.written, unchanged: written.unchanged } };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { unreadableReasons } from '../../shared/attendance/teams-report';
 import { buildTree, horizontalBars, linePoints } from '../../web/src/charts';
 import { codeFromScan } from '../../web/src/check-in-code';
 import { almatyLocalToIso, formatDate, isoToAlmatyLocal, TIME_ZONE } from '../../web/src/format';
@@ -57,6 +58,13 @@ describe('i18n catalogues', () => {
       role: ['admins', 'coordinators', 'trainers', 'teachers'],
       rating: ['overall', 'relevance', 'trainer', 'materials', 'recommend'],
       flag: ['qualifying-certificate-revoked', 'qualifying-certificate-expired'],
+      'teams.by': ['email', 'upn', 'name', 'name-partial', 'manual'],
+      'teams.unmatched': ['no_match', 'ambiguous'],
+      'teams.ignored': ['organizer', 'presenter', 'excluded'],
+      'teams.problem': unreadableReasons,
+      'schedule.repeat': ['daily', 'weekdays', 'weekly'],
+      'schedule.weekday': [1, 2, 3, 4, 5, 6, 7],
+      'schedule.invalid': ['firstDate', 'time', 'durationMinutes', 'days', 'count', 'until'],
       metric: [
         'trainingsScheduled', 'trainingsHeld', 'trainingsCancelled', 'registrations', 'confirmed', 'completed',
         'certificatesIssued', 'certificatesRevoked', 'activeMultipliers', 'teachersReached', 'meanRating', 'feedbackResponseRate',

@@ -80,3 +80,16 @@ export function trainingBody(draft: TrainingDraft, editing: boolean): Record<str
     })),
   };
 }
+
+/** Sessions from the schedule generator (web/src/schedule.ts) as the form's editable list. */
+export function draftSessionsOf(
+  generated: readonly { startsAt: string; endsAt: string }[],
+  place: { venue: string; onlineUrl: string },
+): SessionDraft[] {
+  return generated.map((session) => ({
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    venue: place.venue.trim(),
+    onlineUrl: place.onlineUrl.trim(),
+  }));
+}

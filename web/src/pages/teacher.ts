@@ -1,5 +1,6 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { isTeamsMeetingUrl } from '../../../shared/domain/online-meeting';
 import type { Training } from '../../../shared/schemas/training';
 import { ApiError, apiJson, download, get, post } from '../api';
 import { codeFromScan } from '../check-in-code';
@@ -26,7 +27,7 @@ export function SessionList({ training }: { training: Training }) {
       (session) => html`<li>
         <strong>${formatDateTime(session.startsAt, language())} – ${formatTime(session.endsAt, language())}</strong>
         ${session.venue ? html` · ${session.venue}` : null}
-        ${session.onlineUrl ? html` · <a href=${session.onlineUrl} target="_blank" rel="noopener">${t('training.onlineLink')}</a>` : null}
+        ${session.onlineUrl ? html` · <a href=${session.onlineUrl} target="_blank" rel="noopener">${isTeamsMeetingUrl(session.onlineUrl) ? t('training.teamsLink') : t('training.onlineLink')}</a>` : null}
       </li>`,
     )}
   </ol>`;

@@ -9,6 +9,8 @@ import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { loadTopics } from '../topics';
 import { pathTo } from '../router';
+import { HolidayWarning, ScheduleGenerator } from '../schedule-generator';
+import { TeamsImport } from '../teams-import';
 import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
 /**
@@ -133,6 +135,7 @@ export function TrainingFormPage({ id }: { id?: string }) {
       <h2>${t('training.sessions')}</h2>
       <p class="muted">${t('form.timesInAlmaty')}</p>
       ${error instanceof ApiError && error.fields.sessions ? html`<p class="field-error">${error.fields.sessions.join('; ')}</p>` : null}
+      <${ScheduleGenerator} onUse=${(sessions: SessionDraft[]) => set({ sessions })} />
       ${draft.sessions.map(
         (item, index) => html`<fieldset class="session" data-session=${index}>
           <legend>${t('form.session', { number: index + 1 })}</legend>
@@ -140,6 +143,7 @@ export function TrainingFormPage({ id }: { id?: string }) {
             <${TextInput} label=${t('form.startsAt')} name=${`startsAt-${index}`} type="datetime-local" value=${item.startsAt} error=${error} errorKey=${`sessions.${index}.startsAt`} onInput=${(value: string) => setSession(index, { startsAt: value })} />
             <${TextInput} label=${t('form.endsAt')} name=${`endsAt-${index}`} type="datetime-local" value=${item.endsAt} error=${error} errorKey=${`sessions.${index}.endsAt`} onInput=${(value: string) => setSession(index, { endsAt: value })} />
           </div>
+          <${HolidayWarning} value=${item.startsAt} />
           <${TextInput} label=${t('form.venue')} name=${`venue-${index}`} value=${item.venue} error=${error} errorKey=${`sessions.${index}.venue`} onInput=${(value: string) => setSession(index, { venue: value })} />
           <${TextInput} label=${t('form.onlineUrl')} name=${`onlineUrl-${index}`} type="url" value=${item.onlineUrl} error=${error} errorKey=${`sessions.${index}.onlineUrl`} onInput=${(value: string) => setSession(index, { onlineUrl: value })} />
           ${draft.sessions.length > 1
@@ -240,7 +244,8 @@ function AttendanceGrid({ training }: { training: Training }) {
     setMarks(next);
   }, [report.data, sessionId]);
   useEffect(() => setSaved(false), [sessionId]);
-  if (report.loading) return html`<${Loading} />`;
+  // Only the first load: a reload after saving keeps the grid (and the Teams import beside it) in place.
+  if (report.loading && !report.data) return html`<${Loading} />`;
   const participants = report.data?.participants ?? [];
   return html`<section aria-labelledby="attendance-heading">
     <h2 id="attendance-heading">${t('attendance.title')}</h2>
@@ -253,6 +258,7 @@ function AttendanceGrid({ training }: { training: Training }) {
         (session, index) => html`<a class="button secondary" href=${pathTo('checkInScreen', { id: training.id, sessionId: session.id })}>${t('attendance.showQr', { number: index + 1 })}</a>`,
       )}
     </p>
+    ${participants.length > 0 && sessionId ? html`<${TeamsImport} training=${training} sessionId=${sessionId} onApplied=${() => report.reload()} />` : null}
     ${participants.length === 0
       ? html`<${Notice}>${t('attendance.nobody')}<//>`
       : html`<form
