@@ -25,7 +25,7 @@ import { publicUrl } from '../mail/format';
 import { badgeKeys } from '../secrets/badge-key';
 import { commitReissue, emptyStatusList, findStatusList, revokeWithStatusBit } from '../store/certificate-lifecycle';
 import { findCertificate, type Certificate } from '../store/certificates';
-import { maySeePdf as maySeeCertificate } from './certificates';
+import { assertNotRevoked, maySeePdf as maySeeCertificate } from './certificates';
 
 export interface CertificateView {
   id: string;
@@ -130,6 +130,7 @@ export async function certificateCredential(principal: Principal, certificateId:
   if (!maySeeCertificate(principal, certificate)) {
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can get this credential.');
   }
+  assertNotRevoked(certificate);
   const location = statusListLocation(certificate.number);
   const credential = buildOpenBadgeCredential({
     certificateId: certificate.certificateId,
