@@ -211,6 +211,16 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('a date range that ends before it starts', async () => {
+    const inverted = await api<ErrorBody>('GET', '/api/trainings?from=2026-12-31T00:00:00%2B05:00&to=2026-01-01T00:00:00%2B05:00');
+    expect(inverted.status, inverted.text).toBe(400);
+    expect(inverted.body.error.fields?.['query.from']).toEqual([expect.stringMatching(/after to/)]);
+    // Only `to`, before the default start (today): nothing can match, and that is the answer.
+    const past = await api<{ items: unknown[] }>('GET', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
+    expect(past.status, past.text).toBe(200);
+    expect(past.body.items).toEqual([]);
+  });
+
   it('an unknown training id', async () => {
     expect((await api('GET', '/api/trainings/doesNotExist')).status).toBe(404);
     expect((await api('POST', '/api/trainings/doesNotExist/publish', { token: trainer })).status).toBe(404);
