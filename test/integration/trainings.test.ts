@@ -221,6 +221,14 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     expect(past.body.items).toEqual([]);
   });
 
+  it('a path segment that is not valid percent-encoding', async () => {
+    for (const segment of ['%ZZ', '%E0%A4%A']) {
+      const response = await api<ErrorBody>('GET', `/api/trainings/${segment}`);
+      expect(response.status, response.text).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', fields: { path: [expect.any(String)] } });
+    }
+  });
+
   it('an unknown training id', async () => {
     expect((await api('GET', '/api/trainings/doesNotExist')).status).toBe(404);
     expect((await api('POST', '/api/trainings/doesNotExist/publish', { token: trainer })).status).toBe(404);
