@@ -35,6 +35,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { app: string; api: string; sesInbox: string; dynamodb: string; s3: string };
   poller: StreamPoller;
+  /** Where this stack keeps its data and keys (a temporary directory unless one was given). */
+  dataDirectory: string;
   stop(): Promise<void>;
 }
 
@@ -353,7 +355,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
     ready = true;
 
-    return { urls, poller, stop: stopAll };
+    return { urls, poller, dataDirectory, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
