@@ -89,6 +89,7 @@ export class TrainingPlatformStack extends Stack {
       PUBLIC_BASE_URL: props.webOrigin,
       CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
       BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
+      CURSOR_SECRET_ARN: this.data.cursorSecret.secretArn,
       SES_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
       MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
     };
@@ -98,6 +99,7 @@ export class TrainingPlatformStack extends Stack {
       mail: this.mail,
       checkInSecret: this.data.checkInSecret,
       badgeKeySecret: this.data.badgeKeySecret,
+      cursorSecret: this.data.cursorSecret,
     };
 
     this.api = new Api(this, 'Api', {

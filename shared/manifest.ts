@@ -19,6 +19,11 @@ export interface Permissions {
   checkInSecret?: boolean;
   /** secretsmanager:GetSecretValue on the Open Badges Ed25519 signing key (env BADGE_KEY_SECRET_ARN). */
   badgeKey?: boolean;
+  /**
+   * secretsmanager:GetSecretValue on the key that seals paging cursors (env CURSOR_SECRET_ARN):
+   * every route that hands out or accepts a `cursor` (shared/http/cursors.ts).
+   */
+  cursorKey?: boolean;
 }
 
 export interface RouteDefinition {
@@ -128,7 +133,7 @@ export const routes = {
     path: '/api/trainings',
     handler: 'functions/http/trainings-list.ts',
     access: 'public',
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   getTraining: {
     name: 'getTraining',
@@ -168,7 +173,7 @@ export const routes = {
     path: '/api/me/trainings',
     handler: 'functions/http/me-trainings.ts',
     access: { roles: staff },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   register: {
     name: 'register',
@@ -192,7 +197,7 @@ export const routes = {
     path: '/api/trainings/{id}/registrations',
     handler: 'functions/http/registrations-roster.ts',
     access: { roles: ['trainers', 'coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   importRegistrations: {
     name: 'importRegistrations',
@@ -211,7 +216,7 @@ export const routes = {
     path: '/api/me/registrations',
     handler: 'functions/http/me-registrations.ts',
     access: { roles: ['teachers'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   recordAttendance: {
     name: 'recordAttendance',
@@ -329,7 +334,7 @@ export const routes = {
     path: '/api/me/certificates',
     handler: 'functions/http/me-certificates.ts',
     access: { roles: ['teachers'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   revokeCertificate: {
     name: 'revokeCertificate',
@@ -410,7 +415,7 @@ export const routes = {
     path: '/api/reports/cascade/{trainingId}',
     handler: 'functions/http/reports-cascade.ts',
     access: { roles: ['coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
     // The summary reads every node of the cascade (a few hundred trainings for 10,000 people).
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -421,7 +426,7 @@ export const routes = {
     path: '/api/reports/multipliers',
     handler: 'functions/http/reports-multipliers.ts',
     access: { roles: ['coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -15,6 +15,7 @@ export class Data extends Construct {
   readonly accessLogsBucket: s3.Bucket;
   readonly checkInSecret: secretsmanager.Secret;
   readonly badgeKeySecret: secretsmanager.Secret;
+  readonly cursorSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -86,6 +87,19 @@ export class Data extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the signing key would break the signatures of credentials already handed out (verifiers fetch the one published key); it is rotated deliberately, with a key-id change, not on a schedule.',
+    });
+
+    // Seals paging cursors (shared/http/cursors.ts), so a client cannot read or craft the
+    // DynamoDB key inside one.
+    this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      description: 'Key that seals paging cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating it only sends clients holding a cursor back to the first page; it is rotated by hand when needed rather than by a rotation Lambda.',
     });
   }
 }

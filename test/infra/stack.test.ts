@@ -660,10 +660,12 @@ describe('badge signing key', () => {
     expect(signers).toEqual(expect.arrayContaining(['certificateCredential', 'statusList', 'issuerKey']));
     const badgeId = logicalId(stack.data.badgeKeySecret);
     const checkInId = logicalId(stack.data.checkInSecret);
+    const cursorId = logicalId(stack.data.cursorSecret);
     for (const entry of [...routeList, ...consumerList]) {
       const expected = [
         ...(entry.permissions.checkInSecret === true ? [checkInId] : []),
         ...(entry.permissions.badgeKey === true ? [badgeId] : []),
+        ...(entry.permissions.cursorKey === true ? [cursorId] : []),
       ];
       expect(secretsReadBy(functionFor(entry)).sort(), entry.name).toEqual(expected.sort());
     }
@@ -679,6 +681,24 @@ describe('badge signing key', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: routeKey(routeList.find((route) => route.name === 'statusList')!),
       Environment: { Variables: Match.objectLike({ BADGE_KEY_SECRET_ARN: { Ref: logicalId(stack.data.badgeKeySecret) } }) },
+    });
+  });
+});
+
+describe('cursor sealing key', () => {
+  it('is read by exactly the routes that page, generated, retained and named by its ARN', () => {
+    const paging = routeList.filter((route) => route.permissions.cursorKey === true).map((route) => route.name);
+    expect(paging).toEqual(expect.arrayContaining(['listTrainings', 'myTrainings', 'roster', 'myCertificates', 'cascadeReport', 'multipliersReport']));
+    const cursorId = logicalId(stack.data.cursorSecret);
+    for (const entry of [...routeList, ...consumerList]) {
+      expect(secretsReadBy(functionFor(entry)).includes(cursorId), entry.name).toBe(entry.permissions.cursorKey === true);
+    }
+    const secret = resourceById(cursorId) as ResourceJson<{ GenerateSecretString: unknown }> & { DeletionPolicy?: string };
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: routeKey(routeList.find((route) => route.name === 'listTrainings')!),
+      Environment: { Variables: Match.objectLike({ CURSOR_SECRET_ARN: { Ref: cursorId } }) },
     });
   });
 });
