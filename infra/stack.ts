@@ -90,6 +90,8 @@ export class TrainingPlatformStack extends Stack {
       CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
       BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
       CURSOR_SECRET_ARN: this.data.cursorSecret.secretArn,
+      // Public by nature; handed to every function so no function needs the secret to show it.
+      ISSUER_PUBLIC_JWK: this.data.badgePublicJwk,
       SES_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
       MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
     };

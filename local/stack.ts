@@ -177,7 +177,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The Open Badges signing key (Secrets Manager on AWS): made once, kept with the data, so
     // credentials handed out keep verifying across restarts.
     process.env.BADGE_KEY_FILE = path.join(dataDirectory, 'badge-key.json');
-    loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE);
+    // What the deploy-time custom resource derives on AWS: the public half, as configuration.
+    const { kty, crv, x } = loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE).publicJwk;
+    process.env.ISSUER_PUBLIC_JWK = JSON.stringify({ kty, crv, x });
     await ensureTable(dynamodb.endpoint);
 
     // Handlers are imported only now: their clients read the environment set above.

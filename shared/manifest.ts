@@ -375,7 +375,8 @@ export const routes = {
     path: '/api/issuer/key',
     handler: 'functions/http/issuer-key.ts',
     access: 'public',
-    permissions: { badgeKey: true },
+    // The public JWK comes as configuration (ISSUER_PUBLIC_JWK); the route never reads the secret.
+    permissions: {},
   },
   designateNationalTrainer: {
     name: 'designateNationalTrainer',
