@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import type { RouteDefinition } from '../../shared/manifest';
+import type { RouteDefinition, routes } from '../../shared/manifest';
+import { exampleBody, type Example } from './examples';
 import type { RawRequest } from './http';
 import type { Caller, World } from './world';
 
@@ -194,6 +195,88 @@ function queryArbitrary(world: World, vocabulary: Vocabulary): fc.Arbitrary<{ qu
 interface Body {
   text: string | undefined;
   note: string;
+  /** The content type the body is meant for (CSV), used unless the headers are the hostile part. */
+  contentType?: string;
+}
+
+type JsonPath = (string | number)[];
+
+function pathsOf(value: unknown, prefix: JsonPath = []): JsonPath[] {
+  const here = [prefix];
+  if (Array.isArray(value)) return [...here, ...value.flatMap((item, index) => pathsOf(item, [...prefix, index]))];
+  if (typeof value === 'object' && value !== null) {
+    return [...here, ...Object.entries(value).flatMap(([key, item]) => pathsOf(item, [...prefix, key]))];
+  }
+  return here;
+}
+
+type Mutation = 'replace' | 'delete' | 'wrap in an array' | 'repeat 2,000 times' | 'add an unknown key';
+
+/** A copy of `value` with one node changed; the root replaced by an array keeps nothing of it. */
+function mutateAt(value: unknown, path: JsonPath, mutation: Mutation, hostile: unknown): unknown {
+  if (path.length === 0) {
+    if (mutation === 'add an unknown key' && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return { ...value, unexpectedField: hostile };
+    }
+    if (mutation === 'wrap in an array') return [value];
+    if (mutation === 'repeat 2,000 times') return Array.from({ length: 2_000 }, () => value);
+    return mutation === 'delete' ? undefined : hostile;
+  }
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = (value as unknown[]).slice();
+    const next = mutateAt(copy[head as number], rest, mutation, hostile);
+    if (next === undefined && rest.length === 0) copy.splice(head as number, 1);
+    else copy[head as number] = next;
+    return copy;
+  }
+  const record = { ...(value as Record<string, unknown>) };
+  const next = mutateAt(record[head as string], rest, mutation, hostile);
+  if (next === undefined) delete record[head as string];
+  else record[head as string] = next;
+  return record;
+}
+
+/** The route's well-formed body with one field made hostile, so the rules behind the schema see it. */
+function mutatedExample(example: Example): fc.Arbitrary<Body> {
+  if ('csv' in example) {
+    const [header, ...rows] = example.csv.trimEnd().split('\n');
+    return fc
+      .oneof(
+        hostileCell().map((cell) => ({ text: `${header}\n${rows[0]!.replace(/^[^,]*,[^,]*/, (match) => `${match.split(',')[0]},${cell}`)}\n`, note: `a CSV name ${JSON.stringify(cell.slice(0, 40))}` })),
+        hostileCell().map((cell) => ({ text: `${cell}\n${rows.join('\n')}\n`, note: `a CSV header ${JSON.stringify(cell.slice(0, 40))}` })),
+        fc.constantFrom(
+          { text: `${header}\n${Array.from({ length: 3_000 }, (_, i) => `fuzz-${i}@fuzz.test.kz,Адам ${i},x`).join('\n')}\n`, note: '3,000 rows' },
+          { text: `\uFEFF${example.csv}`, note: 'a BOM before the CSV' },
+          { text: example.csv.replace(/,/g, ';'), note: 'semicolons' },
+          { text: example.csv.replace(/\n/g, '\r\n'), note: 'CRLF' },
+          { text: `${header}\n${rows[0]}\n${rows[0]}\n`, note: 'a duplicated row' },
+        ),
+      )
+      .map((body) => ({ ...body, contentType: 'text/csv' }));
+  }
+  const paths = pathsOf(example.json);
+  return fc
+    .record({
+      path: fc.constantFrom(...paths),
+      mutation: fc.constantFrom<Mutation>('replace', 'replace', 'replace', 'delete', 'wrap in an array', 'repeat 2,000 times', 'add an unknown key'),
+      hostile: hostileJsonValue(),
+    })
+    .map(({ path, mutation, hostile }) => {
+      const mutated = mutateAt(example.json, path, mutation, hostile);
+      const shown = JSON.stringify(hostile) ?? 'undefined';
+      return {
+        text: mutated === undefined ? '' : JSON.stringify(mutated),
+        note: `the example body with ${path.join('.') || 'the root'}: ${mutation}${mutation === 'replace' || mutation === 'add an unknown key' ? ` by ${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}` : ''}`,
+      };
+    });
+}
+
+function hostileCell(): fc.Arbitrary<string> {
+  return fc.oneof(
+    fc.constantFrom('=1+1', '+SUM(A1)', '-2+3', '@cmd', '\t=1', '\r=1', '"quoted, with comma"', '"unterminated', '', ' ', 'a'.repeat(5_000), '\u0000', 'Қ'.repeat(300)),
+    fc.string({ maxLength: 30 }),
+  );
 }
 
 function nested(depth: number, open: string, close: string): string {
@@ -210,7 +293,12 @@ function hostileJsonValue(): fc.Arbitrary<unknown> {
   );
 }
 
-function bodyArbitrary(vocabulary: Vocabulary): fc.Arbitrary<Body> {
+function bodyArbitrary(vocabulary: Vocabulary, example?: Example): fc.Arbitrary<Body> {
+  const generic = genericBody(vocabulary);
+  return example ? fc.oneof({ weight: 3, arbitrary: mutatedExample(example) }, { weight: 2, arbitrary: generic }) : generic;
+}
+
+function genericBody(vocabulary: Vocabulary): fc.Arbitrary<Body> {
   const field = fc.constantFrom(...vocabulary.fieldNames);
   const json = (value: unknown, note: string): Body => ({ text: JSON.stringify(value), note });
   return fc.oneof(
@@ -353,19 +441,24 @@ export function requestArbitrary(route: RouteDefinition, world: World, vocabular
     ),
   );
   const hasBody = route.method !== 'GET';
+  const example = exampleBody(route.name as keyof typeof routes, world);
   return fc
     .record({
       caller: fc.constantFrom(...callersOf(route, world)),
       segments: fc.tuple(...paramArbitraries),
       query: queryArbitrary(world, vocabulary),
-      body: hasBody ? bodyArbitrary(vocabulary) : fc.oneof({ weight: 9, arbitrary: fc.constant<Body>({ text: undefined, note: '' }) }, bodyArbitrary(vocabulary)),
+      body: hasBody ? bodyArbitrary(vocabulary, example) : fc.oneof({ weight: 9, arbitrary: fc.constant<Body>({ text: undefined, note: '' }) }, bodyArbitrary(vocabulary)),
       headers: headerArbitrary(),
       authorization: fc.constantFrom('bearer', 'bearer', 'bearer', 'bearer', 'twice', 'scheme in lower case', 'no token'),
     })
     .map(({ caller, segments, query, body, headers, authorization }) => {
       let index = 0;
       const pathname = route.path.replace(/\{\w+\}/g, () => segments[index++]!.raw);
-      const allHeaders: [string, string][] = [...headers.headers];
+      // A body meant for another content type gets it, unless the content type is the hostile part.
+      const allHeaders: [string, string][] =
+        body.contentType && headers.note === ''
+          ? headers.headers.map(([name, value]): [string, string] => [name, name === 'content-type' ? body.contentType! : value])
+          : [...headers.headers];
       if (caller && authorization !== 'no token') {
         allHeaders.push(['authorization', `${authorization === 'scheme in lower case' ? 'bearer' : 'Bearer'} ${caller.token}`]);
         if (authorization === 'twice') allHeaders.push(['authorization', 'Bearer not.a.token']);
