@@ -27,6 +27,19 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // Hostile input over the whole manifest, on its own local stack: what it writes and
+          // revokes never meets the integration tests' data.
+          name: 'fuzz',
+          include: ['test/fuzz/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           globalSetup: ['test/e2e/global-setup.ts'],

@@ -92,6 +92,9 @@ export class TrainingPlatformStack extends Stack {
       PUBLIC_BASE_URL: props.webOrigin,
       CHECK_IN_SECRET_ARN: this.data.checkInSecret.secretArn,
       BADGE_KEY_SECRET_ARN: this.data.badgeKeySecret.secretArn,
+      CURSOR_SECRET_ARN: this.data.cursorSecret.secretArn,
+      // Public by nature; handed to every function so no function needs the secret to show it.
+      ISSUER_PUBLIC_JWK: this.data.badgePublicJwk,
       SES_CONFIGURATION_SET: this.mail.configurationSet.configurationSetName,
       MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
       // Validated here too, so a bad value fails the synth rather than every cold start.
@@ -103,6 +106,7 @@ export class TrainingPlatformStack extends Stack {
       mail: this.mail,
       checkInSecret: this.data.checkInSecret,
       badgeKeySecret: this.data.badgeKeySecret,
+      cursorSecret: this.data.cursorSecret,
     };
 
     this.api = new Api(this, 'Api', {

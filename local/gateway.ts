@@ -47,10 +47,18 @@ function compilePath(path: string): CompiledPath {
   return { pattern: new RegExp(`^${source}$`), names };
 }
 
+/** A path segment that is not valid percent-encoding (`%ZZ`, a truncated UTF-8 sequence). */
+class MalformedPathError extends Error {}
+
 function matchPath(compiled: CompiledPath, path: string): Record<string, string> | undefined {
   const match = compiled.pattern.exec(path);
   if (!match) return undefined;
-  return Object.fromEntries(compiled.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+  try {
+    return Object.fromEntries(compiled.names.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+  } catch (error) {
+    if (error instanceof URIError) throw new MalformedPathError(path);
+    throw error;
+  }
 }
 
 function sendJson(response: http.ServerResponse, status: number, body: unknown): void {
@@ -139,6 +147,16 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
       }
     });
     handle(method, url, request, response).catch((error: unknown) => {
+      if (error instanceof MalformedPathError && !response.headersSent) {
+        return sendJson(response, 400, {
+          error: {
+            code: 'VALIDATION_FAILED',
+            message: 'The address is not valid percent-encoding. Encode each path segment with encodeURIComponent and send it again.',
+            fields: { path: ['is not valid percent-encoding'] },
+            requestId: randomUUID(),
+          },
+        });
+      }
       options.log(`gateway error on ${method} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendJson(response, 502, { message: 'Internal Server Error' });
       else response.end();

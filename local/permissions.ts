@@ -161,7 +161,7 @@ export function enforcePermissions(
     const fn = currentFunction();
     if (!fn || fn.permissions[grant] === true) return;
     onDenied(fn, `secretsmanager:GetSecretValue (${grant})`);
-    const secret = grant === 'badgeKey' ? 'BadgeKeySecret' : 'CheckInSecret';
+    const secret = { badgeKey: 'BadgeKeySecret', checkInSecret: 'CheckInSecret', cursorKey: 'CursorSecret' }[grant];
     throw new SecretsManagerServiceException({
       name: 'AccessDeniedException',
       $fault: 'client',

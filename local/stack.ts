@@ -34,6 +34,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   urls: { app: string; api: string; sesInbox: string; dynamodb: string; s3: string };
   poller: StreamPoller;
+  /** Where this stack keeps its data and keys (a temporary directory unless one was given). */
+  dataDirectory: string;
   stop(): Promise<void>;
 }
 
@@ -64,11 +66,12 @@ function scheduledEvent(name: string): ScheduledEvent {
 
 
 /**
- * The check-in codes' HMAC key (Secrets Manager on AWS), kept under the data directory so codes on
- * a screen stay valid across a restart; a temporary stack gets a fresh one.
+ * A key that Secrets Manager holds on AWS (the check-in codes' HMAC key, the cursor sealing key),
+ * kept under the data directory so codes on a screen and cursors handed out stay valid across a
+ * restart; a temporary stack gets fresh ones.
  */
-function localCheckInSecret(dataDirectory: string): string {
-  const file = path.join(dataDirectory, 'check-in-secret');
+function localSecret(dataDirectory: string, name: 'check-in-secret' | 'cursor-secret'): string {
+  const file = path.join(dataDirectory, name);
   fs.mkdirSync(dataDirectory, { recursive: true });
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
   const secret = randomBytes(32).toString('base64url');
@@ -77,10 +80,14 @@ function localCheckInSecret(dataDirectory: string): string {
 }
 
 /** The environment a deployed function gets from CDK, pointed at the local stand-ins. */
-function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }, checkInSecret: string): void {
+function configureEnvironment(
+  urls: { dynamodb: string; s3: string; ses: string; api: string },
+  secrets: { checkIn: string; cursor: string },
+): void {
   Object.assign(process.env, {
     TABLE_NAME,
-    CHECK_IN_SECRET: checkInSecret,
+    CHECK_IN_SECRET: secrets.checkIn,
+    CURSOR_SECRET: secrets.cursor,
     CERTIFICATES_BUCKET,
     MAIL_FROM: 'Teachers as Leaders <no-reply@training.local>',
     PUBLIC_BASE_URL: urls.api,
@@ -152,12 +159,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     configureEnvironment(
       { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: options.mailEndpoint ?? ses.endpoint, api: urls.api },
-      localCheckInSecret(dataDirectory),
+      { checkIn: localSecret(dataDirectory, 'check-in-secret'), cursor: localSecret(dataDirectory, 'cursor-secret') },
     );
     // The Open Badges signing key (Secrets Manager on AWS): made once, kept with the data, so
     // credentials handed out keep verifying across restarts.
     process.env.BADGE_KEY_FILE = path.join(dataDirectory, 'badge-key.json');
-    loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE);
+    // What the deploy-time custom resource derives on AWS: the public half, as configuration.
+    const { kty, crv, x } = loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE).publicJwk;
+    process.env.ISSUER_PUBLIC_JWK = JSON.stringify({ kty, crv, x });
     await ensureTable(dynamodb.endpoint, TABLE_NAME);
 
     // The clients every handler shares refuse what the calling function's role would not allow.
@@ -362,7 +371,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
     ready = true;
 
-    return { urls, poller, stop: stopAll };
+    return { urls, poller, dataDirectory, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -85,3 +85,17 @@ export class TooManyRequestsError extends DomainError {
     super(message);
   }
 }
+
+/**
+ * A paging cursor this list did not hand out, or handed out for another query or caller, or
+ * changed on the way: the only way on is the first page again.
+ */
+export class InvalidCursorError extends ValidationError {
+  readonly reason = 'invalid_cursor';
+  constructor() {
+    super(
+      'This cursor does not belong to this list: it was changed, or it came from another list, query or account, or the key behind cursors was rotated. Start again from the first page (send the request without cursor).',
+      { 'query.cursor': ['is not a cursor from the previous page of this list'] },
+    );
+  }
+}

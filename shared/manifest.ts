@@ -19,6 +19,11 @@ export interface Permissions {
   checkInSecret?: boolean;
   /** secretsmanager:GetSecretValue on the Open Badges Ed25519 signing key (env BADGE_KEY_SECRET_ARN). */
   badgeKey?: boolean;
+  /**
+   * secretsmanager:GetSecretValue on the key that seals paging cursors (env CURSOR_SECRET_ARN):
+   * every route that hands out or accepts a `cursor` (shared/http/cursors.ts).
+   */
+  cursorKey?: boolean;
 }
 
 export interface RouteDefinition {
@@ -152,7 +157,7 @@ export const routes = {
     path: '/api/trainings',
     handler: 'functions/http/trainings-list.ts',
     access: 'public',
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   getTraining: {
     name: 'getTraining',
@@ -192,7 +197,7 @@ export const routes = {
     path: '/api/me/trainings',
     handler: 'functions/http/me-trainings.ts',
     access: { roles: staff },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   register: {
     name: 'register',
@@ -216,7 +221,7 @@ export const routes = {
     path: '/api/trainings/{id}/registrations',
     handler: 'functions/http/registrations-roster.ts',
     access: { roles: ['trainers', 'coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   importRegistrations: {
     name: 'importRegistrations',
@@ -235,7 +240,7 @@ export const routes = {
     path: '/api/me/registrations',
     handler: 'functions/http/me-registrations.ts',
     access: { roles: ['teachers'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   recordAttendance: {
     name: 'recordAttendance',
@@ -386,7 +391,7 @@ export const routes = {
     path: '/api/me/certificates',
     handler: 'functions/http/me-certificates.ts',
     access: { roles: ['teachers'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
   revokeCertificate: {
     name: 'revokeCertificate',
@@ -427,7 +432,8 @@ export const routes = {
     path: '/api/issuer/key',
     handler: 'functions/http/issuer-key.ts',
     access: 'public',
-    permissions: { badgeKey: true },
+    // The public JWK comes as configuration (ISSUER_PUBLIC_JWK); the route never reads the secret.
+    permissions: {},
   },
   designateNationalTrainer: {
     name: 'designateNationalTrainer',
@@ -467,7 +473,7 @@ export const routes = {
     path: '/api/reports/cascade/{trainingId}',
     handler: 'functions/http/reports-cascade.ts',
     access: { roles: ['coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
     // The summary reads every node of the cascade (a few hundred trainings for 10,000 people).
     timeoutSeconds: 29,
     memoryMb: 1024,
@@ -478,7 +484,7 @@ export const routes = {
     path: '/api/reports/multipliers',
     handler: 'functions/http/reports-multipliers.ts',
     access: { roles: ['coordinators', 'admins'] },
-    permissions: { table: 'read' },
+    permissions: { table: 'read', cursorKey: true },
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -5,6 +5,6 @@ import { issuerPublicKey } from '../../shared/usecases/certificate-lifecycle';
 /** The JWS `kid` of every credential and status list dereferences to this JWK. */
 export const handler = defineRoute(routes.issuerKey, {}, async () => ({
   status: 200,
-  body: await issuerPublicKey(),
+  body: issuerPublicKey(),
   headers: { 'content-type': 'application/jwk+json', 'cache-control': 'public, max-age=3600' },
 }));

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { tableShape } from '../../shared/store/table';
+import { ServiceFunction } from './service-function';
 
 /**
  * The stateful core: the single table (its stream drives every consumer) and the bucket of issued
@@ -15,6 +16,11 @@ export class Data extends Construct {
   readonly accessLogsBucket: s3.Bucket;
   readonly checkInSecret: secretsmanager.Secret;
   readonly badgeKeySecret: secretsmanager.Secret;
+  readonly cursorSecret: secretsmanager.Secret;
+  /** Derives the badge key's public JWK at deploy time; no request reaches it. */
+  readonly badgePublicKeyFunction: ServiceFunction;
+  /** The badge key's public JWK (kty, crv, x), known once the stack deploys. */
+  readonly badgePublicJwk: string;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -87,6 +93,40 @@ export class Data extends Construct {
       id: 'AwsSolutions-SMG4',
       reason:
         'Rotating the signing key would break the signatures of credentials already handed out (verifiers fetch the one published key); it is rotated deliberately, with a key-id change, not on a schedule.',
+    });
+
+    // The public key, derived once per deployment by a function that alone (with the signers)
+    // reads the secret: the public issuer-key route gets the JWK as configuration and no right to
+    // the secret. Bump the context value badgeKeyVersion after changing the secret by hand, so
+    // the next deploy derives it again.
+    this.badgePublicKeyFunction = new ServiceFunction(this, 'BadgePublicKey', {
+      handlerPath: 'functions/deploy/badge-public-key.ts',
+      description: 'Derives the public JWK of the badge signing key at deploy time',
+      environment: {},
+      timeoutSeconds: 30,
+    });
+    this.badgeKeySecret.grantRead(this.badgePublicKeyFunction);
+    const badgePublicKey = new CustomResource(this, 'BadgePublicJwk', {
+      serviceToken: this.badgePublicKeyFunction.functionArn,
+      resourceType: 'Custom::BadgePublicJwk',
+      properties: {
+        SecretArn: this.badgeKeySecret.secretArn,
+        KeyVersion: String(this.node.tryGetContext('badgeKeyVersion') ?? '1'),
+      },
+    });
+    this.badgePublicJwk = badgePublicKey.getAttString('PublicJwk');
+
+    // Seals paging cursors (shared/http/cursors.ts), so a client cannot read or craft the
+    // DynamoDB key inside one.
+    this.cursorSecret = new secretsmanager.Secret(this, 'CursorSecret', {
+      description: 'Key that seals paging cursors',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.cursorSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotating it only sends clients holding a cursor back to the first page; it is rotated by hand when needed rather than by a rotation Lambda.',
     });
   }
 }

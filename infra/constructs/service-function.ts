@@ -34,6 +34,7 @@ export interface GrantTargets {
   mail: MailSender;
   checkInSecret: ISecret;
   badgeKeySecret: ISecret;
+  cursorSecret: ISecret;
 }
 
 export interface ServiceFunctionProps {
@@ -136,6 +137,7 @@ export class ServiceFunction extends NodejsFunction {
     if (permissions.sendEmail === true) targets.mail.grantSendEmail(this);
     if (permissions.checkInSecret === true) targets.checkInSecret.grantRead(this);
     if (permissions.badgeKey === true) targets.badgeKeySecret.grantRead(this);
+    if (permissions.cursorKey === true) targets.cursorSecret.grantRead(this);
 
     this.acknowledgeGrantWildcards(permissions, targets);
   }

@@ -16,6 +16,8 @@ import {
   type FieldErrors,
 } from '../errors';
 import type { RouteDefinition } from '../manifest';
+import { cursorKey } from '../secrets/cursor-key';
+import { cursorBinding, sealCursor, unsealCursor } from './cursors';
 
 export const logger = new Logger({ serviceName: 'cascade-training' });
 
@@ -99,6 +101,17 @@ function toResult(response: HttpResponse): APIGatewayProxyResultV2 {
   return json(response.status, response.body, response.headers);
 }
 
+/** A page's `nextCursor`, sealed to the request it answers. */
+async function sealNextCursor(response: HttpResponse, binding: string | undefined, routeName: string): Promise<HttpResponse> {
+  const body = response.body;
+  if (typeof body !== 'object' || body === null || !('nextCursor' in body) || typeof body.nextCursor !== 'string') return response;
+  if (binding === undefined) {
+    // A store cursor handed out unsealed would let a client aim a query at another partition.
+    throw new Error(`Route ${routeName} returns a cursor but its manifest entry lacks permissions.cursorKey.`);
+  }
+  return { ...response, body: { ...body, nextCursor: sealCursor(body.nextCursor, binding, await cursorKey()) } };
+}
+
 /** Maps the JSON body parser's errors, which all arrive as 415, to what actually went wrong. */
 function fromBodyParserError(error: Error): DomainError | undefined {
   const cause = error.cause as { package?: unknown; message?: unknown } | undefined;
@@ -158,21 +171,35 @@ export function defineRoute<R extends RouteDefinition, TBody = undefined, TQuery
   run: (context: RouteContext<R, TBody, TQuery, TParams>) => Promise<HttpResponse>,
 ) {
   const maxBodyBytes = route.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const pages = route.permissions.cursorKey === true;
   const wantsJson = spec.body !== undefined && spec.bodyFormat !== 'text';
 
   const core = async (event: Event, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
     const requestId = event.requestContext?.requestId ?? lambdaContext.awsRequestId;
     const principal = event.principal;
     const rawBody = spec.bodyFormat === 'text' ? decodeTextBody(event) : event.parsedBody;
+    const rawQuery = event.queryStringParameters ?? {};
+    const binding = pages
+      ? cursorBinding({ route: route.name, pathParameters: event.pathParameters, query: rawQuery, caller: principal?.sub })
+      : undefined;
+    const params = parseWith(spec.params, event.pathParameters ?? {}, 'path');
+    let query = parseWith(spec.query, rawQuery, 'query');
+    // Cursors leave sealed and come back sealed; the use cases and the store see only their own.
+    // Opened after the schema, so a malformed cursor is reported with the other bad fields.
+    const sealed = (query as Record<string, unknown> | undefined)?.cursor;
+    if (binding !== undefined && typeof sealed === 'string') {
+      query = { ...query, cursor: unsealCursor(sealed, binding, await cursorKey()) };
+    }
     const context: RouteContext<R, TBody, TQuery, TParams> = {
-      params: parseWith(spec.params, event.pathParameters ?? {}, 'path'),
-      query: parseWith(spec.query, event.queryStringParameters ?? {}, 'query'),
+      params,
+      query,
       body: parseWith(spec.body, rawBody, 'body'),
       principal: principal as PrincipalOf<R>,
       event,
       requestId,
     };
-    return toResult(await run(context));
+    const response = await run(context);
+    return toResult(await sealNextCursor(response, binding, route.name));
   };
 
   const mapErrors: Middleware = {

@@ -16,4 +16,7 @@ export const instantSchema = z.iso.datetime({
 export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'is not a valid id' });
 
 /** An opaque paging cursor returned by a previous page. */
-export const cursorSchema = z.string().max(2048).regex(/^[A-Za-z0-9_-]+$/, { error: 'is not a cursor from a previous page' });
+export const cursorSchema = z
+  .string()
+  .max(2048, { error: 'is longer than any cursor this API hands out; start again from the first page' })
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'is not a cursor from a previous page; start again from the first page' });

@@ -128,14 +128,19 @@ export interface Training {
 
 export const trainingIdParams = z.strictObject({ id: idSchema });
 
-export const listTrainingsQuery = z.object({
-  region: regionIdSchema.optional(),
-  language: languageSchema.optional(),
-  from: instantSchema.optional(),
-  to: instantSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: cursorSchema.optional(),
-});
+export const listTrainingsQuery = z
+  .object({
+    region: regionIdSchema.optional(),
+    language: languageSchema.optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: cursorSchema.optional(),
+  })
+  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
+    error: 'must not be after to; swap the two dates',
+    path: ['from'],
+  });
 export type ListTrainingsQuery = z.infer<typeof listTrainingsQuery>;
 
 export const cancelTrainingSchema = z.strictObject({

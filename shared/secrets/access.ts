@@ -5,7 +5,7 @@
  * IAM would, by the calling function's manifest `permissions`. Without one (on AWS, in unit tests)
  * this does nothing.
  */
-export type SecretGrant = 'checkInSecret' | 'badgeKey';
+export type SecretGrant = 'checkInSecret' | 'badgeKey' | 'cursorKey';
 
 let check: ((grant: SecretGrant) => void) | undefined;
 

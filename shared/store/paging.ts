@@ -1,10 +1,13 @@
 import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors';
+import { InvalidCursorError } from '../errors';
 import { documentClient, tableName } from './client';
 
 type Key = Record<string, unknown>;
 
-/** Opaque cursors: the last evaluated key, base64url-encoded. */
+/**
+ * The store's cursors: the last evaluated key, base64url-encoded. Readable by design: the HTTP
+ * layer seals them before they leave (shared/http/cursors.ts); only the use cases see them bare.
+ */
 export function encodeCursor(lastEvaluatedKey: Key | undefined): string | undefined {
   return lastEvaluatedKey ? Buffer.from(JSON.stringify(lastEvaluatedKey)).toString('base64url') : undefined;
 }
@@ -24,9 +27,7 @@ export function decodeCursor(cursor: string | undefined, expectedKeys: readonly 
   } catch {
     // fall through to the error below
   }
-  throw new ValidationError('The cursor does not belong to this list. Start again from the first page.', {
-    'query.cursor': ['is not a cursor from a previous page of this list'],
-  });
+  throw new InvalidCursorError();
 }
 
 /** Every item a Query matches, page by page to the end: for lists that are small by design. */

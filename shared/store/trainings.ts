@@ -123,6 +123,9 @@ export async function listPublishedTrainings(
     : trainingKeys.publishedEverywherePartition;
   const from = new Date(query.from).toISOString();
   const to = query.to ? new Date(query.to).toISOString() : undefined;
+  // A range that ends before it starts (only `to` given, before the default start of today)
+  // matches nothing; DynamoDB would refuse the inverted BETWEEN instead of saying so.
+  if (to !== undefined && to < from) return { items: [] };
 
   const input: QueryCommandInput = {
     TableName: tableName,

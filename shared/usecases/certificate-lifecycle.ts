@@ -3,7 +3,6 @@
  * new PDF version under the same number, mailed once per version) and the Open Badges 3.0
  * credential with its status list, both signed with the platform's Ed25519 key.
  */
-import type { JsonWebKey } from 'node:crypto';
 import type { Principal } from '../auth/principal';
 import { buildOpenBadgeCredential, signCredential, type OpenBadgeCredential } from '../certificates/open-badge';
 import { buildStatusListCredential, type BitstringStatusListCredential } from '../certificates/status-list';
@@ -23,9 +22,10 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { publicUrl } from '../mail/format';
 import { badgeKeys } from '../secrets/badge-key';
+import { issuerPublicJwk, type IssuerPublicJwk } from '../secrets/issuer-public-key';
 import { commitReissue, emptyStatusList, findStatusList, revokeWithStatusBit } from '../store/certificate-lifecycle';
 import { findCertificate, type Certificate } from '../store/certificates';
-import { maySeePdf as maySeeCertificate } from './certificates';
+import { assertNotRevoked, maySeePdf as maySeeCertificate } from './certificates';
 
 export interface CertificateView {
   id: string;
@@ -130,6 +130,7 @@ export async function certificateCredential(principal: Principal, certificateId:
   if (!maySeeCertificate(principal, certificate)) {
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can get this credential.');
   }
+  assertNotRevoked(certificate);
   const location = statusListLocation(certificate.number);
   const credential = buildOpenBadgeCredential({
     certificateId: certificate.certificateId,
@@ -171,7 +172,7 @@ export async function statusListCredential(listId: string): Promise<Signed<Bitst
 }
 
 /** Public: the Ed25519 public key that verifies every credential and status list, as a JWK. */
-export async function issuerPublicKey(): Promise<JsonWebKey & { kid: string; alg: 'EdDSA'; use: 'sig' }> {
-  const { publicJwk } = await badgeKeys();
-  return { kty: publicJwk.kty, crv: publicJwk.crv, x: publicJwk.x, kid: issuerKeyUrl(), alg: 'EdDSA', use: 'sig' };
+export function issuerPublicKey(): IssuerPublicJwk & { kid: string; alg: 'EdDSA'; use: 'sig' } {
+  const { kty, crv, x } = issuerPublicJwk();
+  return { kty, crv, x, kid: issuerKeyUrl(), alg: 'EdDSA', use: 'sig' };
 }

@@ -130,19 +130,27 @@ export function maySeePdf(principal: Principal, certificate: Certificate): boole
   );
 }
 
+/**
+ * A revoked certificate is gone for every download, the PDF and the signed credential alike: a
+ * freshly signed credential would look valid to a verifier that does not check the status list.
+ */
+export function assertNotRevoked(certificate: Certificate): void {
+  if (certificate.status !== 'revoked') return;
+  throw new GoneError(
+    `This certificate was revoked on ${certificate.revocation?.revokedAt ?? 'an earlier date'} and can no longer be downloaded.` +
+      (certificate.revocation ? ` Reason: ${certificate.revocation.reason}` : '') +
+      ' Its verification page shows the revocation; ask the region\'s coordinator if you think this is a mistake.',
+    'revoked',
+  );
+}
+
 export async function certificatePdf(principal: Principal, certificateId: string): Promise<{ pdf: Buffer; number: string }> {
   const certificate = await findCertificate(certificateId);
   if (!certificate) throw new NotFoundError('No certificate has this id. Check the link in your email.');
   if (!maySeePdf(principal, certificate)) {
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can download this certificate.');
   }
-  if (certificate.status === 'revoked') {
-    throw new GoneError(
-      `This certificate was revoked on ${certificate.revocation?.revokedAt ?? 'an earlier date'} and can no longer be downloaded.` +
-        (certificate.revocation ? ` Reason: ${certificate.revocation.reason}` : ''),
-      'revoked',
-    );
-  }
+  assertNotRevoked(certificate);
   const pdf = hasCurrentPdf(certificate) ? await readCertificatePdf(certificateId) : undefined;
   if (!pdf) {
     throw new ConflictError('The certificate is still being prepared. Try again in a minute.', 'pdf_not_ready');

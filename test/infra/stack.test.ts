@@ -48,11 +48,15 @@ const manifestFunctionCount = routeList.length + consumerList.length + scheduleL
 const cognitoTriggerCount = 1;
 /** CDK's bucket-deployment function, which copies the web app into its bucket on deploy. */
 const webDeploymentCount = 1;
+/** Derives the badge key's public JWK at deploy time (infra/constructs/data.ts): not in the manifest either. */
+const deployTimeCount = 1;
 
 /** The properties of every function the manifest declares: all of them but the Cognito trigger. */
 function manifestFunctionProperties(): unknown[] {
   const functions = Object.entries(resourcesOf<unknown>(template, 'AWS::Lambda::Function'));
-  const platform = functions.filter(([id]) => id !== logicalId(stack.auth.postConfirmation) && !isWebDeployment(id));
+  const platform = functions.filter(
+    ([id]) => id !== logicalId(stack.auth.postConfirmation) && id !== logicalId(stack.data.badgePublicKeyFunction) && !isWebDeployment(id),
+  );
   expect(platform).toHaveLength(manifestFunctionCount);
   return platform.map(([, resource]) => resource.Properties);
 }
@@ -184,7 +188,7 @@ describe('data', () => {
 
 describe('functions', () => {
   it('creates one function per manifest route, consumer and schedule, and no others', () => {
-    template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + webDeploymentCount);
+    template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + deployTimeCount + webDeploymentCount);
     expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).filter((id) => isWebDeployment(id))).toHaveLength(webDeploymentCount);
     expect([...stack.api.functions.keys()].sort()).toEqual(routeList.map((r) => r.name).sort());
     expect([...stack.streamConsumers.consumers.keys()].sort()).toEqual(
@@ -194,7 +198,7 @@ describe('functions', () => {
 
   it('runs every function of ours on Node.js 22, arm64, ESM bundle, with source maps', () => {
     const functions = Object.entries(resourcesOf<Record<string, unknown>>(template, 'AWS::Lambda::Function')).filter(([id]) => !isWebDeployment(id));
-    expect(functions).toHaveLength(manifestFunctionCount + cognitoTriggerCount);
+    expect(functions).toHaveLength(manifestFunctionCount + cognitoTriggerCount + deployTimeCount);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs22.x',
@@ -329,7 +333,7 @@ describe('api, given a local-only route and a per-route throttle', () => {
   it('leaves the local-only route out of the deployment', () => {
     expect(deployedRouteKeys(strict.template)).not.toContain(routeKey(localRoute));
     expect(strict.stack.api.functions.has(localRoute.name)).toBe(false);
-    strict.template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + webDeploymentCount);
+    strict.template.resourceCountIs('AWS::Lambda::Function', manifestFunctionCount + cognitoTriggerCount + deployTimeCount + webDeploymentCount);
   });
 
   it('throttles the named route more strictly than the stage', () => {
@@ -664,13 +668,16 @@ describe('check-in secret', () => {
 describe('badge signing key', () => {
   it('lets exactly the functions that sign credentials read the badge key, and nothing else read any secret', () => {
     const signers = routeList.filter((route) => route.permissions.badgeKey === true).map((route) => route.name);
-    expect(signers).toEqual(expect.arrayContaining(['certificateCredential', 'statusList', 'issuerKey']));
+    expect(signers).toEqual(expect.arrayContaining(['certificateCredential', 'statusList']));
+    expect(signers).not.toContain('issuerKey');
     const badgeId = logicalId(stack.data.badgeKeySecret);
     const checkInId = logicalId(stack.data.checkInSecret);
+    const cursorId = logicalId(stack.data.cursorSecret);
     for (const entry of [...routeList, ...consumerList]) {
       const expected = [
         ...(entry.permissions.checkInSecret === true ? [checkInId] : []),
         ...(entry.permissions.badgeKey === true ? [badgeId] : []),
+        ...(entry.permissions.cursorKey === true ? [cursorId] : []),
       ];
       expect(secretsReadBy(functionFor(entry)).sort(), entry.name).toEqual(expected.sort());
     }
@@ -686,6 +693,58 @@ describe('badge signing key', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: routeKey(routeList.find((route) => route.name === 'statusList')!),
       Environment: { Variables: Match.objectLike({ BADGE_KEY_SECRET_ARN: { Ref: logicalId(stack.data.badgeKeySecret) } }) },
+    });
+  });
+});
+
+describe('public issuer key', () => {
+  const route = routeList.find((entry) => entry.name === 'issuerKey')!;
+  const customResources = resourcesOf<{ ServiceToken: unknown; SecretArn: unknown }>(template, 'Custom::BadgePublicJwk');
+
+  it('lets the public route read no secret, parameter or key at all: it gets the public JWK as configuration', () => {
+    const fn = functionFor(route);
+    expect(route.access).toBe('public');
+    expect(route.permissions).toEqual({});
+    const actions = allowedActions(fn);
+    expect(actions.filter((action) => /^(secretsmanager|ssm|kms|dynamodb|s3):/i.test(action) || action === '*')).toEqual([]);
+    expect(secretsReadBy(fn)).toEqual([]);
+    const [resourceId] = Object.keys(customResources);
+    expect(Object.keys(customResources)).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: routeKey(route),
+      Environment: { Variables: Match.objectLike({ ISSUER_PUBLIC_JWK: { 'Fn::GetAtt': [resourceId, 'PublicJwk'] } }) },
+    });
+  });
+
+  it('derives the JWK at deploy time in a function that reads only the badge secret and that no route or event reaches', () => {
+    const deployFn = stack.data.badgePublicKeyFunction;
+    const [resource] = Object.values(customResources);
+    expect(resource?.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [logicalId(deployFn), 'Arn'] });
+    expect(resource?.Properties.SecretArn).toEqual({ Ref: logicalId(stack.data.badgeKeySecret) });
+    expect(secretsReadBy(deployFn)).toEqual([logicalId(stack.data.badgeKeySecret)]);
+    expect(allowedActions(deployFn).filter((action) => !/^(secretsmanager:(GetSecretValue|DescribeSecret)|logs:)/.test(action))).toEqual([]);
+    const invokers = Object.values(resourcesOf<{ FunctionName: unknown; Principal: string }>(template, 'AWS::Lambda::Permission')).filter(
+      (permission) => JSON.stringify(permission.Properties.FunctionName).includes(logicalId(deployFn)),
+    );
+    expect(invokers).toEqual([]);
+    expect(JSON.stringify(resourcesOf(template, 'AWS::Lambda::EventSourceMapping'))).not.toContain(logicalId(deployFn));
+  });
+});
+
+describe('cursor sealing key', () => {
+  it('is read by exactly the routes that page, generated, retained and named by its ARN', () => {
+    const paging = routeList.filter((route) => route.permissions.cursorKey === true).map((route) => route.name);
+    expect(paging).toEqual(expect.arrayContaining(['listTrainings', 'myTrainings', 'roster', 'myCertificates', 'cascadeReport', 'multipliersReport']));
+    const cursorId = logicalId(stack.data.cursorSecret);
+    for (const entry of [...routeList, ...consumerList]) {
+      expect(secretsReadBy(functionFor(entry)).includes(cursorId), entry.name).toBe(entry.permissions.cursorKey === true);
+    }
+    const secret = resourceById(cursorId) as ResourceJson<{ GenerateSecretString: unknown }> & { DeletionPolicy?: string };
+    expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret.DeletionPolicy).toBe('Retain');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: routeKey(routeList.find((route) => route.name === 'listTrainings')!),
+      Environment: { Variables: Match.objectLike({ CURSOR_SECRET_ARN: { Ref: cursorId } }) },
     });
   });
 });

@@ -231,6 +231,15 @@ describe('certificate lifecycle', () => {
     const download = await api<ErrorBody>('GET', `/api/certificates/${certificate!.id}/pdf`, { token: holder.token });
     expect(download.status).toBe(410);
     expect(download.body.error.reason).toBe('revoked');
+    // No freshly signed credential either, in either negotiated form, for the holder or an admin.
+    for (const [token, accept] of [[holder.token, 'application/json'], [holder.token, 'application/vc+jwt'], [admin, 'application/json']] as const) {
+      const credential = await api<ErrorBody>('GET', `/api/certificates/${certificate!.id}/credential.json`, { token, headers: { accept } });
+      expect(credential.status, credential.text).toBe(410);
+      expect(credential.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(credential.body.error).toMatchObject({ code: 'GONE', reason: 'revoked' });
+      expect(credential.body.error.message).toMatch(/revoked/);
+      expect(credential.text).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    }
     const reissued = await api<ErrorBody>('POST', `/api/certificates/${certificate!.id}/reissue`, { token: admin, body: { fullName: 'Әсел Қонаева' } });
     expect(reissued.status).toBe(409);
     expect(reissued.body.error.reason).toBe('certificate_revoked');

@@ -211,6 +211,58 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     expect(forged.status).toBe(400);
   });
 
+  it('a cursor that this list did not hand out for this query and caller', async () => {
+    for (let made = 0; made < 2; made += 1) {
+      const draft = await createDraft({ region: 'turkistan' });
+      expect((await api('POST', `/api/trainings/${draft.id}/publish`, { token: trainer })).status).toBe(200);
+    }
+    const first = await api<ListBody>('GET', '/api/trainings?region=turkistan&limit=1');
+    const cursor = first.body.nextCursor!;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    // Opaque: the DynamoDB key inside does not show.
+    expect(Buffer.from(cursor, 'base64url').toString('latin1')).not.toMatch(/TRAINING|PUBLISHED|turkistan/i);
+    const next = await api<ListBody>('GET', `/api/trainings?region=turkistan&limit=5&cursor=${cursor}`);
+    expect(next.status, next.text).toBe(200);
+    expect(next.body.items.map((item) => item.id)).not.toContain(first.body.items[0]!.id);
+
+    const mine = await api<ListBody>('GET', '/api/me/trainings?limit=1', { token: trainer });
+    const flipped = `${cursor.slice(0, 20)}${cursor[20] === 'A' ? 'B' : 'A'}${cursor.slice(21)}`;
+    const storeKey = Buffer.from(JSON.stringify({ pk: 'TRAINING#x', sk: 'TRAINING', gsi2pk: 'PUBLISHED#astana', gsi2sk: '2099' })).toString('base64url');
+    const refused = [
+      ['another query', `/api/trainings?region=almaty&cursor=${cursor}`, undefined],
+      ['another route', `/api/me/trainings?cursor=${cursor}`, trainer],
+      ['another caller', `/api/me/trainings?cursor=${mine.body.nextCursor!}`, otherTrainer],
+      ['a changed character', `/api/trainings?region=turkistan&cursor=${flipped}`, undefined],
+      ['a truncated cursor', `/api/trainings?region=turkistan&cursor=${cursor.slice(0, -4)}`, undefined],
+      ['a well-formed key into another partition', `/api/trainings?region=turkistan&cursor=${storeKey}`, undefined],
+    ] as const;
+    for (const [what, path, token] of refused) {
+      const response = await api<ErrorBody>('GET', path, token ? { token } : {});
+      expect(response.status, `${what}: ${response.text}`).toBe(400);
+      expect(response.body.error.reason, what).toBe('invalid_cursor');
+      expect(response.body.error.message, what).toMatch(/first page/);
+      expect(response.body.error.fields?.['query.cursor'], what).toBeDefined();
+    }
+  });
+
+  it('a date range that ends before it starts', async () => {
+    const inverted = await api<ErrorBody>('GET', '/api/trainings?from=2026-12-31T00:00:00%2B05:00&to=2026-01-01T00:00:00%2B05:00');
+    expect(inverted.status, inverted.text).toBe(400);
+    expect(inverted.body.error.fields?.['query.from']).toEqual([expect.stringMatching(/after to/)]);
+    // Only `to`, before the default start (today): nothing can match, and that is the answer.
+    const past = await api<{ items: unknown[] }>('GET', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
+    expect(past.status, past.text).toBe(200);
+    expect(past.body.items).toEqual([]);
+  });
+
+  it('a path segment that is not valid percent-encoding', async () => {
+    for (const segment of ['%ZZ', '%E0%A4%A']) {
+      const response = await api<ErrorBody>('GET', `/api/trainings/${segment}`);
+      expect(response.status, response.text).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'VALIDATION_FAILED', fields: { path: [expect.any(String)] } });
+    }
+  });
+
   it('an unknown training id', async () => {
     expect((await api('GET', '/api/trainings/doesNotExist')).status).toBe(404);
     expect((await api('POST', '/api/trainings/doesNotExist/publish', { token: trainer })).status).toBe(404);

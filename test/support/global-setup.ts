@@ -11,6 +11,8 @@ declare module 'vitest' {
     dynamodbEndpoint: string;
     /** The proxy all mail goes through; it can throttle like SES (see ses-throttle-proxy.ts). */
     sesProxyUrl: string;
+    /** The stack's data directory: tests read its local JWT key to mint subtly wrong tokens. */
+    dataDirectory: string;
   }
 }
 
@@ -39,6 +41,7 @@ export default async function setup(project: TestProject) {
   project.provide('dynamodbEndpoint', stack.urls.dynamodb);
   project.provide('s3Endpoint', stack.urls.s3);
   project.provide('sesProxyUrl', proxy.url);
+  project.provide('dataDirectory', stack.dataDirectory);
   return async () => {
     await stack.stop();
     await proxy.stop();

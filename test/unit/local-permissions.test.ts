@@ -160,7 +160,7 @@ describe('secrets', () => {
 
 describe('the manifest', () => {
   it('grants nothing the check does not know: every entry maps to actions the local runtime can judge', () => {
-    const known: (keyof Grants)[] = ['table', 'certificatesBucket', 'sendEmail', 'checkInSecret', 'badgeKey'];
+    const known: (keyof Grants)[] = ['table', 'certificatesBucket', 'sendEmail', 'checkInSecret', 'badgeKey', 'cursorKey'];
     for (const entry of [...routeList, ...consumerList, ...scheduleList, ...eventRuleList]) {
       for (const grant of Object.keys(entry.permissions)) expect(known, `${entry.name}: ${grant}`).toContain(grant);
     }

@@ -1,0 +1,43 @@
+import { trainingBody } from '../support/api';
+import type { routes } from '../../shared/manifest';
+import type { World } from './world';
+
+/**
+ * One well-formed body per route that takes one: what the matrix sends so a refusal is about the
+ * caller, and what the fuzz suite mutates one field at a time so hostile values get past the
+ * schema's first check and into the rules behind it.
+ */
+export type Example = { json: unknown } | { csv: string };
+
+export function exampleBody(route: keyof typeof routes, world: World): Example | undefined {
+  const session = world.closedTraining.sessions[0]!;
+  switch (route) {
+    case 'createTraining':
+      return { json: trainingBody({ region: 'almaty', capacity: 10 }) };
+    case 'updateTraining':
+      return { json: { capacity: 4, title: { kk: 'Жаңа атау', en: 'New title' }, description: null } };
+    case 'cancelTraining':
+      return { json: { reason: 'Тест' } };
+    case 'register':
+      return { json: { fullName: 'Бөгде Адам', school: '№1 мектеп', preferredLanguage: 'kk' } };
+    case 'importRegistrations':
+      return { csv: 'email,fullName,school\nstranger-import@fuzz.test.kz,Бөгде Адам,№1 мектеп\n' };
+    case 'recordAttendance':
+      return { json: { records: [{ registrationId: world.registrationId, status: 'present', minutes: Math.round((Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 60_000) }] } };
+    case 'checkIn':
+      return { json: { code: 'ABC234' } };
+    case 'submitFeedback':
+      return {
+        json: {
+          ratings: { overall: 5, relevance: 4, trainer: 5, materials: 3, recommend: 5 },
+          answers: { influence: 'Көп', change: 'Сабақ', sustain: 'Иә', benefits: 'Тәжірибе', challenges: 'Уақыт', unique: 'Жоқ' },
+        },
+      };
+    case 'revokeCertificate':
+      return { json: { reason: 'Тест' } };
+    case 'reissueCertificate':
+      return { json: { fullName: 'Бөгде Адам', reason: 'Тест' } };
+    default:
+      return undefined;
+  }
+}
