@@ -316,7 +316,7 @@ export const routes = {
     path: '/api/trainings/{id}/feedback/answers',
     handler: 'functions/http/feedback-answers.ts',
     access: { roles: ['trainers', 'coordinators', 'admins'] },
-    permissions: { table: 'readWrite' },
+    permissions: { table: 'readWrite', cursorKey: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
@@ -336,8 +336,9 @@ export const routes = {
     path: '/api/trainings/{id}/feedback/summary',
     handler: 'functions/http/feedback-summary.ts',
     access: { roles: ['trainers', 'coordinators', 'admins'] },
-    // The first read after the window ends releases the results (a write).
-    permissions: { table: 'readWrite' },
+    // The first read after the window ends releases the results (a write); it hands out the
+    // answers route's sealed cursors.
+    permissions: { table: 'readWrite', cursorKey: true },
     timeoutSeconds: 29,
     memoryMb: 1024,
   },

@@ -9,7 +9,7 @@ export const handler = defineRoute(
   { params: trainingIdParams, query: feedbackAnswersQuery },
   async ({ principal, params, query }) => ({
     status: 200,
-    body: await feedbackAnswersFor(principal, params.id, query.question, query.cursor?.offset ?? 0),
+    body: await feedbackAnswersFor(principal, params.id, query.question, query.cursor),
     headers: { 'cache-control': 'no-store' },
   }),
 );

@@ -4,7 +4,25 @@ import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { feedbackSummaryQuery } from '../../shared/schemas/feedback';
 import { trainingIdParams } from '../../shared/schemas/training';
-import { feedbackSummaryFor } from '../../shared/usecases/feedback';
+import { feedbackSummaryFor, type FeedbackSummaryView } from '../../shared/usecases/feedback';
+import { sealForRoute } from '../../shared/http/cursors';
+
+/** Each question's "more answers" cursor, sealed for the answers route and this caller. */
+async function withSealedAnswerCursors(summary: FeedbackSummaryView, caller: string): Promise<FeedbackSummaryView> {
+  if (!summary.answers) return summary;
+  const answers = { ...summary.answers };
+  for (const [question, page] of Object.entries(answers) as [keyof typeof answers, (typeof answers)[keyof typeof answers]][]) {
+    if (!page.nextCursor) continue;
+    const nextCursor = await sealForRoute(page.nextCursor, {
+      route: routes.feedbackAnswers.name,
+      pathParameters: { id: summary.trainingId },
+      query: { question },
+      caller,
+    });
+    answers[question] = { ...page, nextCursor };
+  }
+  return { ...summary, answers };
+}
 
 function attachment(fileName: string): string {
   return `attachment; filename="${fileName}"`;
@@ -20,7 +38,7 @@ export const handler = defineRoute(
     const noStore = { 'cache-control': 'no-store' };
     switch (query.format) {
       case 'json':
-        return { status: 200, body: summary, headers: noStore };
+        return { status: 200, body: await withSealedAnswerCursors(summary, principal.sub), headers: noStore };
       case 'csv':
         return {
           status: 200,

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { InvalidCursorError } from '../errors';
+import { cursorKey } from '../secrets/cursor-key';
 
 /**
  * Sealed paging cursors. The store's cursor is DynamoDB's last evaluated key, which names
@@ -67,4 +68,15 @@ export function cursorBinding(input: {
       .filter(([name, value]) => value !== undefined && !leaveOut.includes(name))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([input.route, sorted(input.pathParameters), sorted(input.query, ['cursor', 'limit']), input.caller ?? '']);
+}
+
+/**
+ * A cursor handed out by one route for another to take (a summary's "more answers" link): sealed
+ * to the request the other route will receive, as if that route had answered it.
+ */
+export async function sealForRoute(
+  raw: string,
+  target: { route: string; pathParameters: Record<string, string>; query: Record<string, string>; caller: string },
+): Promise<string> {
+  return sealCursor(raw, cursorBinding(target), await cursorKey());
 }

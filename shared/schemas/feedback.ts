@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
-import { languageSchema } from './common';
+import { cursorSchema, languageSchema } from './common';
 
 /** Long enough for a considered answer (about two pages), short enough to keep an item small. */
 export const ANSWER_MAX_LENGTH = 5_000;
@@ -93,28 +93,9 @@ export const feedbackSummaryQuery = z.object({
 });
 export type FeedbackSummaryQuery = z.infer<typeof feedbackSummaryQuery>;
 
-const answerCursorSchema = z
-  .string({ error: 'must be the nextCursor of the previous page' })
-  .max(200, { error: 'is not a cursor this API handed out; start again from the summary' })
-  .transform((cursor, context) => {
-    try {
-      const decoded: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-      const parsed = z.strictObject({ q: z.enum(questionIds), o: z.number().int().min(1).max(1_000_000) }).safeParse(decoded);
-      if (parsed.success) return { question: parsed.data.q, offset: parsed.data.o };
-    } catch {
-      // Falls through to the one message below: the cursor is not one of ours.
-    }
-    context.addIssue({ code: 'custom', message: 'is not a cursor this API handed out; start again from the summary' });
-    return z.NEVER;
-  });
-
-export const feedbackAnswersQuery = z
-  .object({
-    question: z.enum(questionIds, { error: `must be one of ${questionIds.join(', ')}` }),
-    cursor: answerCursorSchema.optional(),
-  })
-  .refine((query) => query.cursor === undefined || query.cursor.question === query.question, {
-    path: ['cursor'],
-    error: 'belongs to another question; use the nextCursor that came with this question',
-  });
+export const feedbackAnswersQuery = z.object({
+  question: z.enum(questionIds, { error: `must be one of ${questionIds.join(', ')}` }),
+  // Sealed by the route layer (shared/http/cursors.ts); the use case reads what is inside.
+  cursor: cursorSchema.optional(),
+});
 export type FeedbackAnswersQuery = z.infer<typeof feedbackAnswersQuery>;

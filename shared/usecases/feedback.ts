@@ -33,7 +33,7 @@ import {
 } from '../domain/feedback';
 import { MAX_TRAINING_SPAN_MS } from '../domain/reminders';
 import { canEdit, canOversee, isVisibleTo } from '../domain/training';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError } from '../errors';
 import { titleIn } from '../mail/format';
 import { ANSWER_MAX_LENGTH, type SubmitFeedbackBody } from '../schemas/feedback';
 import type { Training } from '../schemas/training';
@@ -316,8 +316,24 @@ export function pageOfAnswers(answers: readonly string[], offset: number, unlimi
   return { items };
 }
 
+/** Where the next page of one question's answers starts; sealed by the route layer before it leaves. */
 export function encodeAnswerCursor(question: QuestionId, offset: number): string {
   return Buffer.from(JSON.stringify({ q: question, o: offset })).toString('base64url');
+}
+
+/** The offset inside an (unsealed) answers cursor, for this question only. */
+function offsetIn(cursor: string | undefined, question: QuestionId): number {
+  if (cursor === undefined) return 0;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { q, o } = parsed as { q?: unknown; o?: unknown };
+      if (q === question && typeof o === 'number' && Number.isInteger(o) && o > 0) return o;
+    }
+  } catch {
+    // Falls through: not one of ours.
+  }
+  throw new InvalidCursorError();
 }
 
 async function overseenTraining(principal: Principal, trainingId: string): Promise<Training> {
@@ -394,34 +410,35 @@ export async function feedbackSummaryFor(
   };
 }
 
+/** One question's released answers, a page at a time; before release, nothing but that it is not released. */
+export type AnswersView = { trainingId: string; question: QuestionId; releasedAt: string | null } & (
+  | AnswerPage
+  | { total: null; withheld: true; items: [] }
+);
+
 /** The next page of one question's released answers. */
 export async function feedbackAnswersFor(
   principal: Principal,
   trainingId: string,
   question: QuestionId,
-  offset: number,
-): Promise<{ trainingId: string; question: QuestionId } & AnswerPage> {
+  cursor: string | undefined,
+): Promise<AnswersView> {
   const training = await overseenTraining(principal, trainingId);
+  const offset = offsetIn(cursor, question);
   const { state } = await currentState(training);
-  if (state.releasedAt === undefined) {
-    throw new ConflictError(
-      `The answers are shown once the results are released, by ${feedbackWindow(training).closesAt} at the latest.`,
-      'feedback_not_released',
-      undefined,
-      { releasesBy: feedbackWindow(training).closesAt },
-    );
-  }
+  // Not even a question's count before release: counts per question would move with each answer.
+  if (state.releasedAt === undefined) return { trainingId, question, releasedAt: null, total: null, withheld: true, items: [] };
+  const releasedAt = state.releasedAt;
   const all = answersByQuestion(await listFeedbackResponses(trainingId))[question];
-  if (!state.ratingsReleased || !meetsMinimum(all.length, feedbackMinimumResponses)) {
-    return { trainingId, question, total: all.length, withheld: true, items: [] };
+  if (!state.ratingsReleased || (all.length > 0 && !meetsMinimum(all.length, feedbackMinimumResponses))) {
+    return { trainingId, question, releasedAt, total: all.length, withheld: true, items: [] };
   }
-  if (offset > all.length) {
-    throw new ValidationError('This cursor points past the last answer. Start again from the summary.', { cursor: ['is not a page of these answers'] });
-  }
+  if (offset > all.length) throw new InvalidCursorError();
   const page = pageOfAnswers(all, offset);
   return {
     trainingId,
     question,
+    releasedAt,
     total: all.length,
     withheld: false,
     items: page.items,

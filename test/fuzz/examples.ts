@@ -24,6 +24,21 @@ export function exampleBody(route: keyof typeof routes, world: World): Example |
       return { csv: 'email,fullName,school\nstranger-import@fuzz.test.kz,Бөгде Адам,№1 мектеп\n' };
     case 'recordAttendance':
       return { json: { records: [{ registrationId: world.registrationId, status: 'present', minutes: Math.round((Date.parse(session.endsAt) - Date.parse(session.startsAt)) / 60_000) }] } };
+    case 'importTeamsReport': {
+      // The current format's three sections, tab-separated, as Teams writes them (UTF-8 here).
+      const at = (offset: number) => new Date(Date.parse(session.startsAt) + offset * 60_000).toISOString().replace('T', ' ').slice(0, 19);
+      const report = [
+        '1. Summary',
+        'Meeting title\tFuzz',
+        `Start time\t${at(0)}`,
+        `End time\t${at(60)}`,
+        '',
+        '2. Participants',
+        'Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tParticipant ID (UPN)\tRole',
+        `Бөгде Адам\t${at(0)}\t${at(60)}\t1h\tstranger@fuzz.test.kz\tstranger@fuzz.test.kz\tAttendee`,
+      ].join('\n');
+      return { json: { files: [{ name: 'meetingAttendanceReport.csv', content: Buffer.from(report, 'utf8').toString('base64') }], mode: 'preview' } };
+    }
     case 'checkIn':
       return { json: { code: 'ABC234' } };
     case 'submitFeedback':

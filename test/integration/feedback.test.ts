@@ -385,15 +385,22 @@ describe('the feedback summary', () => {
     const collected = [...page.items];
     let cursor = page.nextCursor;
     while (cursor) {
-      const next = await api<{ items: string[]; nextCursor?: string }>('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${cursor}`, { token: coordinator });
+      const next = await api<{ items: string[]; nextCursor?: string }>('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${cursor}`, { token: trainer });
       expect(next.status, next.text).toBe(200);
       collected.push(...next.body.items);
       cursor = next.body.nextCursor;
     }
     expect(collected).toHaveLength(count);
     expect(new Set(collected).size).toBe(count);
-    // A cursor of another question, or one that was never handed out, is refused as bad input.
-    expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=change&cursor=${Buffer.from(JSON.stringify({ q: 'sustain', o: 1 })).toString('base64url')}`, { token: trainer })).status).toBe(400);
+    // A cursor is sealed to its question and its caller; one of another question, another
+    // caller's, or one crafted by hand, is refused as bad input.
+    const sealed = page.nextCursor!;
+    for (const [question, token] of [['change', trainer], ['sustain', coordinator]] as const) {
+      const misused = await api<ErrorBody>('GET', `/api/trainings/${training.id}/feedback/answers?question=${question}&cursor=${sealed}`, { token });
+      expect(misused.status, misused.text).toBe(400);
+      expect(misused.body.error.reason).toBe('invalid_cursor');
+    }
+    expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${Buffer.from(JSON.stringify({ q: 'sustain', o: 1 })).toString('base64url')}`, { token: trainer })).status).toBe(400);
     expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=garbage`, { token: trainer })).status).toBe(400);
     expect((await api('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain`, { token: otherTrainer })).status).toBe(403);
     const csv = await download(training, trainer, '?format=csv');
