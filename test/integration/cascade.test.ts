@@ -1,4 +1,5 @@
 import { DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { useStackTable } from '../support/stack-table';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -34,14 +35,7 @@ let regional: Person;
 let reconcile: typeof Reconcile.reconcile;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  useStackTable();
   ({ reconcile } = await import('../../shared/usecases/reconcile'));
   admin = await tokenFor(accounts.admin);
   nationalTrainer = await tokenFor(uniqueAccount('trainers', 'Гүлнұр Сейітова'));

@@ -3,11 +3,9 @@
  * reading the summary, the roster and the attendance report after every single answer, answering
  * twice through a second registration, and reading the raw table afterwards.
  */
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TABLE_NAME } from '../../local/stack';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MIN_RESPONSES } from '../../shared/domain/feedback';
 import type { Training } from '../../shared/schemas/training';
 import { aggregateKeys, trainingKeys } from '../../shared/store/keys';
@@ -26,6 +24,7 @@ import {
   trainingBody,
   uniqueAccount,
 } from '../support/api';
+import { partitionItems, rawTableClient } from '../support/stack-table';
 
 type Receipt = { registrationId: string; status: 'confirmed' | 'waitlisted' };
 type Summary = {
@@ -73,27 +72,10 @@ const submit = (training: Training, who: Person, body: unknown) =>
 const summaryOf = (training: Training, token: string) => api<Summary & ErrorBody>('GET', `/api/trainings/${training.id}/feedback/summary`, { token });
 const closeEarly = (training: Training, token: string) => api<Summary & ErrorBody>('POST', `/api/trainings/${training.id}/feedback/close`, { token });
 
-async function partition(pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: pk } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (startKey);
-  return items;
-}
+const partition = (pk: string) => partitionItems(dynamo, pk);
 
 beforeAll(async () => {
-  dynamo = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  dynamo = rawTableClient();
   [trainer, coordinator] = await Promise.all([
     tokenFor(uniqueAccount('trainers', 'Ерлан Әбенов')),
     tokenFor({ email: `coord-anon-${Date.now()}@test.kz`, name: 'Нұрлан Қасымов', groups: ['coordinators'], region: 'almaty' }),

@@ -6,6 +6,7 @@
 import { DynamoDBClient, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { useStackTable } from '../support/stack-table';
 import { TABLE_NAME } from '../../local/stack';
 import { setClock as setWorkerClock, resetClock as resetWorkerClock } from '../../shared/clock';
 import type { Training } from '../../shared/schemas/training';
@@ -21,14 +22,7 @@ let trainer: string;
 let migrateFeedback: typeof Migration.migrateFeedback;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  useStackTable();
   ({ migrateFeedback } = await import('../../shared/usecases/migrate-feedback'));
   dynamo = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
   trainer = await tokenFor(uniqueAccount('trainers', 'Ерлан Әбенов'));

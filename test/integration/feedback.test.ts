@@ -1,9 +1,7 @@
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { TABLE_NAME } from '../../local/stack';
 import { subjectFor } from '../../local/tokens';
 import type { Training } from '../../shared/schemas/training';
 import { registrationKeys, trainingKeys } from '../../shared/store/keys';
@@ -23,6 +21,7 @@ import {
   trainingBody,
   uniqueAccount,
 } from '../support/api';
+import { partitionItems as itemsOfPartition, rawTableClient } from '../support/stack-table';
 
 type Receipt = { registrationId: string; status: 'confirmed' | 'waitlisted' };
 type RatingSummary = { count: number; mean: number | null; distribution: Record<string, number> };
@@ -108,23 +107,8 @@ function arrayBufferOf(bytes: Buffer): ArrayBuffer {
   return new Uint8Array(bytes).buffer;
 }
 
-async function partitionItems(training: Training): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, never> | undefined;
-  do {
-    const page = await dynamo.send(
-      new QueryCommand({
-        TableName: TABLE_NAME,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': { S: trainingKeys.item(training.id).pk } },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    startKey = page.LastEvaluatedKey as Record<string, never> | undefined;
-  } while (startKey);
-  return items;
+function partitionItems(training: Training): Promise<Record<string, unknown>[]> {
+  return itemsOfPartition(dynamo, trainingKeys.item(training.id).pk);
 }
 
 
@@ -134,7 +118,7 @@ function textOf(email: StoredEmail): string {
 }
 
 beforeAll(async () => {
-  dynamo = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  dynamo = rawTableClient();
   [trainer, otherTrainer, admin, coordinator, otherCoordinator] = await Promise.all([
     tokenFor(uniqueAccount('trainers', 'Ерлан Әбенов')),
     tokenFor(uniqueAccount('trainers', 'Бақыт Сейітов')),

@@ -1,4 +1,5 @@
 import { DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { useStackTable } from '../support/stack-table';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
@@ -10,13 +11,7 @@ let client: DynamoDBClient;
 let takeSendSlot: typeof SendRate.takeSendSlot;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-  });
+  useStackTable();
   client = new DynamoDBClient({ endpoint: inject('dynamodbEndpoint') });
   ({ takeSendSlot } = await import('../../shared/store/send-rate'));
 });

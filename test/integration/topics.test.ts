@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { useStackTable } from '../support/stack-table';
 import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
@@ -22,14 +23,7 @@ let migration: typeof Migration;
 let reconcile: typeof Reconcile;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    TABLE_NAME,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  useStackTable();
   client = await import('../../shared/store/client');
   keys = await import('../../shared/store/keys');
   trainings = await import('../../shared/store/trainings');
