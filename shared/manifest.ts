@@ -443,6 +443,14 @@ export const routes = {
     access: { roles: ['coordinators', 'admins'] },
     permissions: { table: 'read' },
   },
+  expiringQualificationsReport: {
+    name: 'expiringQualificationsReport',
+    method: 'GET',
+    path: '/api/reports/expiring-qualifications',
+    handler: 'functions/http/reports-expiring-qualifications.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
@@ -490,6 +498,14 @@ export const schedules: Record<string, ScheduleDefinition> = {
     name: 'reminders',
     handler: 'functions/scheduled/reminders.ts',
     everyMinutes: 15,
+    permissions: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 300,
+  },
+  renewalReminders: {
+    name: 'renewalReminders',
+    handler: 'functions/scheduled/renewal-reminders.ts',
+    // Thresholds are days apart: hourly is prompt enough, and each tick reads 90 days of expiries.
+    everyMinutes: 60,
     permissions: { table: 'readWrite', sendEmail: true },
     timeoutSeconds: 300,
   },

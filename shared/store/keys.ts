@@ -158,6 +158,12 @@ export const issuanceKeys = {
  * | a person's certificates, newest first               | gsi1 PERSON#{email} / CERT#{issuedAt}#{certificateId}      |
  * | the next certificate number of a region and year    | pk COUNTER#CERT#{region code}#{year}, sk COUNTER (ADD seq) |
  * | one resend of a certificate's email (work item)     | pk CERT#{certificateId}, sk RESEND#{resendId}              |
+ * | a region's certificates expiring in one month (UTC)  | gsi2 CERTEXPIRY#{region}#{YYYY-MM} / {validUntil}#{certificateId} |
+ * | …expiring between two instants (renewal job, coordinator list) | the months' partitions, gsi2sk BETWEEN |
+ *
+ * The expiry keys are written with the certificate (validUntil never changes), so the renewal job
+ * and the coordinator's list read a few month partitions per region instead of scanning; records
+ * written before them get the keys from `npm run migrate:renewal`.
  *
  * The certificate id is derived from (training, registration) (certificates/codes.ts), so the
  * conditional Put of pk CERT#{id} is the exactly-once guard of issuance.
@@ -172,6 +178,11 @@ export const certificateKeys = {
   holderPartition: (email: string) => `PERSON#${email}`,
   holderPrefix: 'CERT#',
   counter: (regionCode: string, year: number) => ({ pk: `COUNTER#CERT#${regionCode}#${year}`, sk: 'COUNTER' }),
+  expiring: (region: string, validUntil: string, certificateId: string) => ({
+    gsi2pk: `CERTEXPIRY#${region}#${validUntil.slice(0, 7)}`,
+    gsi2sk: `${validUntil}#${certificateId}`,
+  }),
+  expiringPartition: (region: string, month: string) => `CERTEXPIRY#${region}#${month}`,
   /** A resend the trainer asked for: its INSERT on the stream is the work item of one email. */
   resend: (certificateId: string, resendId: string) => ({ pk: `CERT#${certificateId}`, sk: `RESEND#${resendId}` }),
   /** The stored PDF in the certificates bucket. */
