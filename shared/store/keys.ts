@@ -46,6 +46,10 @@ export const entityTypes = {
   aggregateSource: 'AggregateSource',
   sendRateWindow: 'SendRateWindow',
   certificateResend: 'CertificateResend',
+  journalEntry: 'JournalEntry',
+  journalComment: 'JournalComment',
+  journalShare: 'JournalShare',
+  journalPrompts: 'JournalPrompts',
 } as const;
 
 export const trainingKeys = {
@@ -249,4 +253,33 @@ export const aggregateKeys = {
  */
 export const sendRateKeys = {
   window: (epochSecond: number) => ({ pk: `SENDRATE#${epochSecond}`, sk: 'SENDRATE' }),
+} as const;
+
+/**
+ * The reflective learning journal:
+ *
+ * | one journal entry                                  | pk JOURNALENTRY#{entryId}, sk ENTRY                          |
+ * | an entry with its comments (one Query)             | pk JOURNALENTRY#{entryId}, sk ENTRY or begins_with COMMENT#  |
+ * | a trainer's comment on an entry                    | pk JOURNALENTRY#{entryId}, sk COMMENT#{createdAt}#{commentId} |
+ * | an author's entries, newest first                  | gsi1 JOURNAL#{authorSub} / ENTRY#{createdAt}#{entryId}       |
+ * | "all my entries about training T are shared"       | pk JOURNAL#{authorSub}, sk SHARE#{trainingId}                |
+ * | what a training's trainer may read (sparse)        | gsi3 JOURNALSHARED#{trainingId} / ENTRY#{entryId} or ALL#{authorSub} |
+ * | a training's extra prompts, added by its trainer   | pk TRAINING#{id}, sk JOURNALPROMPTS                          |
+ *
+ * Entries are private: the only index a reader other than the author reaches is the sparse
+ * JOURNALSHARED partition, written only while the author shares (and removed when they stop).
+ */
+export const journalKeys = {
+  entry: (entryId: string) => ({ pk: `JOURNALENTRY#${entryId}`, sk: 'ENTRY' }),
+  entryPartition: (entryId: string) => `JOURNALENTRY#${entryId}`,
+  comment: (entryId: string, createdAt: string, commentId: string) => ({ pk: `JOURNALENTRY#${entryId}`, sk: `COMMENT#${createdAt}#${commentId}` }),
+  commentPrefix: 'COMMENT#',
+  byAuthor: (authorSub: string, createdAt: string, entryId: string) => ({ gsi1pk: `JOURNAL#${authorSub}`, gsi1sk: `ENTRY#${createdAt}#${entryId}` }),
+  authorPartition: (authorSub: string) => `JOURNAL#${authorSub}`,
+  authorPrefix: 'ENTRY#',
+  share: (authorSub: string, trainingId: string) => ({ pk: `JOURNAL#${authorSub}`, sk: `SHARE#${trainingId}` }),
+  sharedEntry: (trainingId: string, entryId: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ENTRY#${entryId}` }),
+  sharedAll: (trainingId: string, authorSub: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ALL#${authorSub}` }),
+  sharedPartition: (trainingId: string) => `JOURNALSHARED#${trainingId}`,
+  prompts: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'JOURNALPROMPTS' }),
 } as const;
