@@ -443,6 +443,14 @@ export const routes = {
     access: { roles: ['coordinators', 'admins'] },
     permissions: { table: 'read' },
   },
+  journalReport: {
+    name: 'journalReport',
+    method: 'GET',
+    path: '/api/reports/regions/{region}/journal',
+    handler: 'functions/http/reports-journal.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
   expiringQualificationsReport: {
     name: 'expiringQualificationsReport',
     method: 'GET',

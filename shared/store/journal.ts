@@ -60,8 +60,66 @@ function entryItem(entry: JournalEntry): Record<string, unknown> {
   };
 }
 
-export async function putNewEntry(entry: JournalEntry): Promise<void> {
-  await documentClient.send(new PutCommand({ TableName: tableName, Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' }));
+/**
+ * Puts a new entry. An entry about a training is counted for the training's region in the same
+ * transaction (its month's entries; the author, once, among the region's keepers), so the counts
+ * coordinators see never drift from the entries written. The counts hold no text and no title.
+ */
+export async function putNewEntry(entry: JournalEntry, counted?: { region: string; month: string }): Promise<void> {
+  const put = { TableName: tableName, Item: entryItem(entry), ConditionExpression: 'attribute_not_exists(pk)' };
+  if (!counted) {
+    await documentClient.send(new PutCommand(put));
+    return;
+  }
+  const keeperKey = journalKeys.keeper(counted.region, entry.authorSub);
+  const monthCount = {
+    Update: {
+      TableName: tableName,
+      Key: journalKeys.statMonth(counted.region, counted.month),
+      UpdateExpression: 'ADD entries :one SET #type = :type',
+      ExpressionAttributeNames: { '#type': 'type' },
+      ExpressionAttributeValues: { ':one': 1, ':type': entityTypes.journalStat },
+    },
+  };
+  const newKeeper = [
+    { Put: { TableName: tableName, Item: { ...keeperKey, type: entityTypes.journalKeeper }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Update: {
+        TableName: tableName,
+        Key: journalKeys.statTotal(counted.region),
+        UpdateExpression: 'ADD keepers :one SET #type = :type',
+        ExpressionAttributeNames: { '#type': 'type' },
+        ExpressionAttributeValues: { ':one': 1, ':type': entityTypes.journalStat },
+      },
+    },
+  ];
+  // One transaction, entry and counts together: all or nothing. Whether the author is new to the
+  // region is read first; a concurrent first entry makes the keeper Put fail, and the retry
+  // (knowing now that the author is counted) leaves the keepers alone.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: keeperKey, ConsistentRead: true }));
+    try {
+      await transactWrite({ TransactItems: [{ Put: put }, monthCount, ...(Item ? [] : newKeeper)] });
+      return;
+    } catch (error) {
+      if (!(error instanceof TransactionConditionFailed) || !error.failedItems.includes(2) || attempt > 0) throw error;
+    }
+  }
+}
+
+/** A region's journal counts: entries per month in [from, to] and its keepers. */
+export async function journalCounts(region: string, from: string, to: string): Promise<{ byMonth: Map<string, number>; keepers: number }> {
+  const [months, total] = await Promise.all([
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': journalKeys.statPartition(region), ':from': `MONTH#${from}`, ':to': `MONTH#${to}` },
+    }),
+    documentClient.send(new GetCommand({ TableName: tableName, Key: journalKeys.statTotal(region) })),
+  ]);
+  return {
+    byMonth: new Map(months.map((item) => [String(item.sk).replace('MONTH#', ''), Number(item.entries ?? 0)])),
+    keepers: Number(total.Item?.keepers ?? 0),
+  };
 }
 
 /** Replaces the entry if nobody changed it since `expectedVersion` was read; false otherwise. */

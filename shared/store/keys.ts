@@ -50,6 +50,8 @@ export const entityTypes = {
   journalComment: 'JournalComment',
   journalShare: 'JournalShare',
   journalPrompts: 'JournalPrompts',
+  journalStat: 'JournalStat',
+  journalKeeper: 'JournalKeeper',
 } as const;
 
 export const trainingKeys = {
@@ -265,6 +267,9 @@ export const sendRateKeys = {
  * | "all my entries about training T are shared"       | pk JOURNAL#{authorSub}, sk SHARE#{trainingId}                |
  * | what a training's trainer may read (sparse)        | gsi3 JOURNALSHARED#{trainingId} / ENTRY#{entryId} or ALL#{authorSub} |
  * | a training's extra prompts, added by its trainer   | pk TRAINING#{id}, sk JOURNALPROMPTS                          |
+ * | entries written about a region's trainings, by month | pk JOURNALSTAT#{region}, sk MONTH#{YYYY-MM} (ADD entries)  |
+ * | a region's journal keepers (distinct authors)      | pk JOURNALSTAT#{region}, sk TOTAL (ADD keepers)              |
+ * | "this author keeps a journal about this region"    | pk JOURNALSTAT#{region}, sk KEEPER#{authorSub} (no text)     |
  *
  * Entries are private: the only index a reader other than the author reaches is the sparse
  * JOURNALSHARED partition, written only while the author shares (and removed when they stop).
@@ -282,4 +287,8 @@ export const journalKeys = {
   sharedAll: (trainingId: string, authorSub: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ALL#${authorSub}` }),
   sharedPartition: (trainingId: string) => `JOURNALSHARED#${trainingId}`,
   prompts: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'JOURNALPROMPTS' }),
+  statMonth: (region: string, month: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `MONTH#${month}` }),
+  statPartition: (region: string) => `JOURNALSTAT#${region}`,
+  statTotal: (region: string) => ({ pk: `JOURNALSTAT#${region}`, sk: 'TOTAL' }),
+  keeper: (region: string, authorSub: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `KEEPER#${authorSub}` }),
 } as const;

@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal';
 import { renderJournalPdf } from '../certificates/journal-pdf';
 import { clock } from '../clock';
 import type { Language } from '../config/regions';
+import { monthOf } from '../domain/aggregates';
 import { journalMarkdown, promptsIn, trainerMayRead, type ExportEntry, type Prompt } from '../domain/journal';
 import { canEdit } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
@@ -62,14 +63,15 @@ async function existingTraining(trainingId: string): Promise<Training> {
 }
 
 /** A link to a training (and one of its sessions) must name real ones. */
-async function assertLinks(trainingId: string | undefined, sessionId: string | undefined): Promise<void> {
-  if (!trainingId) return;
+async function assertLinks(trainingId: string | undefined, sessionId: string | undefined): Promise<Training | undefined> {
+  if (!trainingId) return undefined;
   const training = await existingTraining(trainingId);
   if (sessionId && !training.sessions.some((session) => session.id === sessionId)) {
     throw new ValidationError('That session is not part of the training. Choose one of its sessions or none.', {
       sessionId: ['is not a session of this training'],
     });
   }
+  return training;
 }
 
 /** Only a confirmed participant shares with the training's trainer. */
@@ -83,7 +85,7 @@ async function assertParticipant(principal: Principal, trainingId: string): Prom
 }
 
 export async function createJournalEntry(principal: Principal, input: CreateJournalEntryInput): Promise<JournalEntry> {
-  await assertLinks(input.trainingId, input.sessionId);
+  const training = await assertLinks(input.trainingId, input.sessionId);
   const now = clock.now().toISOString();
   const entry: JournalEntry = {
     entryId: newId(),
@@ -100,7 +102,10 @@ export async function createJournalEntry(principal: Principal, input: CreateJour
     updatedAt: now,
     version: 1,
   };
-  await putNewEntry(entry);
+  // Coordinators count the journals of the region's participants, so an entry is counted only
+  // when its author took part in the training it is about.
+  const participant = training ? (await findRegistration(training.id, emailOf(principal)))?.status === 'confirmed' : false;
+  await putNewEntry(entry, training && participant ? { region: training.region, month: monthOf(now) } : undefined);
   return entry;
 }
 

@@ -17,6 +17,7 @@ import {
 import { pdfText } from '../support/pdf';
 
 type Entry = { entryId: string; title: string; text: string; trainingId?: string; visibleToTrainer: boolean; comments: { text: string; authorName: string }[] };
+type JournalSummary = { entriesByMonth: { month: string; entries: number }[]; keepers: number; keepingShare: number | null };
 type Shared = { trainingId: string; items: { entryId: string; title: string; text: string; authorName: string; comments: { text: string }[] }[] };
 
 const COMMENT_SUBJECT = /Тренер күнделік жазбаңызға пікір қалдырды|Тренер прокомментировал|Your trainer commented/;
@@ -29,6 +30,14 @@ let training: Training;
 let author: Person;
 let classmate: Person;
 let stranger: Person;
+let countsBefore: JournalSummary;
+
+async function regionJournal(): Promise<{ summary: JournalSummary; text: string }> {
+  const report = await api<JournalSummary>('GET', '/api/reports/regions/almaty/journal', { token: coordinator });
+  expect(report.status, report.text).toBe(200);
+  return { summary: report.body, text: report.text };
+}
+const entriesIn = (summary: JournalSummary) => summary.entriesByMonth.reduce((sum, month) => sum + month.entries, 0);
 
 async function register(who: Person): Promise<void> {
   const response = await api('POST', `/api/trainings/${training.id}/registrations`, { token: who.token, body: { fullName: who.name } });
@@ -54,6 +63,7 @@ beforeAll(async () => {
   stranger = await newPerson('Құралай Нұрғалиева');
   await register(author);
   await register(classmate);
+  countsBefore = (await regionJournal()).summary;
 });
 
 describe('the reflective learning journal', () => {
@@ -230,5 +240,18 @@ describe('the reflective learning journal', () => {
     expect(text).toContain('Сабақтағы өзгеріс');
     for (const letter of 'әғқңөұүһі') expect(text).toContain(letter);
     expect((await api('GET', '/api/me/journal-export?format=docx', { token: author.token })).status).toBe(400);
+  });
+
+  it('tells the region\'s coordinator counts only: entries by month and keepers, never a title or a text', async () => {
+    const { summary, text } = await regionJournal();
+    // Entries about the training by its participants: one, two, one (the stranger's is not counted).
+    expect(entriesIn(summary) - entriesIn(countsBefore)).toBe(4);
+    expect(summary.keepers - countsBefore.keepers).toBe(2);
+    expect(summary.keepingShare).toBeGreaterThan(0);
+    expect(summary.keepingShare).toBeLessThanOrEqual(1);
+    for (const fragment of ['топтық жұмыста', 'Сабақтағы өзгеріс', 'Бірінші ой', 'Мен қатыспадым']) expect(text).not.toContain(fragment);
+    // Another region's coordinator sees nothing of this region.
+    const other = await tokenFor({ email: `coordinator-${Date.now()}@test.kz`, name: 'Әсел Нұрова', groups: ['coordinators'], region: 'astana' });
+    expect((await api('GET', '/api/reports/regions/almaty/journal', { token: other })).status).toBe(403);
   });
 });
