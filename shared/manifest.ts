@@ -35,6 +35,8 @@ export interface RouteDefinition {
   maxBodyBytes?: number;
   timeoutSeconds?: number;
   memoryMb?: number;
+  /** Renders a PDF without touching the certificates bucket: ship the fonts beside the bundle anyway. */
+  rendersPdf?: boolean;
 }
 
 /**
@@ -527,6 +529,7 @@ export const routes = {
     handler: 'functions/http/journal-export.ts',
     access: { roles: ['teachers'] },
     permissions: { table: 'read' },
+    rendersPdf: true,
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
