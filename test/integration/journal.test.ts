@@ -194,6 +194,22 @@ describe('the reflective learning journal', () => {
     expect(noTraining.body.error.fields).toHaveProperty('trainingId');
   });
 
+  it('an entry shared with another training reaches only that training\'s trainer', async () => {
+    const other = await publishTraining(otherTrainer, trainingBody({ title: { kk: 'Басқа оқыту' } }, Date.now(), 45));
+    const joined = await api('POST', `/api/trainings/${other.id}/registrations`, { token: author.token, body: { fullName: author.name } });
+    expect(joined.status, joined.text).toBe(201);
+    const entry = await write(author, { title: 'Басқа тренерге', text: 'Тек екінші тренерге арналған ой', trainingId: other.id });
+    expect((await api('PUT', `/api/me/journal/${entry.body.entryId}/share`, { token: author.token, body: { shared: true } })).status).toBe(200);
+    // The first training's trainer cannot reach it through their own training.
+    expect((await sharedView()).text).not.toContain('екінші тренерге');
+    const sideways = await api('POST', `/api/trainings/${training.id}/journal/${entry.body.entryId}/comments`, { token: trainer, body: { text: 'Бөгде' } });
+    expect(sideways.status).toBe(404);
+    // Its own trainer reads it.
+    const own = await api<Shared>('GET', `/api/trainings/${other.id}/journal`, { token: otherTrainer });
+    expect(own.body.items.map((item) => item.title)).toEqual(['Басқа тренерге']);
+    expect((await api('PUT', `/api/me/journal/${entry.body.entryId}/share`, { token: author.token, body: { shared: false } })).status).toBe(200);
+  });
+
   it('edits and deletes by the author only; moving an entry to no training withdraws its share', async () => {
     const entry = await write(author, { title: 'Түзетілетін', text: 'Алғашқы нұсқа', trainingId: training.id });
     await api('PUT', `/api/me/journal/${entry.body.entryId}/share`, { token: author.token, body: { shared: true } });
@@ -244,8 +260,9 @@ describe('the reflective learning journal', () => {
 
   it('tells the region\'s coordinator counts only: entries by month and keepers, never a title or a text', async () => {
     const { summary, text } = await regionJournal();
-    // Entries about the training by its participants: one, two, one (the stranger's is not counted).
-    expect(entriesIn(summary) - entriesIn(countsBefore)).toBe(4);
+    // Entries about the region's trainings by their participants: one, two, one about the other
+    // training, one (the stranger's is not counted).
+    expect(entriesIn(summary) - entriesIn(countsBefore)).toBe(5);
     expect(summary.keepers - countsBefore.keepers).toBe(2);
     expect(summary.keepingShare).toBeGreaterThan(0);
     expect(summary.keepingShare).toBeLessThanOrEqual(1);
