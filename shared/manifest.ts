@@ -40,6 +40,8 @@ export interface RouteDefinition {
   maxBodyBytes?: number;
   timeoutSeconds?: number;
   memoryMb?: number;
+  /** Renders a PDF without touching the certificates bucket: ship the fonts beside the bundle anyway. */
+  rendersPdf?: boolean;
 }
 
 /**
@@ -487,6 +489,126 @@ export const routes = {
     access: { roles: ['coordinators', 'admins'] },
     permissions: { table: 'read', cursorKey: true },
   },
+  journalReport: {
+    name: 'journalReport',
+    method: 'GET',
+    path: '/api/reports/regions/{region}/journal',
+    handler: 'functions/http/reports-journal.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  expiringQualificationsReport: {
+    name: 'expiringQualificationsReport',
+    method: 'GET',
+    path: '/api/reports/expiring-qualifications',
+    handler: 'functions/http/reports-expiring-qualifications.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  // The reflective learning journal: the author's own routes, and the trainer's view of what is
+  // shared with their training. Admins and coordinators have no route that returns journal text.
+  listJournal: {
+    name: 'listJournal',
+    method: 'GET',
+    path: '/api/me/journal',
+    handler: 'functions/http/journal-list.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'read' },
+  },
+  createJournalEntry: {
+    name: 'createJournalEntry',
+    method: 'POST',
+    path: '/api/me/journal',
+    handler: 'functions/http/journal-create.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+    // 20,000 characters of Kazakh or Russian are up to 40 KB of UTF-8, and JSON escapes add more.
+    maxBodyBytes: 256 * 1024,
+  },
+  getJournalEntry: {
+    name: 'getJournalEntry',
+    method: 'GET',
+    path: '/api/me/journal/{entryId}',
+    handler: 'functions/http/journal-get.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'read' },
+  },
+  updateJournalEntry: {
+    name: 'updateJournalEntry',
+    method: 'PATCH',
+    path: '/api/me/journal/{entryId}',
+    handler: 'functions/http/journal-update.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+    maxBodyBytes: 256 * 1024,
+  },
+  deleteJournalEntry: {
+    name: 'deleteJournalEntry',
+    method: 'DELETE',
+    path: '/api/me/journal/{entryId}',
+    handler: 'functions/http/journal-delete.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+  },
+  shareJournalEntry: {
+    name: 'shareJournalEntry',
+    method: 'PUT',
+    path: '/api/me/journal/{entryId}/share',
+    handler: 'functions/http/journal-share-entry.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+  },
+  shareJournalTraining: {
+    name: 'shareJournalTraining',
+    method: 'PUT',
+    path: '/api/me/journal/trainings/{trainingId}/share',
+    handler: 'functions/http/journal-share-training.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'readWrite' },
+  },
+  exportJournal: {
+    name: 'exportJournal',
+    method: 'GET',
+    path: '/api/me/journal-export',
+    handler: 'functions/http/journal-export.ts',
+    access: { roles: ['teachers'] },
+    permissions: { table: 'read' },
+    rendersPdf: true,
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  journalPrompts: {
+    name: 'journalPrompts',
+    method: 'GET',
+    path: '/api/journal/prompts',
+    handler: 'functions/http/journal-prompts.ts',
+    access: { roles: ['teachers', 'trainers'] },
+    permissions: { table: 'read' },
+  },
+  setJournalPrompts: {
+    name: 'setJournalPrompts',
+    method: 'PUT',
+    path: '/api/trainings/{id}/journal/prompts',
+    handler: 'functions/http/journal-prompts-set.ts',
+    access: { roles: ['trainers', 'admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  trainerJournal: {
+    name: 'trainerJournal',
+    method: 'GET',
+    path: '/api/trainings/{id}/journal',
+    handler: 'functions/http/journal-trainer.ts',
+    access: { roles: ['trainers'] },
+    permissions: { table: 'read' },
+  },
+  commentJournalEntry: {
+    name: 'commentJournalEntry',
+    method: 'POST',
+    path: '/api/trainings/{id}/journal/{entryId}/comments',
+    handler: 'functions/http/journal-comment.ts',
+    access: { roles: ['trainers'] },
+    permissions: { table: 'readWrite' },
+  },
 } as const satisfies Record<string, RouteDefinition>;
 
 export const consumers = {
@@ -523,6 +645,16 @@ export const consumers = {
     permissions: { table: 'readWrite' },
     timeoutSeconds: 60,
   },
+  journalMail: {
+    name: 'journalMail',
+    handler: 'functions/streams/journal-mail.ts',
+    // A trainer's comment (its INSERT) emails the entry's author, once per comment.
+    filters: [entityChange(['JournalComment'], ['INSERT'])],
+    batchSize: 10,
+    maxRetries: 3,
+    permissions: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 60,
+  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 /**
@@ -534,6 +666,14 @@ export const schedules: Record<string, ScheduleDefinition> = {
     name: 'reminders',
     handler: 'functions/scheduled/reminders.ts',
     everyMinutes: 15,
+    permissions: { table: 'readWrite', sendEmail: true },
+    timeoutSeconds: 300,
+  },
+  renewalReminders: {
+    name: 'renewalReminders',
+    handler: 'functions/scheduled/renewal-reminders.ts',
+    // Thresholds are days apart: hourly is prompt enough, and each tick reads 90 days of expiries.
+    everyMinutes: 60,
     permissions: { table: 'readWrite', sendEmail: true },
     timeoutSeconds: 300,
   },

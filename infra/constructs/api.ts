@@ -73,7 +73,7 @@ export class Api extends Construct {
         environment: props.environment,
         timeoutSeconds: route.timeoutSeconds,
         memoryMb: route.memoryMb,
-        bundlesCertificateFonts: route.permissions.certificatesBucket === 'readWrite',
+        bundlesCertificateFonts: route.permissions.certificatesBucket === 'readWrite' || route.rendersPdf === true,
       });
       fn.grantManifestPermissions(route.permissions, props.grantTargets);
       functions.set(route.name, fn);

@@ -140,6 +140,7 @@ export function createTraining(
     ...(input.registrationClosesAt ? { registrationClosesAt: toUtc(input.registrationClosesAt) } : {}),
     completionThreshold: input.completionThreshold,
     feedbackRequired: input.feedbackRequired,
+    ...(input.renewsLevel ? { renewsLevel: true } : {}),
     status: 'draft',
     trainer: { sub: trainer.sub, name: trainer.name, email: trainer.email },
     createdAt: timestamp,

@@ -7,6 +7,7 @@ import type { HttpResponse } from '../http/route';
 import { feedbackMinimumResponses } from '../domain/feedback';
 import type { Metrics } from '../domain/reports';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
+import type { ExpiringQualificationsReport } from '../usecases/renewal';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csvText, xlsxBuffer, type Cell, type Sheet } from './spreadsheet';
 
 const metricColumns: readonly (keyof Metrics)[] = [
@@ -127,6 +128,20 @@ export function multipliersSheets(report: MultipliersReport): Sheet[] {
       ],
       boldRows: [0],
       columnWidths: [38, 32, 14, 24, 14, 10],
+    },
+  ];
+}
+
+export function expiringQualificationsSheets(report: ExpiringQualificationsReport): Sheet[] {
+  return [
+    {
+      name: 'Expiring qualifications',
+      rows: [
+        ['number', 'holderName', 'holderEmail', 'level', 'qualifiesForLevel', 'validUntil', 'daysLeft'],
+        ...report.items.map((item) => [item.number, item.holderName, item.holderEmail, item.level, item.qualifiesForLevel, item.validUntil, item.daysLeft]),
+      ],
+      boldRows: [0],
+      columnWidths: [24, 32, 32, 8, 18, 26, 10],
     },
   ];
 }

@@ -36,3 +36,15 @@ export const multipliersReportQuery = z.object({
   cursor: cursorSchema.optional(),
   format: reportFormatSchema,
 });
+
+/** The coordinator's list of qualifications about to lapse looks at most a year ahead. */
+export const expiringQualificationsQuery = z.object({
+  region: regionIdSchema.optional(),
+  days: z.coerce
+    .number({ error: 'must be a whole number of days' })
+    .int({ error: 'must be a whole number of days' })
+    .min(1, { error: 'must be at least 1' })
+    .max(366, { error: 'must be at most 366' })
+    .default(180),
+  format: reportFormatSchema,
+});

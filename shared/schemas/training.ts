@@ -45,6 +45,8 @@ const trainingFields = {
   registrationClosesAt: instantSchema.optional(),
   completionThreshold: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
   feedbackRequired: z.boolean({ error: 'must be true or false' }),
+  /** A refresher: its certificates renew the level (they qualify like the original). */
+  renewsLevel: z.boolean({ error: 'must be true or false' }).optional(),
 };
 
 export const createTrainingSchema = z.strictObject({
@@ -70,6 +72,7 @@ export const updateTrainingSchema = z
     registrationClosesAt: trainingFields.registrationClosesAt.nullable(),
     completionThreshold: trainingFields.completionThreshold,
     feedbackRequired: trainingFields.feedbackRequired,
+    renewsLevel: z.boolean({ error: 'must be true or false' }),
   })
   .partial()
   .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });
@@ -105,6 +108,8 @@ export interface Training {
   registrationClosesAt?: string;
   completionThreshold: number;
   feedbackRequired: boolean;
+  /** A refresher of its level: each certificate records the holder's earlier one it renews. */
+  renewsLevel?: boolean;
   status: TrainingStatus;
   trainer: { sub: string; name: string; email: string };
   createdAt: string;

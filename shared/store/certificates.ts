@@ -42,6 +42,9 @@ export interface Certificate {
   trainerCertificateNumber?: string;
   /** The national training at the root of the cascade this certificate belongs to. */
   cascadeRootId?: string;
+  /** Issued by a refresher: the holder's earlier certificate of the same level that this one renews. */
+  renewsCertificateId?: string;
+  renewsCertificateNumber?: string;
   status: CertificateRecordStatus;
   /** Set once the PDF is in the bucket. */
   pdfStoredAt?: string;
@@ -58,7 +61,7 @@ export interface Certificate {
   lastResendAt?: string;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type', 'deliveryOrder'];
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'deliveryOrder'];
 
 function certificateFromItem(item: Record<string, unknown>): Certificate {
   const certificate: Record<string, unknown> = { ...item };
@@ -115,6 +118,7 @@ export async function claimCertificate(certificate: Certificate): Promise<ClaimO
             Item: {
               ...certificateKeys.item(certificate.certificateId),
               ...certificateKeys.byHolder(certificate.holderEmail, certificate.issuedAt, certificate.certificateId),
+              ...certificateKeys.expiring(certificate.region, certificate.validUntil, certificate.certificateId),
               type: entityTypes.certificate,
               ...certificate,
             },

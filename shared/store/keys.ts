@@ -48,6 +48,12 @@ export const entityTypes = {
   certificateResend: 'CertificateResend',
   topic: 'Topic',
   topicCount: 'TopicCount',
+  journalEntry: 'JournalEntry',
+  journalComment: 'JournalComment',
+  journalShare: 'JournalShare',
+  journalPrompts: 'JournalPrompts',
+  journalStat: 'JournalStat',
+  journalKeeper: 'JournalKeeper',
 } as const;
 
 export const trainingKeys = {
@@ -160,6 +166,12 @@ export const issuanceKeys = {
  * | a person's certificates, newest first               | gsi1 PERSON#{email} / CERT#{issuedAt}#{certificateId}      |
  * | the next certificate number of a region and year    | pk COUNTER#CERT#{region code}#{year}, sk COUNTER (ADD seq) |
  * | one resend of a certificate's email (work item)     | pk CERT#{certificateId}, sk RESEND#{resendId}              |
+ * | a region's certificates expiring in one month (UTC)  | gsi2 CERTEXPIRY#{region}#{YYYY-MM} / {validUntil}#{certificateId} |
+ * | …expiring between two instants (renewal job, coordinator list) | the months' partitions, gsi2sk BETWEEN |
+ *
+ * The expiry keys are written with the certificate (validUntil never changes), so the renewal job
+ * and the coordinator's list read a few month partitions per region instead of scanning; records
+ * written before them get the keys from `npm run migrate:renewal`.
  *
  * The certificate id is derived from (training, registration) (certificates/codes.ts), so the
  * conditional Put of pk CERT#{id} is the exactly-once guard of issuance.
@@ -174,6 +186,11 @@ export const certificateKeys = {
   holderPartition: (email: string) => `PERSON#${email}`,
   holderPrefix: 'CERT#',
   counter: (regionCode: string, year: number) => ({ pk: `COUNTER#CERT#${regionCode}#${year}`, sk: 'COUNTER' }),
+  expiring: (region: string, validUntil: string, certificateId: string) => ({
+    gsi2pk: `CERTEXPIRY#${region}#${validUntil.slice(0, 7)}`,
+    gsi2sk: `${validUntil}#${certificateId}`,
+  }),
+  expiringPartition: (region: string, month: string) => `CERTEXPIRY#${region}#${month}`,
   /** A resend the trainer asked for: its INSERT on the stream is the work item of one email. */
   resend: (certificateId: string, resendId: string) => ({ pk: `CERT#${certificateId}`, sk: `RESEND#${resendId}` }),
   /** The stored PDF in the certificates bucket. */
@@ -254,4 +271,40 @@ export const aggregateKeys = {
  */
 export const sendRateKeys = {
   window: (epochSecond: number) => ({ pk: `SENDRATE#${epochSecond}`, sk: 'SENDRATE' }),
+} as const;
+
+/**
+ * The reflective learning journal:
+ *
+ * | one journal entry                                  | pk JOURNALENTRY#{entryId}, sk ENTRY                          |
+ * | an entry with its comments (one Query)             | pk JOURNALENTRY#{entryId}, sk ENTRY or begins_with COMMENT#  |
+ * | a trainer's comment on an entry                    | pk JOURNALENTRY#{entryId}, sk COMMENT#{createdAt}#{commentId} |
+ * | an author's entries, newest first                  | gsi1 JOURNAL#{authorSub} / ENTRY#{createdAt}#{entryId}       |
+ * | "all my entries about training T are shared"       | pk JOURNAL#{authorSub}, sk SHARE#{trainingId}                |
+ * | what a training's trainer may read (sparse)        | gsi3 JOURNALSHARED#{trainingId} / ENTRY#{entryId} or ALL#{authorSub} |
+ * | a training's extra prompts, added by its trainer   | pk TRAINING#{id}, sk JOURNALPROMPTS                          |
+ * | entries written about a region's trainings, by month | pk JOURNALSTAT#{region}, sk MONTH#{YYYY-MM} (ADD entries)  |
+ * | a region's journal keepers (distinct authors)      | pk JOURNALSTAT#{region}, sk TOTAL (ADD keepers)              |
+ * | "this author keeps a journal about this region"    | pk JOURNALSTAT#{region}, sk KEEPER#{authorSub} (no text)     |
+ *
+ * Entries are private: the only index a reader other than the author reaches is the sparse
+ * JOURNALSHARED partition, written only while the author shares (and removed when they stop).
+ */
+export const journalKeys = {
+  entry: (entryId: string) => ({ pk: `JOURNALENTRY#${entryId}`, sk: 'ENTRY' }),
+  entryPartition: (entryId: string) => `JOURNALENTRY#${entryId}`,
+  comment: (entryId: string, createdAt: string, commentId: string) => ({ pk: `JOURNALENTRY#${entryId}`, sk: `COMMENT#${createdAt}#${commentId}` }),
+  commentPrefix: 'COMMENT#',
+  byAuthor: (authorSub: string, createdAt: string, entryId: string) => ({ gsi1pk: `JOURNAL#${authorSub}`, gsi1sk: `ENTRY#${createdAt}#${entryId}` }),
+  authorPartition: (authorSub: string) => `JOURNAL#${authorSub}`,
+  authorPrefix: 'ENTRY#',
+  share: (authorSub: string, trainingId: string) => ({ pk: `JOURNAL#${authorSub}`, sk: `SHARE#${trainingId}` }),
+  sharedEntry: (trainingId: string, entryId: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ENTRY#${entryId}` }),
+  sharedAll: (trainingId: string, authorSub: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ALL#${authorSub}` }),
+  sharedPartition: (trainingId: string) => `JOURNALSHARED#${trainingId}`,
+  prompts: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'JOURNALPROMPTS' }),
+  statMonth: (region: string, month: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `MONTH#${month}` }),
+  statPartition: (region: string) => `JOURNALSTAT#${region}`,
+  statTotal: (region: string) => ({ pk: `JOURNALSTAT#${region}`, sk: 'TOTAL' }),
+  keeper: (region: string, authorSub: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `KEEPER#${authorSub}` }),
 } as const;

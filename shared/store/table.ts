@@ -10,7 +10,7 @@ export const tableShape = {
   globalIndexes: [
     /** Owner: a trainer's trainings, a user's registrations and certificates. */
     { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Published trainings of one region, by first session start. */
+    /** Published trainings of one region, by first session start; certificates by region and expiry month. */
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
     /** Published trainings of every region, by first session start. */
     { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },

@@ -27,7 +27,10 @@ import {
   validUntilFor,
   type IssuanceDecision,
 } from '../domain/certificate';
+import type { HeldCertificate } from '../domain/cascade';
+import { renewedBy } from '../domain/renewal';
 import { logger } from '../http/route';
+import { certificatesHeldBy } from '../store/cascade';
 import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
 import { sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
@@ -67,7 +70,13 @@ async function feedbackRequirementMet(training: Training, registration: StoredRe
   return facts.answered || facts.closedEarly;
 }
 
-function draftCertificate(training: Training, registration: StoredRegistration, number: string, issuedAt: string): Certificate {
+function draftCertificate(
+  training: Training,
+  registration: StoredRegistration,
+  number: string,
+  issuedAt: string,
+  renews: HeldCertificate | undefined,
+): Certificate {
   return {
     certificateId: certificateIdFor(training.id, registration.registrationId),
     trainingId: training.id,
@@ -91,6 +100,7 @@ function draftCertificate(training: Training, registration: StoredRegistration, 
     trainerCertificateId: training.qualifyingCertificateId ?? '',
     trainerCertificateNumber: training.qualifyingCertificateNumber ?? '',
     ...(training.cascadeRootId ? { cascadeRootId: training.cascadeRootId } : {}),
+    ...(renews ? { renewsCertificateId: renews.certificateId, renewsCertificateNumber: renews.number } : {}),
     status: 'valid',
   };
 }
@@ -111,9 +121,14 @@ async function claimOrFind(training: Training, registration: StoredRegistration)
   const issuedAt = clock.now().toISOString();
   const year = numberingYear(issuedAt);
   const number = certificateNumber(year, region.code, await nextCertificateSequence(region.code, year));
+  // A refresher's certificate is an ordinary one of its level (so it qualifies like the original)
+  // that also names the certificate it renews: the lineage keeps both.
+  const renews = training.renewsLevel
+    ? renewedBy(training.level, await certificatesHeldBy(registration.email), certificateId)
+    : undefined;
   for (let attempt = 0; attempt < CODE_ATTEMPTS; attempt++) {
     // A failed transaction wrote nothing, so the same number is kept for another code.
-    const certificate = draftCertificate(training, registration, number, issuedAt);
+    const certificate = draftCertificate(training, registration, number, issuedAt, renews);
     const outcome = await claimCertificate(certificate);
     if (outcome === 'claimed') return { certificate, claimedNow: true };
     if (outcome === 'exists') {

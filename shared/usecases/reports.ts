@@ -31,7 +31,7 @@ function forbiddenRegion(): ForbiddenError {
   return new ForbiddenError('Coordinators see the reports of their own region only. Ask an administrator for other regions.');
 }
 
-function assertMayReadRegion(principal: Principal, region: string): void {
+export function assertMayReadRegion(principal: Principal, region: string): void {
   if (hasRole(principal, 'admins') || coordinatesRegion(principal, region)) return;
   throw forbiddenRegion();
 }
@@ -72,9 +72,8 @@ function shiftMonth(month: string, by: number): string {
   return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
 }
 
-/** Defaults: the twelve months up to the current one (in Kazakhstan). */
-export async function regionReport(principal: Principal, region: string, range: { from?: string; to?: string }): Promise<RegionReport> {
-  assertMayReadRegion(principal, region);
+/** A report's months. Defaults: the twelve months up to the current one (in Kazakhstan). */
+export function reportMonths(range: { from?: string; to?: string }): { from: string; to: string; months: string[] } {
   const to = range.to ?? (range.from ? shiftMonth(range.from, 11) : monthOf(clock.now().toISOString()));
   const from = range.from ?? shiftMonth(to, -11);
   const months = monthsBetween(from, to);
@@ -83,6 +82,12 @@ export async function regionReport(principal: Principal, region: string, range: 
       'query.from': [`must be at most ${MAX_REPORT_MONTHS} months before to`],
     });
   }
+  return { from, to, months };
+}
+
+export async function regionReport(principal: Principal, region: string, range: { from?: string; to?: string }): Promise<RegionReport> {
+  assertMayReadRegion(principal, region);
+  const { from, to, months } = reportMonths(range);
   const [items, topics] = await Promise.all([regionMonths(region, from, to), listTopics()]);
   const topicNames = new Map(topics.map((topic) => [topic.id, topic.name]));
   const byMonthItem = new Map(items.map((item) => [(item.sk as string).replace('MONTH#', ''), item]));

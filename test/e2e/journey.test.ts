@@ -187,6 +187,59 @@ describe.each(['kk', 'ru', 'en'] as const)('the whole journey in %s', (lang: Lan
     await checkPage(student.page, `${lang}-my-certificates`);
   });
 
+  it('the teacher writes a journal entry and shares it; the trainer comments; unsharing hides it again', async () => {
+    const { page } = student;
+    const entryTitle = `Сабақты зерттеу ${run}`;
+    const comment = 'Керемет байқау! Келесі жолы әріптестеріңізбен талқылаңыз.';
+    await page.getByRole('link', { name: text['nav.journal'] }).click();
+    await page.waitForURL('**/journal');
+    await page.getByText(text['journal.empty']).waitFor();
+    await checkPage(page, `${lang}-journal`);
+    await page.getByRole('link', { name: text['journal.write'] }).click();
+    await page.waitForURL('**/journal/new');
+    // The prompts stand beside the editor; choosing one puts it above the text.
+    const firstPrompt = page.locator('.prompts button').first();
+    await firstPrompt.waitFor();
+    await firstPrompt.click();
+    await page.locator('[data-testid=journal-prompt]').waitFor();
+    await page.fill('input[name=title]', entryTitle);
+    await page.selectOption('select[name=trainingId]', trainingId);
+    await page.fill('textarea[name=text]', 'Бүгін сабақты зерттеу әдісін қолдандым: ә ғ қ ң ө ұ ү һ і.');
+    await checkPage(page, `${lang}-journal-write`);
+    await page.getByRole('button', { name: text['journal.save'] }).click();
+    await page.waitForURL(/\/journal\/(?!new$)[^/]+$/);
+    const visibility = page.locator('[data-testid=journal-visibility]');
+    await expect.poll(() => visibility.textContent()).toBe(text['journal.privateNow']);
+    await page.getByRole('button', { name: text['journal.share'], exact: true }).click();
+    await expect.poll(() => visibility.textContent()).toContain(text['journal.visibleToTrainer'].split('{trainer}')[0]!);
+
+    await trainer.page.goto(`/manage/${trainingId}`);
+    await trainer.page.getByRole('link', { name: text['journal.sharedLink'] }).click();
+    const card = trainer.page.locator('[data-testid=shared-entry]', { hasText: entryTitle });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('ә ғ қ ң ө ұ ү һ і');
+    await checkPage(trainer.page, `${lang}-trainer-journal`);
+    await card.locator('textarea[name=text]').fill(comment);
+    await card.getByRole('button', { name: text['journal.sendComment'] }).click();
+    await card.locator('[data-testid=journal-comments]', { hasText: comment }).waitFor();
+
+    let notice: string | undefined;
+    for (let attempt = 0; attempt < 40 && !notice; attempt++) {
+      await drainStreams();
+      notice = (await emailsTo(teacher.email)).find((email) => email.subject.includes(entryTitle))?.body.text;
+      if (!notice) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(notice, 'the comment email').toContain('/journal/');
+
+    await page.reload();
+    await page.locator('[data-testid=journal-comments]', { hasText: comment }).waitFor();
+    await page.getByRole('button', { name: text['journal.unshare'], exact: true }).click();
+    await expect.poll(() => visibility.textContent()).toBe(text['journal.privateNow']);
+    await trainer.page.reload();
+    await trainer.page.getByText(text['journal.sharedEmpty']).waitFor();
+    expect(await trainer.page.textContent('main')).not.toContain(entryTitle);
+  });
+
   it("the coordinator's dashboard counts the completion", async () => {
     const coordinator = await openTab(browser);
     tabs.push(coordinator);

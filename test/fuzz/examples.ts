@@ -48,6 +48,17 @@ export function exampleBody(route: keyof typeof routes, world: World): Example |
           answers: { influence: 'Көп', change: 'Сабақ', sustain: 'Иә', benefits: 'Тәжірибе', challenges: 'Уақыт', unique: 'Жоқ' },
         },
       };
+    case 'createJournalEntry':
+      return { json: { title: 'Ой', text: 'Бүгінгі сабақ туралы.', language: 'kk', trainingId: world.closedTraining.id } };
+    case 'updateJournalEntry':
+      return { json: { title: 'Жаңа ой' } };
+    case 'shareJournalEntry':
+    case 'shareJournalTraining':
+      return { json: { shared: true } };
+    case 'commentJournalEntry':
+      return { json: { text: 'Рақмет, ойлы жазба.' } };
+    case 'setJournalPrompts':
+      return { json: { prompts: [{ kk: 'Бүгін не үйрендіңіз?' }] } };
     case 'revokeCertificate':
       return { json: { reason: 'Тест' } };
     case 'reissueCertificate':

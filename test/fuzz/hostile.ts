@@ -415,6 +415,8 @@ export function realParam(route: RouteDefinition, name: string, world: World): s
       return world.statusListId;
     case 'email':
       return world.owners.trainer.identity.email;
+    case 'entryId':
+      return world.journalEntryId;
     default:
       throw new Error(`The fuzz world has no real value for path parameter {${name}} of ${route.name}; add one in realParam.`);
   }

@@ -35,6 +35,8 @@ export interface World {
   registrationId: string;
   certificate: { id: string; number: string; verificationCode: string };
   statusListId: string;
+  /** owners.holder's journal entry about the closed training, shared with its trainer. */
+  journalEntryId: string;
   /** Real cursors of real lists, to be truncated, replayed elsewhere and tampered with. */
   cursors: string[];
 }
@@ -116,6 +118,14 @@ export async function buildWorld(): Promise<World> {
     cursors.push(page.body.nextCursor!);
   }
 
+  const entry = await api<{ entryId: string }>('POST', '/api/me/journal', {
+    token: holder.token,
+    body: { title: 'Рефлексия', text: 'Сабақтан кейінгі ойларым.', language: 'kk', trainingId: training.id },
+  });
+  expect(entry.status, entry.text).toBe(201);
+  const shared = await api('PUT', `/api/me/journal/${entry.body.entryId}/share`, { token: holder.token, body: { shared: true } });
+  expect(shared.status, shared.text).toBe(200);
+
   const [, year, regionCode] = certificate.number.split('-');
   return {
     owners: { trainer, coordinator, holder, admin },
@@ -125,6 +135,7 @@ export async function buildWorld(): Promise<World> {
     registrationId: registration.body.registrationId,
     certificate: { id: certificate.id, number: certificate.number, verificationCode: certificate.verificationCode },
     statusListId: `${regionCode}-${year}`,
+    journalEntryId: entry.body.entryId,
     cursors,
   };
 }

@@ -10,6 +10,7 @@ import { AuthCallbackPage, HomePage, NotFoundPage, SignInPage, TrainingPage, Tra
 import { CheckInPage, FeedbackPage, MyCertificatesPage, MyTrainingsPage } from './pages/teacher';
 import { CheckInScreenPage, ManagePage, ManageTrainingPage, TrainingFormPage } from './pages/trainer';
 import { DashboardPage } from './pages/dashboard';
+import { JournalEntryPage, JournalPage, TrainerJournalPage } from './pages/journal';
 
 const labels: Record<Language, string> = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 
@@ -36,6 +37,7 @@ function Navigation({ session }: { session: Session | undefined }) {
       { href: pathTo('myTrainings'), label: t('nav.myTrainings') },
       { href: pathTo('checkIn'), label: t('nav.checkIn') },
       { href: pathTo('myCertificates'), label: t('nav.myCertificates') },
+      { href: pathTo('journal'), label: t('nav.journal') },
     );
   }
   if (hasRole(session, 'trainers', 'admins')) links.push({ href: pathTo('manage'), label: t('nav.manage') });
@@ -73,6 +75,14 @@ function Page({ path, params }: { path: string; params: Record<string, string> }
       return html`<${CheckInPage} />`;
     case 'myCertificates':
       return html`<${MyCertificatesPage} />`;
+    case 'journal':
+      return html`<${JournalPage} />`;
+    case 'journalNew':
+      return html`<${JournalEntryPage} />`;
+    case 'journalEntry':
+      return html`<${JournalEntryPage} entryId=${p.entryId} />`;
+    case 'trainerJournal':
+      return html`<${TrainerJournalPage} id=${p.id} />`;
     case 'manage':
       return html`<${ManagePage} />`;
     case 'newTraining':

@@ -9,6 +9,11 @@ export const routePatterns = {
   myTrainings: '/my/trainings',
   checkIn: '/check-in',
   myCertificates: '/my/certificates',
+  journal: '/journal',
+  // Before journalEntry: 'new' is not an entry id.
+  journalNew: '/journal/new',
+  journalEntry: '/journal/:entryId',
+  trainerJournal: '/manage/:id/journal',
   manage: '/manage',
   newTraining: '/manage/new',
   editTraining: '/manage/:id/edit',

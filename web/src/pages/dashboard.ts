@@ -10,6 +10,7 @@ import { language, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { hasRole } from '../session';
 import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
+import { ExpiringQualifications, JournalCounts } from './dashboard-followup';
 
 type CascadeNode = CascadeReport['nodes'][number];
 
@@ -177,6 +178,8 @@ export function DashboardPage() {
             </p>`
         : null}
     </section>`}
+    ${missing ? null : html`<${ExpiringQualifications} region=${region} save=${save} />`}
+    ${missing ? null : html`<${JournalCounts} region=${region} from=${period.from} to=${period.to} />`}
     ${missing ? null : html`<${CascadeView} region=${region} />`}
     ${regions.loading ? html`<${Loading} />` : null}
   </section>`;

@@ -465,6 +465,7 @@ export function ManageTrainingPage({ id }: { id: string }) {
             <button type="button" class="danger" disabled=${busy} onClick=${() => window.confirm(t('manage.cancelConfirm')) && void act(`/api/trainings/${item.id}/cancel`)}>${t('manage.cancel')}</button>`
         : null}
       <a href=${pathTo('training', { id: item.id })}>${t('manage.publicPage')}</a>
+      ${item.status !== 'draft' ? html`<a href=${pathTo('trainerJournal', { id: item.id })}>${t('journal.sharedLink')}</a>` : null}
     </p>
     <${ErrorBox} error=${error} />
     ${item.status !== 'draft' ? html`<${Roster} training=${item} />` : null}

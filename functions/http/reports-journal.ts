@@ -1,0 +1,14 @@
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { regionReportParams, regionReportQuery } from '../../shared/schemas/reports';
+import { journalSummary } from '../../shared/usecases/journal-stats';
+
+/** Counts only (JSON): journal text never reaches a report. */
+export const handler = defineRoute(routes.journalReport, { params: regionReportParams, query: regionReportQuery }, async ({ principal, params, query }) => ({
+  status: 200,
+  body: await journalSummary(principal, params.region, {
+    ...(query.from ? { from: query.from } : {}),
+    ...(query.to ? { to: query.to } : {}),
+  }),
+  headers: { 'cache-control': 'no-store' },
+}));

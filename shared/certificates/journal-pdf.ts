@@ -1,0 +1,73 @@
+/**
+ * The journal as a PDF (A4, flowing text), with the certificates' embedded DejaVu Sans subset so
+ * every Kazakh letter renders. Like the certificate, pdfkit never loads a standard font (the
+ * document starts with `font: null`), so the module works bundled. A character outside the
+ * subset (an emoji, a rare script) is printed as "?" rather than as an invisible box.
+ */
+import { readFileSync } from 'node:fs';
+import { create as parseFont, type Font } from 'fontkit';
+import PDFDocument from 'pdfkit';
+import type { Language } from '../config/regions';
+import { exportLabels, formatDay, type ExportEntry } from '../domain/journal';
+
+function fontFile(file: string): Buffer {
+  const url = new URL(`./fonts/${file}`, import.meta.url);
+  try {
+    return readFileSync(url);
+  } catch (error) {
+    throw new Error(`Font ${file} not found at ${url.href}: ship shared/certificates/fonts/*.ttf in a fonts/ folder beside the bundle.`, {
+      cause: error,
+    });
+  }
+}
+
+let loaded: { regular: Buffer; bold: Buffer; coverage: Font } | undefined;
+function fonts() {
+  if (!loaded) {
+    const regular = fontFile('DejaVuSans-Certificate.ttf');
+    const parsed = parseFont(regular);
+    if (!('hasGlyphForCodePoint' in parsed)) throw new Error('The journal font is a font collection, not a single font.');
+    loaded = { regular, bold: fontFile('DejaVuSans-Bold-Certificate.ttf'), coverage: parsed };
+  }
+  return loaded;
+}
+
+/** Keeps what the font can draw; anything else becomes "?" (line breaks stay). */
+export function printable(text: string): string {
+  const { coverage } = fonts();
+  let out = '';
+  for (const character of text) {
+    const code = character.codePointAt(0)!;
+    out += character === '\n' || coverage.hasGlyphForCodePoint(code) ? character : '?';
+  }
+  return out;
+}
+
+export function renderJournalPdf(authorName: string, entries: readonly ExportEntry[], language: Language): Promise<Buffer> {
+  const labels = exportLabels[language];
+  const { regular, bold } = fonts();
+  const document = new PDFDocument({ size: 'A4', margin: 56, font: null as unknown as string, info: { Title: labels.heading } });
+  document.registerFont('regular', regular);
+  document.registerFont('bold', bold);
+  const chunks: Buffer[] = [];
+  document.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    document.on('end', () => resolve(Buffer.concat(chunks)));
+    document.on('error', reject);
+  });
+  document.font('bold').fontSize(18).text(printable(`${labels.heading}: ${authorName}`));
+  document.moveDown();
+  if (entries.length === 0) document.font('regular').fontSize(11).text(printable(labels.empty));
+  for (const entry of entries) {
+    document.font('bold').fontSize(14).text(printable(entry.title));
+    document.font('regular').fontSize(9).fillColor('#555555');
+    document.text(printable(`${labels.written}: ${formatDay(entry.createdAt, language)}`));
+    if (entry.trainingTitle) document.text(printable(`${labels.training}: ${entry.trainingTitle}`));
+    if (entry.prompt) document.text(printable(`${labels.prompt}: ${entry.prompt}`));
+    document.fillColor('#000000').fontSize(11).moveDown(0.5);
+    document.text(printable(entry.text.replace(/\r\n/g, '\n')));
+    document.moveDown();
+  }
+  document.end();
+  return done;
+}
