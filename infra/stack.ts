@@ -19,6 +19,7 @@ import { EventRules } from './constructs/event-rules';
 import { StreamConsumers } from './constructs/events';
 import { Mail } from './constructs/mail';
 import { ScheduledJobs } from './constructs/schedules';
+import { OperationsAlarms } from './constructs/alarms';
 import type { GrantTargets } from './constructs/service-function';
 import { Web } from './constructs/web';
 
@@ -70,6 +71,7 @@ export class TrainingPlatformStack extends Stack {
   readonly api: Api;
   readonly streamConsumers: StreamConsumers;
   readonly scheduledJobs: ScheduledJobs;
+  readonly alarms: OperationsAlarms;
   readonly eventRules: EventRules;
   readonly web: Web;
 
@@ -121,6 +123,11 @@ export class TrainingPlatformStack extends Stack {
       schedules: props.schedules ?? scheduleList,
       environment,
       grantTargets,
+    });
+
+    this.alarms = new OperationsAlarms(this, 'OperationsAlarms', {
+      deadLetterQueues: new Map([...this.streamConsumers.consumers].map(([name, consumer]) => [name, consumer.deadLetterQueue])),
+      sweeper: this.scheduledJobs.functions.get('sweeper'),
     });
 
     this.eventRules = new EventRules(this, 'EventRules', {
