@@ -1,4 +1,5 @@
 import { claimEmail, markEmailSent, releaseEmailClaim, type EmailRedrive } from '../store/email-claims';
+import { faultPoint } from '../faults';
 import { sendEmail, type OutgoingEmail } from './client';
 
 /** Another worker holds the claim; failing the record makes the stream retry it later. */
@@ -32,6 +33,8 @@ export async function sendEmailOnce(
   const outcome = await claimEmail(dedupeKey, redrive);
   if (outcome === 'already-sent') return 'already-sent';
   if (outcome === 'in-flight') throw new EmailInFlightError(dedupeKey);
+  // Outside the try below: a crash here leaves the claim held until its lease runs out.
+  faultPoint('email.after-claim');
   let messageId: string;
   try {
     messageId = await sendEmail(await compose());

@@ -1,5 +1,6 @@
 import { clock } from '../clock';
 import { lastSessionEnd } from '../domain/training';
+import { faultPoint } from '../faults';
 import { sendEmailOnce } from '../mail/send-once';
 import type { OutgoingEmail } from '../mail/client';
 import {
@@ -120,6 +121,7 @@ export async function onRegistrationChanged(
   registration: StoredRegistration,
   previous: StoredRegistration | undefined,
 ): Promise<void> {
+  faultPoint('workflow.registration-changed');
   const stored = await findTraining(registration.trainingId);
   if (!stored) return;
   const { training } = stored;
