@@ -76,6 +76,7 @@ async function redriveEmail(claim: OpenEmailClaim): Promise<void> {
   if (!stored) return abandonEmailClaim(claim.dedupeKey);
   const { training } = stored;
   if (kind === trainingPublishedKind) {
+    if (training.status !== 'published') return abandonEmailClaim(claim.dedupeKey);
     await sendTrainingPublishedEmail(training);
     return;
   }
