@@ -1,4 +1,5 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
@@ -97,21 +98,25 @@ export type CheckInOutcome =
  * only while the training is published, in the same transaction, so none lands after the close.
  */
 export async function recordCheckIn(record: AttendanceRecord): Promise<CheckInOutcome> {
-  const key = attendanceKeys.item(record.trainingId, record.sessionId, record.registrationId);
   try {
     await transactWrite({
       TransactItems: [
-        { Put: { TableName: tableName, Item: toItem(record), ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
         trainingIsPublishedCheck(record.trainingId),
       ],
     });
     return { recorded: true };
   } catch (error) {
     if (!(error instanceof TransactionConditionFailed)) throw error;
-    if (error.failedItems.includes(0)) {
-      const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
-      if (Item) return { recorded: false, existing: recordFromItem(Item) };
-    }
+    const existing = error.failedItems.includes(0) ? error.oldItems[0] : undefined;
+    if (existing) return { recorded: false, existing: recordFromItem(unmarshall(existing)) };
     return { recorded: false, trainingNotOpen: true };
   }
 }

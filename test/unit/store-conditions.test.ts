@@ -120,9 +120,14 @@ describe('closed means closed', () => {
     documentMock
       .on(TransactWriteCommand)
       .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed']))
-      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None']));
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { status: { S: 'absent' }, registrationId: { S: 'r1' } } }, { Code: 'None' }],
+        }),
+      );
     expect(await recordCheckIn(mark)).toEqual({ recorded: false, trainingNotOpen: true });
-    documentMock.on(GetCommand).resolves({ Item: { pk: 'TRAINING#t1', sk: 'ATTENDANCE#s1#r1', ...mark, status: 'absent' } });
     expect(await recordCheckIn(mark)).toMatchObject({ recorded: false, existing: { status: 'absent' } });
   });
 
