@@ -174,9 +174,12 @@ describe('the sweeper', () => {
     expect(during.summary.emailed).toBe(0);
 
     // SES is back. The stream has given up; the sweeper finds the work once it is 5 minutes old.
+    // Other files' leftovers may be swept too, so what is asserted is what happened to this cohort.
     await setOutage(false);
-    const early = await sweepNow();
-    expect(early.found.issuance).toBe(0);
+    await sweepNow();
+    await settle();
+    const sentEarly = (await sentEmails()).filter((email) => !before.has(email.messageId));
+    for (const person of [...completers, absent]) expect(sentEarly.filter((email) => email.destination.to.some((to) => to.includes(person.email)))).toHaveLength(0);
     await advanceClock(STUCK_AFTER_MS);
     const report = await sweepNow();
     expect(report.found.issuance).toBeGreaterThanOrEqual(6);
@@ -193,7 +196,10 @@ describe('the sweeper', () => {
     await settle();
     await expectEachToldOnce(completers, absent, before);
     const quiet = await sweepNow();
-    expect(quiet.found).toEqual({ issuance: 0, reissue: 0, resend: 0, email: 0, seats: 0 });
+    expect(quiet.failed).toBe(0);
+    await settle();
+    await expectEachToldOnce(completers, absent, before);
+    expect((await progress(training)).summary.pending).toBe(0);
   });
 
   it('sends an email once after the lease of a worker that died holding its claim', async () => {
@@ -211,13 +217,16 @@ describe('the sweeper', () => {
 
     // Within the lease the claim is still the dead worker's: the sweeper leaves it alone.
     await advanceClock(MINUTE);
-    expect((await sweepNow()).found.email).toBe(0);
+    await sweepNow();
+    await settle();
+    expect(await emailsTo(teacher.email)).toHaveLength(0);
     await advanceClock(STUCK_AFTER_MS);
     const report = await sweepNow();
     expect(report.found.email).toBeGreaterThanOrEqual(1);
     await settle();
     expect(await emailsTo(teacher.email)).toHaveLength(1);
-    expect((await sweepNow()).found.email).toBe(0);
+    await sweepNow();
+    await settle();
     expect(await emailsTo(teacher.email)).toHaveLength(1);
   });
 
@@ -263,11 +272,14 @@ describe('the sweeper', () => {
     expect(await statusOf()).toBe('waitlisted');
     await advanceClock(STUCK_AFTER_MS);
     const report = await sweepNow();
-    expect(report.found.seats).toBe(1);
+    expect(report.found.seats).toBeGreaterThanOrEqual(1);
     expect(await statusOf()).toBe('confirmed');
     await settle();
     expect(await emailsTo(second.email)).toHaveLength(2);
-    expect((await sweepNow()).found.seats).toBe(0);
+    await sweepNow();
+    await settle();
+    expect(await statusOf()).toBe('confirmed');
+    expect(await emailsTo(second.email)).toHaveLength(2);
   });
 
   it('two sweepers and the stream at once issue and send nothing twice', async () => {
@@ -313,12 +325,14 @@ describe('the sweeper', () => {
     await setOutage(false);
     await advanceClock(STUCK_AFTER_MS);
     const report = await sweepNow();
-    expect(report.found.resend).toBe(1);
+    expect(report.found.resend).toBeGreaterThanOrEqual(1);
     await settle();
     const item = (await progress(training)).items.find((candidate) => candidate.certificateId === issued.certificateId)!;
     expect(item.delivery?.status).toBe('cancelled');
     expect(await certificateEmails()).toHaveLength(1);
-    expect((await sweepNow()).found.resend).toBe(0);
+    await sweepNow();
+    await settle();
+    expect(await certificateEmails()).toHaveLength(1);
   });
 });
 
