@@ -172,6 +172,15 @@ export async function listCertificatesOfHolder(email: string, page: { limit: num
 const VERSION_METADATA = 'certificate-version';
 
 /**
+ * S3 answers a read racing a put with the old object or the new one, whole; the local emulator
+ * can answer with the file as far as it is written (even empty). A PDF ends with `%%EOF`, so a
+ * partial one is treated as not there yet, and the caller renders its own.
+ */
+function isCompletePdf(bytes: Buffer): boolean {
+  return bytes.subarray(0, 5).toString('latin1') === '%PDF-' && bytes.subarray(-1024).includes('%%EOF');
+}
+
+/**
  * Overwriting with the same certificate's PDF is harmless (the bucket is versioned). The object
  * says which version of the record it shows, so a download can refuse a PDF a reissue outdated.
  */
@@ -196,7 +205,8 @@ export async function readCertificatePdfObject(certificateId: string): Promise<{
   try {
     const { Body, Metadata } = await s3.send(new GetObjectCommand({ Bucket: certificatesBucket, Key: certificateKeys.pdfObject(certificateId) }));
     const version = Number(Metadata?.[VERSION_METADATA] ?? 1);
-    return Body ? { pdf: Buffer.from(await Body.transformToByteArray()), version: Number.isInteger(version) ? version : 1 } : undefined;
+    const pdf = Body ? Buffer.from(await Body.transformToByteArray()) : undefined;
+    return pdf && isCompletePdf(pdf) ? { pdf, version: Number.isInteger(version) ? version : 1 } : undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return undefined;
     throw error;

@@ -100,8 +100,8 @@ describe('the download', () => {
   const holder = { sub: 'u1', email: 'a@school.kz', name: 'Әлия', groups: ['teachers' as const] };
   const stored = { ...reissued, pdfStoredAt: '2026-06-03T00:00:00.000Z', pdfVersion: 2 };
 
-  function objectOfVersion(version: string) {
-    return { Body: { transformToByteArray: () => Promise.resolve(new TextEncoder().encode('%PDF-1.7')) }, Metadata: { 'certificate-version': version } } as never;
+  function objectOfVersion(version: string, content = '%PDF-1.7\n1 0 obj\n%%EOF\n') {
+    return { Body: { transformToByteArray: () => Promise.resolve(new TextEncoder().encode(content)) }, Metadata: { 'certificate-version': version } } as never;
   }
 
   it('never hands out a PDF put late for an older version, even while the record says the current one is stored', async () => {
@@ -110,5 +110,13 @@ describe('the download', () => {
     await expect(certificates.certificatePdf(holder, certificateId)).rejects.toMatchObject({ reason: 'pdf_not_ready' });
     s3Mock.on(GetObjectCommand).resolves(objectOfVersion('2'));
     expect((await certificates.certificatePdf(holder, certificateId)).number).toBe(stored.number);
+  });
+
+  it('treats a partly written object (the local emulator answering a read racing a put) as not there yet', async () => {
+    documentMock.on(GetCommand, { Key: certificateKey }).resolves({ Item: { ...certificateKey, ...stored } });
+    s3Mock.on(GetObjectCommand).resolves(objectOfVersion('2', '%PDF-1.7\n1 0 obj'));
+    await expect(certificates.certificatePdf(holder, certificateId)).rejects.toMatchObject({ reason: 'pdf_not_ready' });
+    s3Mock.on(GetObjectCommand).resolves(objectOfVersion('2', ''));
+    await expect(certificates.certificatePdf(holder, certificateId)).rejects.toMatchObject({ reason: 'pdf_not_ready' });
   });
 });
