@@ -19,6 +19,7 @@ import { EventRules } from './constructs/event-rules';
 import { StreamConsumers } from './constructs/events';
 import { Mail } from './constructs/mail';
 import { ScheduledJobs } from './constructs/schedules';
+import { OperationsAlarms } from './constructs/alarms';
 import type { GrantTargets } from './constructs/service-function';
 import { Web } from './constructs/web';
 import { minimumResponsesFrom } from '../shared/domain/feedback';
@@ -73,6 +74,7 @@ export class TrainingPlatformStack extends Stack {
   readonly api: Api;
   readonly streamConsumers: StreamConsumers;
   readonly scheduledJobs: ScheduledJobs;
+  readonly alarms: OperationsAlarms;
   readonly eventRules: EventRules;
   readonly web: Web;
 
@@ -130,6 +132,11 @@ export class TrainingPlatformStack extends Stack {
       schedules: props.schedules ?? scheduleList,
       environment,
       grantTargets,
+    });
+
+    this.alarms = new OperationsAlarms(this, 'OperationsAlarms', {
+      deadLetterQueues: new Map([...this.streamConsumers.consumers].map(([name, consumer]) => [name, consumer.deadLetterQueue])),
+      sweeper: this.scheduledJobs.functions.get('sweeper'),
     });
 
     this.eventRules = new EventRules(this, 'EventRules', {

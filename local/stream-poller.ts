@@ -179,7 +179,7 @@ export class DynamoDbStreamSource implements StreamSource {
 }
 
 /** The SDK parses the stream into Dates and byte arrays; Lambda delivers the JSON the API sent. */
-function toLambdaRecord(record: StreamsRecord): DynamoDBRecord {
+export function toLambdaRecord(record: StreamsRecord): DynamoDBRecord {
   const data = record.dynamodb;
   const dynamodb: StreamRecord = {};
   if (data?.ApproximateCreationDateTime) {

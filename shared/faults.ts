@@ -3,7 +3,13 @@
  * recovered from without a duplicate or a loss. Nothing arms them on AWS: only the local runtime's
  * `/api/local/faults` route does, so in a deployed function a point only counts its passes.
  */
-export const faultPoints = ['issuance.after-pdf-put'] as const;
+export const faultPoints = [
+  'issuance.after-pdf-put',
+  /** After winning an email's claim, before sending: a worker that died holding the claim. */
+  'email.after-claim',
+  /** Before any effect of a registration change: a record that fails every retry. */
+  'workflow.registration-changed',
+] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 
 export class InjectedFault extends Error {

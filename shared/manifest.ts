@@ -684,6 +684,15 @@ export const schedules: Record<string, ScheduleDefinition> = {
     permissions: { table: 'readWrite' },
     timeoutSeconds: 300,
   },
+  sweeper: {
+    name: 'sweeper',
+    handler: 'functions/scheduled/sweeper.ts',
+    // The stream does the work within seconds; what is still open after 5 minutes is stuck.
+    everyMinutes: 5,
+    // It re-drives issuance (PDFs to the bucket) and every kind of email.
+    permissions: { table: 'readWrite', certificatesBucket: 'readWrite', sendEmail: true },
+    timeoutSeconds: 300,
+  },
 };
 
 export const eventRules = {

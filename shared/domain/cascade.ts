@@ -41,6 +41,8 @@ export interface HeldCertificate {
   validUntil: string;
   /** The cascade the certificate belongs to (the national training at its root), if known. */
   cascadeRootId?: string;
+  /** Who trained the holder: the holder themself means a self-issued certificate. */
+  trainerSub?: string;
 }
 
 /** What a level-N (N ≥ 1) training records about the certificate that lets its trainer deliver it. */
@@ -64,6 +66,8 @@ export interface EligibilityInput {
   /** The training's trainer is designated a national trainer by an administrator. */
   trainerIsNationalTrainer: boolean;
   trainerCertificates: readonly HeldCertificate[];
+  /** The training's trainer (the holder of `trainerCertificates`). */
+  trainerSub?: string;
   now: Date;
 }
 
@@ -86,7 +90,10 @@ export function publishEligibility(input: EligibilityInput): Eligibility {
     };
   }
   const needed = input.level - 1;
-  const ofLevel = input.trainerCertificates.filter((certificate) => certificate.level === needed);
+  // A certificate from a training the holder ran themself proves nothing about the holder.
+  const ofLevel = input.trainerCertificates.filter(
+    (certificate) => certificate.level === needed && (input.trainerSub === undefined || certificate.trainerSub !== input.trainerSub),
+  );
   const valid = ofLevel
     .filter((certificate) => certificateStatus(certificate, input.now) === 'valid')
     .sort((a, b) => b.validUntil.localeCompare(a.validUntil));

@@ -2,7 +2,8 @@
  * The delivery of a certificate's email, as the trainer sees it, and the rules that keep it right
  * when SES events arrive late, twice or out of order.
  */
-export const deliveryStatuses = ['sending', 'sent', 'delivered', 'bounced', 'complained'] as const;
+/** `cancelled`: a resend whose certificate was revoked before its email left; nothing was sent. */
+export const deliveryStatuses = ['sending', 'sent', 'delivered', 'bounced', 'complained', 'cancelled'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export interface DeliveryState {
@@ -13,7 +14,7 @@ export interface DeliveryState {
 }
 
 /** Within one instant, later stages of one message win over earlier ones. */
-const stage: Record<DeliveryStatus, number> = { sending: 0, sent: 1, delivered: 2, bounced: 3, complained: 4 };
+const stage: Record<DeliveryStatus, number> = { sending: 0, sent: 1, delivered: 2, bounced: 3, complained: 4, cancelled: 5 };
 
 /**
  * The key a stored state is compared by: an update is applied only if its key is greater, so an

@@ -38,6 +38,23 @@ export function assertCancellable(training: Training): void {
 /** The roster and imports belong to the trainer, the region's coordinators and admins. */
 export const canManageParticipants = canOversee;
 
+/**
+ * The training's own trainer, by account or by email: nobody is a participant of, and so never
+ * certified by, a training they run.
+ */
+export function isOwnTraining(training: Pick<Training, 'trainer'>, person: { email: string; userSub?: string }): boolean {
+  return person.email.toLowerCase() === training.trainer.email.toLowerCase() || (person.userSub !== undefined && person.userSub === training.trainer.sub);
+}
+
+export function assertNotOwnTraining(training: Pick<Training, 'trainer'>, person: { email: string; userSub?: string }): void {
+  if (isOwnTraining(training, person)) {
+    throw new ConflictError(
+      'The trainer of a training cannot take part in it or be certified by it. Register for a training someone else runs.',
+      'own_training',
+    );
+  }
+}
+
 export function isSelf(principal: Principal, email: string): boolean {
   return principal.email.toLowerCase() === email;
 }

@@ -1,4 +1,5 @@
-import { claimEmail, markEmailSent, releaseEmailClaim } from '../store/email-claims';
+import { claimEmail, markEmailSent, releaseEmailClaim, type EmailRedrive } from '../store/email-claims';
+import { faultPoint } from '../faults';
 import { sendEmail, type OutgoingEmail } from './client';
 
 /** Another worker holds the claim; failing the record makes the stream retry it later. */
@@ -9,24 +10,36 @@ export class EmailInFlightError extends Error {
   }
 }
 
+export interface SendOnceOptions {
+  /** Runs once the claim is marked (a crash before it leaves the email sent, not resent). */
+  onSent?: (messageId: string) => Promise<unknown>;
+  /**
+   * What the email is about, for an email no work item carries: its claim stays in the sweep
+   * index until it is sent, so the sweeper re-drives a send that never finished.
+   */
+  redrive?: EmailRedrive;
+}
+
 /**
  * Sends an email at most once per `dedupeKey`, however often the event behind it is delivered:
  * the send happens only after winning a conditional claim, and the claim is marked sent after.
- * `onSent` runs once the claim is marked (a crash before it leaves the email sent, not resent).
  */
 export async function sendEmailOnce(
   dedupeKey: string,
   compose: () => OutgoingEmail | Promise<OutgoingEmail>,
-  onSent?: (messageId: string) => Promise<unknown>,
+  options: SendOnceOptions = {},
 ): Promise<'sent' | 'already-sent'> {
-  const outcome = await claimEmail(dedupeKey);
+  const { onSent, redrive } = options;
+  const outcome = await claimEmail(dedupeKey, redrive);
   if (outcome === 'already-sent') return 'already-sent';
   if (outcome === 'in-flight') throw new EmailInFlightError(dedupeKey);
+  // Outside the try below: a crash here leaves the claim held until its lease runs out.
+  faultPoint('email.after-claim');
   let messageId: string;
   try {
     messageId = await sendEmail(await compose());
   } catch (error) {
-    await releaseEmailClaim(dedupeKey);
+    await releaseEmailClaim(dedupeKey, redrive);
     throw error;
   }
   await markEmailSent(dedupeKey, messageId);

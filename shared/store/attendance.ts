@@ -1,5 +1,4 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
@@ -88,28 +87,37 @@ export async function writeAttendance(trainingId: string, records: readonly Atte
   return 'written';
 }
 
-export type CheckInOutcome = { recorded: true } | { recorded: false; existing: AttendanceRecord };
+export type CheckInOutcome =
+  | { recorded: true }
+  | { recorded: false; existing: AttendanceRecord }
+  | { recorded: false; trainingNotOpen: true };
 
 /**
  * A participant's own check-in: written only if the session has no mark for them yet, so a
- * repeated check-in changes nothing and a trainer's mark is never overwritten by a check-in.
+ * repeated check-in changes nothing and a trainer's mark is never overwritten by a check-in; and
+ * only while the training is published, in the same transaction, so none lands after the close.
  */
 export async function recordCheckIn(record: AttendanceRecord): Promise<CheckInOutcome> {
   try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: toItem(record),
-        ConditionExpression: 'attribute_not_exists(pk)',
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    await transactWrite({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName,
+            Item: toItem(record),
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          },
+        },
+        trainingIsPublishedCheck(record.trainingId),
+      ],
+    });
     return { recorded: true };
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException && error.Item) {
-      return { recorded: false, existing: recordFromItem(unmarshall(error.Item)) };
-    }
-    throw error;
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    const existing = error.failedItems.includes(0) ? error.oldItems[0] : undefined;
+    if (existing) return { recorded: false, existing: recordFromItem(unmarshall(existing)) };
+    return { recorded: false, trainingNotOpen: true };
   }
 }
 

@@ -57,6 +57,7 @@ export async function certificatesHeldBy(email: string): Promise<HeldCertificate
     status: item.status as HeldCertificate['status'],
     issuedAt: item.issuedAt as string,
     validUntil: item.validUntil as string,
+    ...(typeof item.trainerSub === 'string' ? { trainerSub: item.trainerSub } : {}),
     ...(typeof item.cascadeRootId === 'string' && item.cascadeRootId ? { cascadeRootId: item.cascadeRootId } : {}),
   }));
 }

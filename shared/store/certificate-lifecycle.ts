@@ -10,7 +10,7 @@ import {
 } from '../domain/certificate-lifecycle';
 import type { Certificate } from './certificates';
 import { documentClient, tableName } from './client';
-import { certificateKeys, entityTypes, statusListKeys } from './keys';
+import { certificateKeys, entityTypes, statusListKeys, sweepKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 export interface StoredStatusList {
@@ -164,6 +164,7 @@ export async function commitReissue(certificate: Certificate, next: Reissue, at:
             TableName: tableName,
             Item: {
               ...certificateKeys.reissue(certificate.certificateId, next.version),
+              ...sweepKeys.reissue(at, certificate.certificateId, next.version),
               type: entityTypes.certificateReissue,
               certificateId: certificate.certificateId,
               version: next.version,
@@ -200,7 +201,7 @@ export async function markReissueDone(
     new UpdateCommand({
       TableName: tableName,
       Key: certificateKeys.reissue(certificateId, version),
-      UpdateExpression: 'SET #status = :done, outcome = :outcome, doneAt = :at',
+      UpdateExpression: 'SET #status = :done, outcome = :outcome, doneAt = :at REMOVE gsi3pk, gsi3sk',
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome, ':at': doneAt },

@@ -7,7 +7,7 @@ import type { CertificateRevocation, CertificateVersion } from '../domain/certif
 import { deliveryOrder, type DeliveryState } from '../domain/delivery';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
-import { certificateKeys, entityTypes } from './keys';
+import { certificateKeys, entityTypes, sweepKeys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
 import type { Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
@@ -173,22 +173,44 @@ export async function listCertificatesOfHolder(email: string, page: { limit: num
   return { items: Items.map(certificateFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
-/** Overwriting with the same certificate's PDF is harmless (the bucket is versioned). */
-export async function putCertificatePdf(certificateId: string, pdf: Buffer): Promise<void> {
+const VERSION_METADATA = 'certificate-version';
+
+/**
+ * S3 answers a read racing a put with the old object or the new one, whole; the local emulator
+ * can answer with the file as far as it is written (even empty). A PDF ends with `%%EOF`, so a
+ * partial one is treated as not there yet, and the caller renders its own.
+ */
+function isCompletePdf(bytes: Buffer): boolean {
+  return bytes.subarray(0, 5).toString('latin1') === '%PDF-' && bytes.subarray(-1024).includes('%%EOF');
+}
+
+/**
+ * Overwriting with the same certificate's PDF is harmless (the bucket is versioned). The object
+ * says which version of the record it shows, so a download can refuse a PDF a reissue outdated.
+ */
+export async function putCertificatePdf(certificateId: string, pdf: Buffer, version: number): Promise<void> {
   await s3.send(
     new PutObjectCommand({
       Bucket: certificatesBucket,
       Key: certificateKeys.pdfObject(certificateId),
       Body: pdf,
       ContentType: 'application/pdf',
+      Metadata: { [VERSION_METADATA]: String(version) },
     }),
   );
 }
 
 export async function readCertificatePdf(certificateId: string): Promise<Buffer | undefined> {
+  return (await readCertificatePdfObject(certificateId))?.pdf;
+}
+
+/** The stored PDF and the record version it shows (objects from before versions were kept: 1). */
+export async function readCertificatePdfObject(certificateId: string): Promise<{ pdf: Buffer; version: number } | undefined> {
   try {
-    const { Body } = await s3.send(new GetObjectCommand({ Bucket: certificatesBucket, Key: certificateKeys.pdfObject(certificateId) }));
-    return Body ? Buffer.from(await Body.transformToByteArray()) : undefined;
+    const { Body, Metadata } = await s3.send(new GetObjectCommand({ Bucket: certificatesBucket, Key: certificateKeys.pdfObject(certificateId) }));
+    const version = Number(Metadata?.[VERSION_METADATA] ?? 1);
+    const pdf = Body ? Buffer.from(await Body.transformToByteArray()) : undefined;
+    return pdf && isCompletePdf(pdf) ? { pdf, version: Number.isInteger(version) ? version : 1 } : undefined;
   } catch (error) {
     if (error instanceof NoSuchKey || (error instanceof Error && error.name === 'NoSuchKey')) return undefined;
     throw error;
@@ -242,6 +264,9 @@ export interface CertificateResend {
   resendId: string;
   requestedAt: string;
   requestedBy: string;
+  /** Absent on items from before resends were marked done. */
+  status?: 'pending' | 'done';
+  outcome?: 'sent' | 'cancelled';
 }
 
 export function certificateResendFromItem(item: Record<string, unknown>): CertificateResend {
@@ -250,7 +275,30 @@ export function certificateResendFromItem(item: Record<string, unknown>): Certif
     resendId: String(item.resendId),
     requestedAt: String(item.requestedAt),
     requestedBy: String(item.requestedBy),
+    ...(item.status === 'pending' || item.status === 'done' ? { status: item.status } : {}),
+    ...(item.outcome === 'sent' || item.outcome === 'cancelled' ? { outcome: item.outcome } : {}),
   };
+}
+
+export async function findResend(certificateId: string, resendId: string): Promise<CertificateResend | undefined> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: tableName, Key: certificateKeys.resend(certificateId, resendId), ConsistentRead: true }),
+  );
+  return Item ? certificateResendFromItem(Item) : undefined;
+}
+
+/** A MODIFY (the consumer takes INSERTs only), which also takes the resend out of the sweep index. */
+export async function markResendDone(certificateId: string, resendId: string, outcome: NonNullable<CertificateResend['outcome']>, at: string): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: certificateKeys.resend(certificateId, resendId),
+      UpdateExpression: 'SET #status = :done, outcome = :outcome, doneAt = :at REMOVE gsi3pk, gsi3sk',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': 'done', ':outcome': outcome, ':at': at },
+    }),
+  );
 }
 
 export type ResendOutcome = { kind: 'queued' } | { kind: 'too-soon'; lastResendAt: string } | { kind: 'missing' };
@@ -282,7 +330,13 @@ export async function queueResend(resend: CertificateResend, notAfter: string): 
         {
           Put: {
             TableName: tableName,
-            Item: { ...certificateKeys.resend(resend.certificateId, resend.resendId), type: entityTypes.certificateResend, ...resend },
+            Item: {
+              ...certificateKeys.resend(resend.certificateId, resend.resendId),
+              ...sweepKeys.resend(resend.requestedAt, resend.certificateId, resend.resendId),
+              type: entityTypes.certificateResend,
+              status: 'pending',
+              ...resend,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },

@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../clock';
 import { documentClient, tableName } from './client';
-import { emailKeys, entityTypes } from './keys';
+import { emailKeys, entityTypes, sweepKeys } from './keys';
 
 /** How long a worker may take to send a claimed email before another worker may take it over. */
 const CLAIM_LEASE_MS = 2 * 60_000;
@@ -10,21 +10,44 @@ const CLAIM_LEASE_MS = 2 * 60_000;
 export type ClaimOutcome = 'claimed' | 'already-sent' | 'in-flight';
 
 /**
- * Claims the right to send the email identified by `dedupeKey`. Exactly one worker wins; a claim
- * whose worker crashed before marking it sent can be taken over once its lease has run out.
+ * Where the sweeper finds what an email is about, when no work item of its own carries it: the
+ * registration (training and person) or, without `email`, the training.
  */
-export async function claimEmail(dedupeKey: string): Promise<ClaimOutcome> {
+export interface EmailRedrive {
+  trainingId: string;
+  email?: string;
+}
+
+/** A claim whose email has not been sent, as the sweeper finds it. */
+export interface OpenEmailClaim {
+  dedupeKey: string;
+  redrive: EmailRedrive;
+}
+
+export function openEmailClaimFromItem(item: Record<string, unknown>): OpenEmailClaim {
+  return { dedupeKey: String(item.dedupeKey), redrive: item.redrive as EmailRedrive };
+}
+
+/**
+ * Claims the right to send the email identified by `dedupeKey`. Exactly one worker wins; a claim
+ * whose worker crashed before marking it sent can be taken over once its lease has run out. A
+ * claim with `redrive` stays in the sweep index until it is sent, so a send that never finished
+ * (a crash, or every retry failing) is found and tried again.
+ */
+export async function claimEmail(dedupeKey: string, redrive?: EmailRedrive): Promise<ClaimOutcome> {
   const now = clock.nowMs();
+  const leaseExpiresAt = now + CLAIM_LEASE_MS;
   try {
     await documentClient.send(
       new PutCommand({
         TableName: tableName,
         Item: {
           ...emailKeys.claim(dedupeKey),
+          ...(redrive ? { ...sweepKeys.email(new Date(leaseExpiresAt).toISOString(), dedupeKey), dedupeKey, redrive } : {}),
           type: entityTypes.emailClaim,
           status: 'claimed',
           claimedAt: new Date(now).toISOString(),
-          leaseExpiresAt: now + CLAIM_LEASE_MS,
+          leaseExpiresAt,
         },
         ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseExpiresAt < :now)',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -35,7 +58,9 @@ export async function claimEmail(dedupeKey: string): Promise<ClaimOutcome> {
     return 'claimed';
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) {
-      return error.Item?.status?.S === 'sent' ? 'already-sent' : 'in-flight';
+      // An abandoned email (no longer true when the sweeper came to it) is as good as sent.
+      const status = error.Item?.status?.S;
+      return status === 'sent' || status === 'abandoned' ? 'already-sent' : 'in-flight';
     }
     throw error;
   }
@@ -46,23 +71,42 @@ export async function markEmailSent(dedupeKey: string, messageId: string): Promi
     new UpdateCommand({
       TableName: tableName,
       Key: emailKeys.claim(dedupeKey),
-      UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseExpiresAt',
+      UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseExpiresAt, gsi3pk, gsi3sk',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':sent': 'sent', ':now': clock.now().toISOString(), ':messageId': messageId },
     }),
   );
 }
 
-/** Gives a claim back after a failed send, so the retry does not wait for the lease. */
-export async function releaseEmailClaim(dedupeKey: string): Promise<void> {
+/**
+ * Gives a claim back after a failed send, so the retry does not wait for the lease. A claim the
+ * sweeper should find again is kept, its lease ended now (any worker may take it at once); the
+ * others are deleted.
+ */
+export async function releaseEmailClaim(dedupeKey: string, redrive?: EmailRedrive): Promise<void> {
+  const now = clock.nowMs();
   await documentClient.send(
-    new DeleteCommand({
-      TableName: tableName,
-      Key: emailKeys.claim(dedupeKey),
-      ConditionExpression: '#status = :claimed',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':claimed': 'claimed' },
-    }),
+    redrive
+      ? new UpdateCommand({
+          TableName: tableName,
+          Key: emailKeys.claim(dedupeKey),
+          UpdateExpression: 'SET leaseExpiresAt = :now, gsi3pk = :sweep, gsi3sk = :due',
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':claimed': 'claimed',
+            ':now': now,
+            ':sweep': sweepKeys.email(new Date(now).toISOString(), dedupeKey).gsi3pk,
+            ':due': sweepKeys.email(new Date(now).toISOString(), dedupeKey).gsi3sk,
+          },
+        })
+      : new DeleteCommand({
+          TableName: tableName,
+          Key: emailKeys.claim(dedupeKey),
+          ConditionExpression: '#status = :claimed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':claimed': 'claimed' },
+        }),
   ).catch((error: unknown) => {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   });
@@ -99,4 +143,23 @@ export async function alreadySentEmails(dedupeKeys: readonly string[]): Promise<
     }
   }
   return sent;
+}
+
+/**
+ * Takes an open claim out of the sweep index when its email no longer applies (the registration
+ * moved on): the claim stays, unsent, so nothing sends it later either.
+ */
+export async function abandonEmailClaim(dedupeKey: string): Promise<void> {
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: emailKeys.claim(dedupeKey),
+      UpdateExpression: 'SET #status = :abandoned, abandonedAt = :now REMOVE gsi3pk, gsi3sk, leaseExpiresAt',
+      ConditionExpression: '#status = :claimed AND leaseExpiresAt < :nowMs',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':abandoned': 'abandoned', ':now': clock.now().toISOString(), ':nowMs': clock.nowMs() },
+    }),
+  ).catch((error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  });
 }

@@ -4,7 +4,7 @@ import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
 import { queryAll } from './paging';
-import { attendanceKeys, entityTypes, issuanceKeys, trainingKeys } from './keys';
+import { attendanceKeys, entityTypes, issuanceKeys, sweepKeys, trainingKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** One participant's issuance work item: written when the training is closed. */
@@ -20,7 +20,7 @@ export interface IssuanceTask {
   doneAt?: string;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type'];
+const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type', ...sweepKeys.attributes];
 
 export function issuanceTaskFromItem(item: Record<string, unknown>): IssuanceTask {
   const task: Record<string, unknown> = { ...item };
@@ -47,7 +47,13 @@ export async function writeIssuanceTasks(tasks: readonly IssuanceTask[]): Promis
           TransactItems: chunk.map((task) => ({
             Put: {
               TableName: tableName,
-              Item: { ...issuanceKeys.task(task.trainingId, task.registrationId), type: entityTypes.issuanceTask, ...task },
+              Item: {
+                ...issuanceKeys.task(task.trainingId, task.registrationId),
+                // Pending work stays findable by the sweeper until it is marked done.
+                ...(task.status === 'pending' ? sweepKeys.issuance(task.createdAt, task.trainingId, task.registrationId) : {}),
+                type: entityTypes.issuanceTask,
+                ...task,
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           })),
@@ -83,7 +89,7 @@ export async function markIssuanceTaskDone(
     new UpdateCommand({
       TableName: tableName,
       Key: issuanceKeys.task(trainingId, registrationId),
-      UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at${certificateId ? ', certificateId = :certificateId' : ''}`,
+      UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at${certificateId ? ', certificateId = :certificateId' : ''} REMOVE gsi3pk, gsi3sk`,
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {

@@ -308,3 +308,34 @@ export const journalKeys = {
   statTotal: (region: string) => ({ pk: `JOURNALSTAT#${region}`, sk: 'TOTAL' }),
   keeper: (region: string, authorSub: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `KEEPER#${authorSub}` }),
 } as const;
+
+/**
+ * The sweep index: gsi3, sparse. Work that should finish by itself carries a sweep key until it
+ * is done, so the sweeper reads only what is still open (by due time), never the history:
+ *
+ * | issuance work items still pending                   | gsi3 SWEEP#issuance / {createdAt}#{trainingId}#{registrationId} |
+ * | reissue work items still pending                    | gsi3 SWEEP#reissue / {createdAt}#{certificateId}#{version}      |
+ * | resends whose email has not left (`sending`)        | gsi3 SWEEP#resend / {requestedAt}#{certificateId}#{resendId}    |
+ * | emails claimed, not yet sent (due when the lease ends, or when given back) | gsi3 SWEEP#email / {due}#{dedupeKey} |
+ * | seat counters that may hold a free seat while people wait | gsi3 SWEEP#seats / {markedAt}#{trainingId}            |
+ *
+ * Finishing a piece of work REMOVEs its gsi3pk/gsi3sk in the same write that records it done.
+ * Only emails that name a source to re-drive from (registration and training emails) are
+ * indexed; certificate emails are re-driven through their work item.
+ */
+export const sweepKinds = ['issuance', 'reissue', 'resend', 'email', 'seats'] as const;
+export type SweepKind = (typeof sweepKinds)[number];
+
+function sweepKey(kind: SweepKind, due: string, ...rest: readonly (string | number)[]) {
+  return { gsi3pk: `SWEEP#${kind}`, gsi3sk: [due, ...rest].join('#') };
+}
+
+export const sweepKeys = {
+  partition: (kind: SweepKind) => `SWEEP#${kind}`,
+  issuance: (createdAt: string, trainingId: string, registrationId: string) => sweepKey('issuance', createdAt, trainingId, registrationId),
+  reissue: (createdAt: string, certificateId: string, version: number) => sweepKey('reissue', createdAt, certificateId, version),
+  resend: (requestedAt: string, certificateId: string, resendId: string) => sweepKey('resend', requestedAt, certificateId, resendId),
+  email: (due: string, dedupeKey: string) => sweepKey('email', due, dedupeKey),
+  seats: (markedAt: string, trainingId: string) => sweepKey('seats', markedAt, trainingId),
+  attributes: ['gsi3pk', 'gsi3sk'] as const,
+} as const;

@@ -2,9 +2,9 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Registration } from '../schemas/registration';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
-import { entityTypes, registrationKeys } from './keys';
+import { entityTypes, registrationKeys, sweepKeys } from './keys';
 import { decodeCursor, encodeCursor } from './paging';
-import { trainingIsPublishedCheck, type Page } from './trainings';
+import { trainingIsPublishedCheck, trainingNotClosedCheck, type Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** A registration with the queue ticket that orders the waitlist (internal, never returned). */
@@ -140,6 +140,9 @@ export async function registerOnWaitlist(
           Update: {
             TableName: tableName,
             Key: registrationKeys.seats(training.id),
+            // Not marked for the sweeper: this item is the hot spot of a burst, and once marked every
+            // update would also rewrite its index entry. A seat free while someone joins the queue
+            // is filled by that join's stream record.
             UpdateExpression: 'SET waitlisted = if_not_exists(waitlisted, :zero) + :one',
             ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
           },
@@ -196,11 +199,15 @@ async function seatCounters(trainingId: string, consistent: boolean): Promise<Se
   };
 }
 
+export type WithdrawOutcome = 'withdrawn' | 'changed' | 'training_closed';
+
 /**
  * Withdraws a registration and gives back what it held — a seat, or a place in the queue — in
- * one transaction, guarded by the status it was read with.
+ * one transaction, guarded by the status it was read with and by the training not being closed
+ * (a close a moment before wins). A freed seat marks the seat counters for the sweeper, so the
+ * seat is filled even if the stream record that should fill it is lost.
  */
-export async function withdrawRegistration(registration: StoredRegistration, now: string): Promise<boolean> {
+export async function withdrawRegistration(registration: StoredRegistration, now: string): Promise<WithdrawOutcome> {
   const { trainingId, email, status } = registration;
   const markCancelled = {
     Update: {
@@ -219,9 +226,9 @@ export async function withdrawRegistration(registration: StoredRegistration, now
             Update: {
               TableName: tableName,
               Key: registrationKeys.seats(trainingId),
-              UpdateExpression: 'SET confirmed = confirmed - :one',
+              UpdateExpression: `SET confirmed = confirmed - :one, ${SEAT_MARK}`,
               ConditionExpression: 'confirmed > :zero',
-              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0, ...seatSweepMarker(trainingId, now) },
             },
           },
         ]
@@ -242,11 +249,45 @@ export async function withdrawRegistration(registration: StoredRegistration, now
             },
           },
         ];
+  const transactItems = [markCancelled, ...releaseSeat, trainingNotClosedCheck(trainingId)];
   try {
-    await transactWrite({ TransactItems: [markCancelled, ...releaseSeat] });
+    await transactWrite({ TransactItems: transactItems });
+    return 'withdrawn';
+  } catch (error) {
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    return error.failedItems.includes(transactItems.length - 1) ? 'training_closed' : 'changed';
+  }
+}
+
+/**
+ * Marks the seat counters as possibly holding a free seat while people wait: in the sweep index
+ * (due from the first mark) with a mark count, so the sweeper's clear loses to a newer mark.
+ */
+const SEAT_MARK = 'gsi3pk = :sweep, gsi3sk = if_not_exists(gsi3sk, :due), trainingId = :trainingId, sweepMarks = if_not_exists(sweepMarks, :zero) + :one';
+
+function seatSweepMarker(trainingId: string, at: string) {
+  const marker = sweepKeys.seats(at, trainingId);
+  return { ':sweep': marker.gsi3pk, ':due': marker.gsi3sk, ':trainingId': trainingId };
+}
+
+/**
+ * Takes the seat counters out of the sweep index after the sweeper filled what it could, unless
+ * they were marked again since it read them (that mark is the next sweep's).
+ */
+export async function clearSeatMark(trainingId: string, marksSeen: number): Promise<boolean> {
+  try {
+    await documentClient.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: registrationKeys.seats(trainingId),
+        UpdateExpression: 'REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'sweepMarks = :seen',
+        ExpressionAttributeValues: { ':seen': marksSeen },
+      }),
+    );
     return true;
   } catch (error) {
-    if (error instanceof TransactionConditionFailed) return false;
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
     throw error;
   }
 }
@@ -304,6 +345,8 @@ export async function promoteHeadOfWaitlist(training: Training, now: string): Pr
             ExpressionAttributeValues: { ':confirmed': 'confirmed', ':waitlisted': 'waitlisted', ':now': now },
           },
         },
+        // Nobody is promoted into a training closed or cancelled a moment ago.
+        trainingIsPublishedCheck(training.id),
       ],
     });
   } catch (error) {

@@ -210,3 +210,19 @@ export function trainingIsPublishedCheck(trainingId: string) {
     },
   };
 }
+
+/**
+ * A transaction item that holds the transaction to a training not closed: a withdrawal is allowed
+ * from a published (or cancelled) training, never once attendance is final and certificates are out.
+ */
+export function trainingNotClosedCheck(trainingId: string) {
+  return {
+    ConditionCheck: {
+      TableName: tableName,
+      Key: trainingKeys.item(trainingId),
+      ConditionExpression: 'attribute_exists(pk) AND #status <> :closed',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':closed': 'closed' },
+    },
+  };
+}

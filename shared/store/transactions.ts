@@ -1,4 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './client';
 
@@ -11,7 +11,11 @@ const MAX_DELAY_MS = 800;
  * transaction on the same item are retried and never reported here.
  */
 export class TransactionConditionFailed extends Error {
-  constructor(readonly failedItems: readonly number[]) {
+  constructor(
+    readonly failedItems: readonly number[],
+    /** By position: the item as it was, for items sent with ReturnValuesOnConditionCheckFailure. */
+    readonly oldItems: readonly (Record<string, AttributeValue> | undefined)[] = [],
+  ) {
     super(`Transaction condition failed on item(s) ${failedItems.join(', ')}`);
     this.name = 'TransactionConditionFailed';
   }
@@ -35,7 +39,7 @@ export async function transactWrite(input: TransactWriteCommandInput): Promise<v
       if (!(error instanceof TransactionCanceledException)) throw error;
       const codes = reasonCodes(error);
       const failed = codes.flatMap((code, index) => (code === 'ConditionalCheckFailed' ? [index] : []));
-      if (failed.length > 0) throw new TransactionConditionFailed(failed);
+      if (failed.length > 0) throw new TransactionConditionFailed(failed, (error.CancellationReasons ?? []).map((reason) => reason.Item));
       const retryable = codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError');
       if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
       const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);

@@ -422,6 +422,12 @@ export async function checkIn(principal: Principal, code: string): Promise<Check
     checkedInAt: recordedAt,
   };
   const outcome = await recordCheckIn(record);
+  if ('trainingNotOpen' in outcome) {
+    throw new ConflictError(
+      'This training was closed (or cancelled) a moment ago, so check-in has ended. If you attended, ask the trainer.',
+      'training_not_open',
+    );
+  }
   const kept = outcome.recorded ? record : outcome.existing;
   if (kept.status === 'absent') {
     throw new ConflictError(

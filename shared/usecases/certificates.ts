@@ -2,7 +2,7 @@ import { coordinatesRegion, hasRole, type Principal } from '../auth/principal';
 import { isVerificationCode, normalizeVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
 import { certificateStatus, type CertificateStatus } from '../domain/certificate';
-import { hasCurrentPdf } from '../domain/certificate-lifecycle';
+import { currentVersion, hasCurrentPdf } from '../domain/certificate-lifecycle';
 import { canEdit, closeTraining as closeRule } from '../domain/training';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
 import { titleIn } from '../mail/format';
@@ -11,7 +11,7 @@ import {
   findCertificate,
   findCertificateByCode,
   listCertificatesOfHolder,
-  readCertificatePdf,
+  readCertificatePdfObject,
   type Certificate,
 } from '../store/certificates';
 import { markIssuanceQueued, writeIssuanceTasks, type IssuanceTask } from '../store/issuance';
@@ -151,7 +151,10 @@ export async function certificatePdf(principal: Principal, certificateId: string
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can download this certificate.');
   }
   assertNotRevoked(certificate);
-  const pdf = hasCurrentPdf(certificate) ? await readCertificatePdf(certificateId) : undefined;
+  const stored = hasCurrentPdf(certificate) ? await readCertificatePdfObject(certificateId) : undefined;
+  // A PDF put late by a worker that rendered an older version is never handed out, even for the
+  // moment before that worker puts the current one again (usecases/issuance putCurrentPdf).
+  const pdf = stored && stored.version >= currentVersion(certificate) ? stored.pdf : undefined;
   if (!pdf) {
     throw new ConflictError('The certificate is still being prepared. Try again in a minute.', 'pdf_not_ready');
   }

@@ -19,6 +19,7 @@ import { certificateIdFor, newVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
 import { findRegion } from '../config/regions';
 import { completion } from '../domain/attendance';
+import { isOwnTraining } from '../domain/registration';
 import {
   CERTIFICATE_ISSUER,
   certificateNumber,
@@ -34,11 +35,14 @@ import { certificatesHeldBy } from '../store/cascade';
 import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
 import { sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
+import { currentVersion } from '../domain/certificate-lifecycle';
 import { faultPoint } from '../faults';
 import {
   claimCertificate,
   findCertificate,
+  findResend,
   markPdfStored,
+  markResendDone,
   nextCertificateSequence,
   putCertificatePdf,
   readCertificatePdf,
@@ -169,6 +173,25 @@ async function storedOrRendered(certificate: Certificate): Promise<Buffer> {
   return (await readCertificatePdf(certificate.certificateId)) ?? renderFor(certificate);
 }
 
+const PUT_ATTEMPTS = 5;
+
+/**
+ * Puts the PDF of `certificate` and leaves the bucket's latest object at the record's current
+ * version. A reissue committed while this PDF was rendered or uploaded may have put its own PDF
+ * before this put landed; its commit precedes its put, so reading the record after this put sees
+ * it, and the current version is put again. Returns the version and PDF that were put last.
+ */
+export async function putCurrentPdf(certificate: Certificate, pdf: Buffer): Promise<{ certificate: Certificate; pdf: Buffer }> {
+  let current = { certificate, pdf };
+  for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
+    await putCertificatePdf(current.certificate.certificateId, current.pdf, currentVersion(current.certificate));
+    const latest = await findCertificate(current.certificate.certificateId);
+    if (!latest || currentVersion(latest) === currentVersion(current.certificate)) return current;
+    current = { certificate: latest, pdf: await renderFor(latest) };
+  }
+  throw new Error(`Certificate ${certificate.certificateId} kept changing version while its PDF was stored; the retry will finish it.`);
+}
+
 /** Steps (a)–(c) for one completer; safe to run any number of times, from any number of workers. */
 export async function issueCertificate(training: Training, registration: StoredRegistration): Promise<Certificate> {
   const { certificate, claimedNow } = await claimOrFind(training, registration);
@@ -177,8 +200,9 @@ export async function issueCertificate(training: Training, registration: StoredR
     // Only a record this call did not write can have a PDF from an attempt that crashed after its put.
     pdf = claimedNow ? undefined : await readCertificatePdf(certificate.certificateId);
     if (!pdf) {
+      // The email attaches what was rendered first: a reissue racing it mails its own version.
       pdf = await renderFor(certificate);
-      await putCertificatePdf(certificate.certificateId, pdf);
+      await putCurrentPdf(certificate, pdf);
       faultPoint('issuance.after-pdf-put');
     }
     await markPdfStored(certificate.certificateId, clock.now().toISOString());
@@ -192,22 +216,52 @@ export async function issueCertificate(training: Training, registration: StoredR
   return certificate;
 }
 
-/**
- * One resend a trainer asked for: the stored PDF again, under a claim of its own (one email per
- * request, however often the work item is delivered). A revoked certificate is not sent.
- */
-export async function processCertificateResend(resend: CertificateResend): Promise<void> {
-  const certificate = await findCertificate(resend.certificateId);
-  if (!certificate || certificate.status !== 'valid') return;
-  await sendEmailOnce(
-    `certificate-resend#${resend.certificateId}#${resend.resendId}`,
-    async () => certificateIssuedEmail(certificate, await storedOrRendered(certificate), 'certificate-resend'),
-    recordSent(certificate.certificateId),
-  );
+class ResendCancelled extends Error {
+  constructor() {
+    super('The certificate was revoked before its resend left');
+    this.name = 'ResendCancelled';
+  }
 }
 
-function isParticipant(registration: StoredRegistration | undefined, registrationId: string): registration is StoredRegistration {
-  return registration?.status === 'confirmed' && registration.registrationId === registrationId;
+/**
+ * One resend a trainer asked for: the stored PDF again, under a claim of its own (one email per
+ * request, however often the work item is delivered). A certificate revoked before the email
+ * leaves (looked at again just before the send) is not sent: its delivery ends `cancelled`, not
+ * `sending`. Either way the work item is marked done, which takes it off the sweeper's list.
+ */
+export async function processCertificateResend(resend: CertificateResend): Promise<void> {
+  const [current, certificate] = await Promise.all([findResend(resend.certificateId, resend.resendId), findCertificate(resend.certificateId)]);
+  if (current?.status === 'done') return;
+  const finish = (outcome: 'sent' | 'cancelled') => markResendDone(resend.certificateId, resend.resendId, outcome, clock.now().toISOString());
+  const cancel = async () => {
+    // The delivery first: a crash before the done mark leaves the item for the sweeper, which repeats both.
+    if (certificate) await recordDelivery(certificate.certificateId, { status: 'cancelled', at: clock.now().toISOString() });
+    await finish('cancelled');
+  };
+  if (!certificate || certificate.status !== 'valid') return cancel();
+  try {
+    await sendEmailOnce(
+      `certificate-resend#${resend.certificateId}#${resend.resendId}`,
+      async () => {
+        if ((await findCertificate(resend.certificateId))?.status !== 'valid') throw new ResendCancelled();
+        return certificateIssuedEmail(certificate, await storedOrRendered(certificate), 'certificate-resend');
+      },
+      { onSent: recordSent(certificate.certificateId) },
+    );
+  } catch (error) {
+    if (error instanceof ResendCancelled) return cancel();
+    throw error;
+  }
+  await finish('sent');
+}
+
+/** A confirmed participant who is not the training's own trainer (never self-certified). */
+function isParticipant(
+  training: Training,
+  registration: StoredRegistration | undefined,
+  registrationId: string,
+): registration is StoredRegistration {
+  return registration?.status === 'confirmed' && registration.registrationId === registrationId && !isOwnTraining(training, registration);
 }
 
 /**
@@ -248,7 +302,7 @@ export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: 
   }
   const { training } = stored;
   const doneAt = () => clock.now().toISOString();
-  if (!isParticipant(registration, task.registrationId)) {
+  if (!isParticipant(training, registration, task.registrationId)) {
     await markIssuanceTaskDone(task.trainingId, task.registrationId, 'skipped', doneAt());
     return;
   }
@@ -271,7 +325,7 @@ export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: 
 export async function onLateFeedback(training: Training, registration: StoredRegistration): Promise<void> {
   if (training.status !== 'closed') return;
   const current = await findRegistration(training.id, registration.email);
-  if (!isParticipant(current, registration.registrationId)) return;
+  if (!isParticipant(training, current, registration.registrationId)) return;
   const decision = await decide(training, current);
   if (decision.kind === 'issue') await issueCertificate(training, current);
 }

@@ -1,6 +1,6 @@
 import type { Principal } from '../auth/principal';
 import { clock } from '../clock';
-import { assertCancellable, assertRegistrationOpen, canManageParticipants } from '../domain/registration';
+import { assertCancellable, assertNotOwnTraining, assertRegistrationOpen, canManageParticipants } from '../domain/registration';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 import { parseRegistrationCsv } from '../registration/csv-import';
@@ -67,6 +67,7 @@ async function enrol(
   /** A ticket drawn beforehand sends the person straight to the queue at that place. */
   preassigned?: { ticket: number; left: number },
 ): Promise<RegistrationReceipt> {
+  assertNotOwnTraining(training, person);
   const now = clock.now().toISOString();
   const existing = await findRegistration(training.id, person.email);
   if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
@@ -135,9 +136,10 @@ export async function withdrawSelf(principal: Principal, trainingId: string): Pr
     if (!registration || registration.status === 'cancelled') {
       throw new NotFoundError('You have no active registration for this training, so there is nothing to cancel.');
     }
-    if (await withdrawRegistration(registration, clock.now().toISOString())) {
-      return { registrationId: registration.registrationId, status: 'cancelled' };
-    }
+    const outcome = await withdrawRegistration(registration, clock.now().toISOString());
+    if (outcome === 'withdrawn') return { registrationId: registration.registrationId, status: 'cancelled' };
+    // Closed between the read and the write: answered as if it had been closed before.
+    if (outcome === 'training_closed') assertCancellable({ ...training, status: 'closed' });
   }
   throw new ConflictError('Your registration changed while cancelling it. Reload the page and try again.', 'concurrent_update');
 }

@@ -8,8 +8,8 @@ import { currentVersion } from '../domain/certificate-lifecycle';
 import { certificateReissuedEmail } from '../mail/certificate-reissue-email';
 import { sendEmailOnce } from '../mail/send-once';
 import { findReissueTask, markPdfVersionStored, markReissueDone, type ReissueTask } from '../store/certificate-lifecycle';
-import { findCertificate, putCertificatePdf } from '../store/certificates';
-import { renderFor } from './issuance';
+import { findCertificate } from '../store/certificates';
+import { putCurrentPdf, renderFor } from './issuance';
 
 /**
  * The workflow consumer's step for one reissue work item: the current version's PDF to the bucket
@@ -33,8 +33,9 @@ export async function processReissueTask(task: Pick<ReissueTask, 'certificateId'
   let pdf: Buffer | undefined;
   const pdfOf = async () => (pdf ??= await renderFor(certificate));
   if (certificate.pdfVersion !== task.version) {
-    await putCertificatePdf(certificate.certificateId, await pdfOf());
-    if (!(await markPdfVersionStored(certificate.certificateId, task.version, doneAt()))) {
+    // If a newer version commits meanwhile, its PDF is what the bucket is left with.
+    const put = await putCurrentPdf(certificate, await pdfOf());
+    if (currentVersion(put.certificate) !== task.version || !(await markPdfVersionStored(certificate.certificateId, task.version, doneAt()))) {
       await markReissueDone(task.certificateId, task.version, 'superseded', doneAt());
       return;
     }

@@ -94,6 +94,7 @@ export async function publishTraining(principal: Principal, trainingId: string):
       publisherIsAdmin: hasRole(principal, 'admins'),
       trainerIsNationalTrainer,
       trainerCertificates,
+      trainerSub: training.trainer.sub,
       now,
     }),
   );

@@ -1,5 +1,8 @@
 import { clock } from '../clock';
+import { lastSessionEnd } from '../domain/training';
+import { faultPoint } from '../faults';
 import { sendEmailOnce } from '../mail/send-once';
+import type { OutgoingEmail } from '../mail/client';
 import {
   registrationCancelledEmail,
   registrationConfirmedEmail,
@@ -21,17 +24,85 @@ import { waiveFeedbackForNonResponders } from './feedback';
 import { onLateFeedback } from './issuance';
 
 /**
+ * Runs independent effects of one change side by side: each is tried whatever happens to the
+ * others (a seat never waits on an email), and the first failure is rethrown afterwards so the
+ * record is retried; every effect is idempotent, so the retry redoes only what failed.
+ */
+export async function allEffects(effects: readonly (() => Promise<unknown>)[]): Promise<void> {
+  const results = await Promise.allSettled(effects.map((effect) => effect()));
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/**
+ * The emails about one registration, by the prefix of their dedupe key: what each says, and the
+ * state the registration must still be in for it to be true. The stream sends them as changes
+ * happen; the sweeper sends one whose send never finished, if it is still true (workflow-sweep).
+ */
+export const registrationEmails = {
+  'training-cancelled': {
+    stillTrue: (registration: StoredRegistration) => registration.trainingCancelledAt !== undefined,
+    compose: (training: Training, registration: StoredRegistration) => trainingCancelledEmail(training, registration),
+  },
+  'registration-confirmed': {
+    stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
+    compose: (training: Training, registration: StoredRegistration) => registrationConfirmedEmail(training, registration),
+  },
+  'registration-waitlisted': {
+    stillTrue: (registration: StoredRegistration) => registration.status === 'waitlisted',
+    compose: async (training: Training, registration: StoredRegistration) => {
+      const waitlistPosition =
+        registration.waitlistTicket === undefined ? undefined : await currentWaitlistPosition(training.id, registration.waitlistTicket);
+      return registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
+    },
+  },
+  'registration-promoted': {
+    stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
+    compose: (training: Training, registration: StoredRegistration) => registrationPromotedEmail(training, registration),
+  },
+  'registration-cancelled': {
+    stillTrue: (registration: StoredRegistration) => registration.status === 'cancelled',
+    compose: (training: Training, registration: StoredRegistration) => registrationCancelledEmail(training, registration),
+  },
+} satisfies Record<
+  string,
+  {
+    stillTrue: (registration: StoredRegistration) => boolean;
+    compose: (training: Training, registration: StoredRegistration) => OutgoingEmail | Promise<OutgoingEmail>;
+  }
+>;
+
+export type RegistrationEmailKind = keyof typeof registrationEmails;
+
+/** One email about a registration, once, with its claim kept findable for the sweeper. */
+export function sendRegistrationEmail(kind: RegistrationEmailKind, training: Training, registration: StoredRegistration) {
+  return sendEmailOnce(`${kind}#${registration.registrationId}`, () => registrationEmails[kind].compose(training, registration), {
+    redrive: { trainingId: training.id, email: registration.email },
+  });
+}
+
+export const trainingPublishedKind = 'training-published';
+
+export function sendTrainingPublishedEmail(training: Training) {
+  return sendEmailOnce(`${trainingPublishedKind}#${training.id}`, () => trainingPublishedEmail(training), {
+    redrive: { trainingId: training.id },
+  });
+}
+
+/**
  * The effects of state changes seen on the table's stream. Every effect is keyed so that a
  * record delivered twice, or retried after a crash, changes nothing the second time.
  */
 export async function onTrainingChanged(training: Training, previous: Training | undefined): Promise<void> {
+  const effects: (() => Promise<unknown>)[] = [];
   if (training.status === 'published' && previous?.status !== 'published') {
-    await sendEmailOnce(`training-published#${training.id}`, () => trainingPublishedEmail(training));
+    effects.push(() => sendTrainingPublishedEmail(training));
   }
   if (training.status === 'cancelled' && previous?.status !== 'cancelled') {
     // One stamp per participant; each stamp's own stream record sends that person's email.
-    await markTrainingCancelledForParticipants(training.id, training.cancelledAt ?? clock.now().toISOString());
+    effects.push(() => markTrainingCancelledForParticipants(training.id, training.cancelledAt ?? clock.now().toISOString()));
   }
+  await allEffects(effects);
 }
 
 /**
@@ -44,9 +115,15 @@ export async function onFeedbackStateChanged(state: FeedbackState, previous: Fee
   }
 }
 
-/** Fills free seats from the head of the waitlist, one transaction per person. */
+/**
+ * Fills free seats from the head of the waitlist, one transaction per person (each guarded by
+ * the training still being published). Once the last session has ended nobody is promoted: a
+ * seat in a training that is over is no use to anyone (and the sessions of a published training
+ * no longer change, so this read cannot go stale).
+ */
 export async function fillFreeSeats(training: Training): Promise<number> {
   if (training.status !== 'published') return 0;
+  if (clock.nowMs() >= Date.parse(lastSessionEnd(training))) return 0;
   let promoted = 0;
   while (promoted < training.capacity && (await promoteHeadOfWaitlist(training, clock.now().toISOString()))) promoted++;
   return promoted;
@@ -56,6 +133,7 @@ export async function onRegistrationChanged(
   registration: StoredRegistration,
   previous: StoredRegistration | undefined,
 ): Promise<void> {
+  faultPoint('workflow.registration-changed');
   const stored = await findTraining(registration.trainingId);
   if (!stored) return;
   const { training } = stored;
@@ -63,7 +141,7 @@ export async function onRegistrationChanged(
   const wasActive = previous !== undefined && previous.registrationId === id && previous.status !== 'cancelled';
 
   if (registration.trainingCancelledAt && !previous?.trainingCancelledAt) {
-    await sendEmailOnce(`training-cancelled#${id}`, () => trainingCancelledEmail(training, registration));
+    await sendRegistrationEmail('training-cancelled', training, registration);
     return;
   }
 
@@ -78,21 +156,19 @@ export async function onRegistrationChanged(
   }
 
   if (!wasActive && registration.status === 'confirmed') {
-    await sendEmailOnce(`registration-confirmed#${id}`, () => registrationConfirmedEmail(training, registration));
+    await sendRegistrationEmail('registration-confirmed', training, registration);
   } else if (!wasActive && registration.status === 'waitlisted') {
-    await sendEmailOnce(`registration-waitlisted#${id}`, async () => {
-      const waitlistPosition =
-        registration.waitlistTicket === undefined
-          ? undefined
-          : await currentWaitlistPosition(training.id, registration.waitlistTicket);
-      return registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
-    });
-    // A seat may have freed between this person finding the training full and joining the queue.
-    await fillFreeSeats(training);
+    await allEffects([
+      // A seat may have freed between this person finding the training full and joining the queue.
+      () => fillFreeSeats(training),
+      () => sendRegistrationEmail('registration-waitlisted', training, registration),
+    ]);
   } else if (previous?.status === 'waitlisted' && registration.status === 'confirmed') {
-    await sendEmailOnce(`registration-promoted#${id}`, () => registrationPromotedEmail(training, registration));
+    await sendRegistrationEmail('registration-promoted', training, registration);
   } else if (wasActive && registration.status === 'cancelled') {
-    await sendEmailOnce(`registration-cancelled#${id}`, () => registrationCancelledEmail(training, registration));
-    if (previous.status === 'confirmed') await fillFreeSeats(training);
+    await allEffects([
+      () => (previous.status === 'confirmed' ? fillFreeSeats(training) : Promise.resolve(0)),
+      () => sendRegistrationEmail('registration-cancelled', training, registration),
+    ]);
   }
 }

@@ -861,3 +861,37 @@ describe('web', () => {
     template.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
   });
 });
+
+describe('failure comes back, and someone hears of it', () => {
+  it('runs the sweeper every 5 minutes with what it re-drives: the table, the bucket and email', () => {
+    const sweeper = stack.scheduledJobs.functions.get('sweeper');
+    expect(sweeper).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId(sweeper!), 'Arn'] } })]),
+    });
+  });
+
+  it('alarms on every dead-letter queue holding a message, and on the sweeper finding stuck work', () => {
+    const topic = logicalId(stack.alarms.topic);
+    for (const [, consumer] of stack.streamConsumers.consumers) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(consumer.deadLetterQueue), 'QueueName'] } }],
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: topic }],
+      });
+    }
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.message = "Sweep run" && $.stuck > 0 }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'SweeperStuckWork', MetricValue: '$.stuck' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SweeperStuckWork',
+      Threshold: 1,
+      AlarmActions: [{ Ref: topic }],
+    });
+  });
+});

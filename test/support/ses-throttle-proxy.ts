@@ -5,6 +5,8 @@ import http from 'node:http';
  * the way SES does when the account's maximum send rate is exceeded (HTTP 429,
  * TooManyRequestsException), to prove that throttled emails are neither lost nor sent twice.
  * Control: `POST /__throttle {count}` arms it, `GET /__throttle` says how many were refused.
+ * `POST /__outage {down}` makes every SendEmail fail as SES does when it is unavailable (HTTP 503,
+ * ServiceUnavailable), however often retried, until it is set back.
  */
 export interface ThrottleProxy {
   url: string;
@@ -15,6 +17,8 @@ export async function startThrottleProxy(target: string, port: number): Promise<
   const upstream = new URL(target);
   let remaining = 0;
   let throttled = 0;
+  let down = false;
+  let refusedInOutage = 0;
 
   const server = http.createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -30,7 +34,20 @@ export async function startThrottleProxy(target: string, port: number): Promise<
         response.writeHead(200, { 'content-type': 'application/json' });
         return void response.end(JSON.stringify({ remaining, throttled }));
       }
+      if (request.url === '/__outage') {
+        if (request.method === 'POST') {
+          down = Boolean((JSON.parse(body.toString('utf8') || '{}') as { down?: boolean }).down);
+          refusedInOutage = 0;
+        }
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return void response.end(JSON.stringify({ down, refused: refusedInOutage }));
+      }
       const isSend = request.method === 'POST' && request.url?.startsWith('/v2/email/outbound-emails');
+      if (isSend && down) {
+        refusedInOutage += 1;
+        response.writeHead(503, { 'content-type': 'application/json', 'x-amzn-errortype': 'ServiceUnavailable' });
+        return void response.end(JSON.stringify({ message: 'Service unavailable.' }));
+      }
       if (isSend && remaining > 0) {
         remaining -= 1;
         throttled += 1;

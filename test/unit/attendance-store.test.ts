@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -61,14 +61,22 @@ describe('writing a trainer\'s sheet', () => {
 describe('recording a check-in', () => {
   it('writes only where the session has no mark yet, and hands back the mark that is there', async () => {
     const existing = { ...mark('r1'), status: 'absent', pk: 'TRAINING#t1', sk: 'ATTENDANCE#s1#r1', type: 'Attendance' };
+    // The put travels in a transaction with the check that the training is still published.
     documentMock
-      .on(PutCommand)
+      .on(TransactWriteCommand)
       .resolvesOnce({})
-      .rejectsOnce(new ConditionalCheckFailedException({ message: 'exists', $metadata: {}, Item: marshall(existing) }));
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'exists',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: marshall(existing) }, { Code: 'None' }],
+        }),
+      );
     const checkIn: AttendanceRecord = { ...mark('r1'), source: 'check-in', checkedInAt: '2026-12-01T05:30:00.000Z' };
     expect(await store.recordCheckIn(checkIn)).toEqual({ recorded: true });
     expect(await store.recordCheckIn(checkIn)).toEqual({ recorded: false, existing: { ...mark('r1'), status: 'absent' } });
-    expect(documentMock).toHaveReceivedCommandWith(PutCommand, {
+    const [put] = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(put!.Put).toMatchObject({
       ConditionExpression: 'attribute_not_exists(pk)',
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });

@@ -133,3 +133,16 @@ describe('lineage and depth', () => {
     expect(() => assertLevelAllowed(1, 1)).not.toThrow();
   });
 });
+
+describe('no self-certification', () => {
+  it('never counts a certificate from a training its holder ran as their qualification', () => {
+    const selfIssued = certificate({ certificateId: 'self', trainerSub: 'trainer-sub' });
+    const refused = publishEligibility(input({ trainerSub: 'trainer-sub', trainerCertificates: [selfIssued] }));
+    expect(refused).toMatchObject({ eligible: false, reason: 'no_qualifying_certificate' });
+    // Beside a certificate someone else trained them for, that one is recorded, even if the self-issued one is valid longer.
+    const earned = certificate({ certificateId: 'earned', trainerSub: 'national-sub', validUntil: '2029-01-01T00:00:00.000Z' });
+    const longer = { ...selfIssued, validUntil: '2031-01-01T00:00:00.000Z' };
+    const eligible = publishEligibility(input({ trainerSub: 'trainer-sub', trainerCertificates: [longer, earned] }));
+    expect(eligible).toMatchObject({ eligible: true, qualification: { qualifyingCertificateId: 'earned' } });
+  });
+});

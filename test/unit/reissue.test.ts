@@ -68,7 +68,8 @@ beforeEach(() => {
 
 describe('a reissue work item', () => {
   it('after a crash between the stored PDF and the email, is retried into exactly one email and no second PDF', async () => {
-    given({ status: 'pending' }, certificate, { ...certificate, pdfVersion: 2 });
+    // Read before the put, again after it (has a newer version committed meanwhile?), then on the retry.
+    given({ status: 'pending' }, certificate, certificate, { ...certificate, pdfVersion: 2 });
     sesMock.on(SendEmailCommand).rejectsOnce(new Error('connection reset')).resolves({ MessageId: 'm1' });
 
     await expect(reissue.processReissueTask({ certificateId: 'c1', version: 2 })).rejects.toThrow('connection reset');
@@ -88,6 +89,18 @@ describe('a reissue work item', () => {
     const claims = documentMock.commandCalls(PutCommand).map((call): unknown => call.args[0].input.Item?.pk);
     expect(claims).toEqual(['EMAIL#certificate-reissued#c1#v2', 'EMAIL#certificate-reissued#c1#v2']);
     expect(outcomes()).toEqual(['sent']);
+  });
+
+  it('leaves the bucket at the newer version when another reissue commits while its PDF is put', async () => {
+    const newer = { ...certificate, version: 3, holderName: 'Әлия Нұрланқызы' };
+    given({ status: 'pending' }, certificate, newer, newer);
+    sesMock.on(SendEmailCommand).resolves({ MessageId: 'm1' });
+    await reissue.processReissueTask({ certificateId: 'c1', version: 2 });
+    const puts = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Metadata?.['certificate-version']);
+    // The last object put is version 3's, whichever worker's put landed last.
+    expect(puts).toEqual(['2', '3']);
+    expect(sesMock).toHaveReceivedCommandTimes(SendEmailCommand, 0);
+    expect(outcomes()).toEqual(['superseded']);
   });
 
   it('does nothing once done', async () => {

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type * as Attendance from '../../shared/store/attendance';
 import type * as EmailClaims from '../../shared/store/email-claims';
 import type * as Registrations from '../../shared/store/registrations';
 import type { StoredRegistration } from '../../shared/store/registrations';
@@ -13,9 +14,15 @@ const documentMock = mockClient(DynamoDBDocumentClient);
 // The store reads TABLE_NAME when it loads, so it is imported after the variable is set.
 let registerWithSeat: typeof Registrations.registerWithSeat;
 let claimEmail: typeof EmailClaims.claimEmail;
+let releaseEmailClaim: typeof EmailClaims.releaseEmailClaim;
+let withdrawRegistration: typeof Registrations.withdrawRegistration;
+let promoteHeadOfWaitlist: typeof Registrations.promoteHeadOfWaitlist;
+let recordCheckIn: typeof Attendance.recordCheckIn;
 
 beforeAll(async () => {
-  ({ registerWithSeat } = await import('../../shared/store/registrations'));
+  ({ registerWithSeat, withdrawRegistration, promoteHeadOfWaitlist } = await import('../../shared/store/registrations'));
+  ({ recordCheckIn } = await import('../../shared/store/attendance'));
+  ({ releaseEmailClaim } = await import('../../shared/store/email-claims'));
   ({ claimEmail } = await import('../../shared/store/email-claims'));
 });
 
@@ -95,5 +102,78 @@ describe('email claim', () => {
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'x', $metadata: {}, Item: { status: { S: 'claimed' } } }));
     expect(await claimEmail('k1')).toBe('already-sent');
     expect(await claimEmail('k1')).toBe('in-flight');
+  });
+});
+
+const trainingOpen = { Key: { pk: 'TRAINING#t1', sk: 'TRAINING' }, ConditionExpression: '#status = :published' };
+
+describe('closed means closed', () => {
+  it('checks in only while the training is published, in the same transaction as the mark', async () => {
+    documentMock.on(TransactWriteCommand).resolves({});
+    const mark = { trainingId: 't1', sessionId: 's1', registrationId: 'r1', status: 'present', source: 'check-in', recordedAt: 'x', recordedBy: 'u' } as const;
+    expect(await recordCheckIn(mark)).toEqual({ recorded: true });
+    const [put, open] = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(put!.Put).toMatchObject({ ConditionExpression: 'attribute_not_exists(pk)' });
+    expect(open!.ConditionCheck).toMatchObject(trainingOpen);
+
+    documentMock.reset();
+    documentMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed']))
+      .rejectsOnce(
+        new TransactionCanceledException({
+          message: 'cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'ConditionalCheckFailed', Item: { status: { S: 'absent' }, registrationId: { S: 'r1' } } }, { Code: 'None' }],
+        }),
+      );
+    expect(await recordCheckIn(mark)).toEqual({ recorded: false, trainingNotOpen: true });
+    expect(await recordCheckIn(mark)).toMatchObject({ recorded: false, existing: { status: 'absent' } });
+  });
+
+  it('withdraws only from a training that is not closed, and marks a freed seat for the sweeper', async () => {
+    documentMock.on(TransactWriteCommand).resolves({});
+    expect(await withdrawRegistration(registration, '2026-11-24T00:00:00.000Z')).toBe('withdrawn');
+    const items = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.at(-1)!.ConditionCheck).toMatchObject({ Key: { pk: 'TRAINING#t1', sk: 'TRAINING' }, ConditionExpression: 'attribute_exists(pk) AND #status <> :closed' });
+    expect(items[1]!.Update).toMatchObject({
+      Key: { pk: 'TRAINING#t1', sk: 'SEATS' },
+      ExpressionAttributeValues: expect.objectContaining({ ':sweep': 'SWEEP#seats', ':due': '2026-11-24T00:00:00.000Z#t1', ':trainingId': 't1' }) as unknown,
+    });
+    documentMock.reset();
+    documentMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed']))
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']));
+    expect(await withdrawRegistration(registration, 'now')).toBe('training_closed');
+    expect(await withdrawRegistration(registration, 'now')).toBe('changed');
+  });
+
+  it('promotes only into a training that is still published', async () => {
+    documentMock.on(GetCommand).resolves({ Item: { confirmed: 19, waitlisted: 1 } });
+    documentMock.on(QueryCommand).resolves({ Items: [{ pk: 'TRAINING#t1', sk: 'WAITLIST#0000000001', email: 'b@school.kz' }] });
+    documentMock.on(TransactWriteCommand).rejects(cancelled(['None', 'None', 'None', 'ConditionalCheckFailed']));
+    expect(await promoteHeadOfWaitlist(training, 'now')).toBeUndefined();
+    const items = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.at(-1)!.ConditionCheck).toMatchObject(trainingOpen);
+  });
+});
+
+describe('an email claim the sweeper must find again', () => {
+  it('stays in the sweep index, lease ended, when its send fails; others are deleted', async () => {
+    documentMock.on(UpdateCommand).resolves({});
+    await releaseEmailClaim('registration-confirmed#r1', { trainingId: 't1', email: 'a@school.kz' });
+    expect(documentMock).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'EMAIL#registration-confirmed#r1', sk: 'EMAIL' },
+      ConditionExpression: '#status = :claimed',
+      ExpressionAttributeValues: expect.objectContaining({ ':sweep': 'SWEEP#email' }) as Record<string, unknown>,
+    });
+  });
+
+  it('treats an abandoned email as sent, so a late retry never sends it', async () => {
+    documentMock
+      .on(PutCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'x', $metadata: {}, Item: { status: { S: 'abandoned' } } }));
+    expect(await claimEmail('k1')).toBe('already-sent');
   });
 });
