@@ -1,7 +1,7 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
-import { findFreePort } from '../../local/ports';
-import { startLocalStack } from '../../local/stack';
-import { startThrottleProxy } from './ses-throttle-proxy';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,34 +16,34 @@ declare module 'vitest' {
   }
 }
 
+type StackUrls = { apiUrl: string; sesUrl: string; dynamodbEndpoint: string; s3Endpoint: string; sesProxyUrl: string; dataDirectory: string };
+
 /**
- * One local stack for the integration project, on free ports and in-memory storage, so tests run
- * beside a developer's `npm start` without touching its data.
+ * One local stack per project that uses this setup (integration, fuzz), on free ports and
+ * in-memory storage, each in its own process (stack-child.ts), so tests run beside a developer's
+ * `npm start`, and beside each other, without touching each other's data or clock.
  */
 export default async function setup(project: TestProject) {
-  const ports = {
-    api: await findFreePort(),
-    dynamodb: await findFreePort(),
-    ses: await findFreePort(),
-    s3: await findFreePort(),
-  };
-  const proxy = await startThrottleProxy(`http://127.0.0.1:${ports.ses}`, await findFreePort());
-  const stack = await startLocalStack({
-    ports,
-    seed: false,
-    mailEndpoint: proxy.url,
-    log: (line) => {
-      if (process.env.STACK_LOG) console.log(line);
-    },
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'stack-child.ts')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  project.provide('apiUrl', stack.urls.api);
-  project.provide('sesUrl', stack.urls.sesInbox.replace(/\/$/, ''));
-  project.provide('dynamodbEndpoint', stack.urls.dynamodb);
-  project.provide('s3Endpoint', stack.urls.s3);
-  project.provide('sesProxyUrl', proxy.url);
-  project.provide('dataDirectory', stack.dataDirectory);
-  return async () => {
-    await stack.stop();
-    await proxy.stop();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
   };
+  const urls = await new Promise<StackUrls>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the ${project.name} stack did not start within 180 s`)), 180_000);
+    child.once('exit', (code) => reject(new Error(`the ${project.name} stack exited with ${code} before it served`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      clearTimeout(timer);
+      resolve(JSON.parse(line) as StackUrls);
+    });
+  }).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  for (const [key, value] of Object.entries(urls) as [keyof StackUrls, string][]) project.provide(key, value);
+  return stop;
 }
