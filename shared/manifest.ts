@@ -622,6 +622,8 @@ export const consumers = {
       entityChange(['CertificateResend'], ['INSERT']),
       // Only an early close has an effect here: it lifts the feedback requirement of non-responders.
       { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState'] }, releaseReason: { S: ['closed_early'] } } } },
+      // A trainer's comment on a journal entry emails the entry's author, once per comment.
+      entityChange(['JournalComment'], ['INSERT']),
     ],
     // Records of different items run concurrently, of one item in order; an issuance renders a
     // PDF and sends an email (~0.5 s on Lambda).
@@ -645,16 +647,6 @@ export const consumers = {
     permissions: { table: 'readWrite' },
     timeoutSeconds: 60,
   },
-  journalMail: {
-    name: 'journalMail',
-    handler: 'functions/streams/journal-mail.ts',
-    // A trainer's comment (its INSERT) emails the entry's author, once per comment.
-    filters: [entityChange(['JournalComment'], ['INSERT'])],
-    batchSize: 10,
-    maxRetries: 3,
-    permissions: { table: 'readWrite', sendEmail: true },
-    timeoutSeconds: 60,
-  },
 } as const satisfies Record<string, ConsumerDefinition>;
 
 /**
@@ -667,21 +659,6 @@ export const schedules: Record<string, ScheduleDefinition> = {
     handler: 'functions/scheduled/reminders.ts',
     everyMinutes: 15,
     permissions: { table: 'readWrite', sendEmail: true },
-    timeoutSeconds: 300,
-  },
-  renewalReminders: {
-    name: 'renewalReminders',
-    handler: 'functions/scheduled/renewal-reminders.ts',
-    // Thresholds are days apart: hourly is prompt enough, and each tick reads 90 days of expiries.
-    everyMinutes: 60,
-    permissions: { table: 'readWrite', sendEmail: true },
-    timeoutSeconds: 300,
-  },
-  feedbackRelease: {
-    name: 'feedbackRelease',
-    handler: 'functions/scheduled/feedback-release.ts',
-    everyMinutes: 15,
-    permissions: { table: 'readWrite' },
     timeoutSeconds: 300,
   },
   sweeper: {

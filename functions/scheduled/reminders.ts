@@ -1,24 +1,46 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { logger } from '../../shared/http/route';
+import { releaseEndedFeedback } from '../../shared/usecases/feedback';
 import { sendDueReminders } from '../../shared/usecases/reminders';
+import { sendDueRenewalReminders } from '../../shared/usecases/renewal';
 
 /** Leaves time to finish the emails in hand; what is left is the next tick's. */
 const STOP_WITH_REMAINING_MS = 30_000;
 
 /**
- * Sends the reminders that are due (training starts in a day; feedback 1 and 7 days after the
- * end). Runs on an EventBridge schedule; a second invocation for the same tick sends nothing again.
- * Logs counts only — never an address or a name.
+ * The time-driven jobs of the product, every 15 minutes (one function keeps the stack under
+ * CloudFormation's 500 resources): reminders (training starts in a day; feedback 1 and 7 days after
+ * the end), the release of feedback whose window ended, and renewal reminders 90 and 30 days before
+ * a certificate expires. Each is idempotent — a second invocation for the same tick repeats
+ * nothing — and each runs whatever happens to the others. Logs counts only, never an address or
+ * a name.
  */
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
-  const result = await sendDueReminders({
-    shouldStop: () => context.getRemainingTimeInMillis() < STOP_WITH_REMAINING_MS,
-  });
-  logger.info('Reminders run', { ...result });
-  if (result.failed > 0) {
-    // Failing the invocation makes the failure visible (and EventBridge retries; resending is harmless).
-    throw new Error(`${result.failed} reminder(s) could not be sent (${result.errorNames.join(', ')}); the next run retries them.`);
+  const shouldStop = () => context.getRemainingTimeInMillis() < STOP_WITH_REMAINING_MS;
+  const [reminders, feedback, renewal] = await Promise.allSettled([
+    sendDueReminders({ shouldStop }),
+    releaseEndedFeedback(),
+    sendDueRenewalReminders({ shouldStop }),
+  ]);
+  const problems: string[] = [];
+  if (reminders.status === 'fulfilled') {
+    logger.info('Reminders run', { ...reminders.value });
+    if (reminders.value.failed > 0) problems.push(`${reminders.value.failed} reminder(s) could not be sent (${reminders.value.errorNames.join(', ')})`);
+  } else problems.push(`reminders failed (${nameOf(reminders.reason)})`);
+  if (feedback.status === 'fulfilled') logger.info('Feedback release run', { ...feedback.value });
+  else problems.push(`the feedback release failed (${nameOf(feedback.reason)})`);
+  if (renewal.status === 'fulfilled') {
+    logger.info('Renewal reminders run', { ...renewal.value });
+    if (renewal.value.failed > 0) problems.push(`${renewal.value.failed} renewal reminder(s) could not be sent (${renewal.value.errorNames.join(', ')})`);
+  } else problems.push(`renewal reminders failed (${nameOf(renewal.reason)})`);
+  if (problems.length > 0 || reminders.status === 'rejected' || feedback.status === 'rejected' || renewal.status === 'rejected') {
+    // Failing the invocation makes the failure visible (and EventBridge retries; repeating is harmless).
+    throw new Error(`${problems.join('; ')}; the next run retries them.`);
   }
-  return result;
+  return { ...reminders.value, feedbackReleased: feedback.value.released, renewal: renewal.value };
 };
+
+function nameOf(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}

@@ -12,6 +12,8 @@ import { processReissueTask } from '../../shared/usecases/reissue';
 import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
 import { registrationFromItem } from '../../shared/store/registrations';
 import { entityTypes } from '../../shared/store/keys';
+import type { JournalComment } from '../../shared/store/journal';
+import { onJournalCommentAdded } from '../../shared/usecases/journal';
 import { trainingFromItem } from '../../shared/store/trainings';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
@@ -36,6 +38,9 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
   } else if (newImage?.type === entityTypes.feedbackState) {
     const trainingId = newImage.trainingId as string;
     await onFeedbackStateChanged(feedbackStateFromItem(newImage, trainingId), oldImage ? feedbackStateFromItem(oldImage, trainingId) : undefined);
+  } else if (newImage?.type === entityTypes.journalComment && record.eventName === 'INSERT') {
+    // One comment, one email: sendEmailOnce's claim makes a redelivered record send nothing.
+    await onJournalCommentAdded(newImage as unknown as JournalComment);
   } else if (newImage?.type === entityTypes.issuanceTask && record.eventName === 'INSERT') {
     await processIssuanceTask(issuanceTaskFromItem(newImage), closedTrainings);
   } else if (newImage?.type === entityTypes.certificateResend && record.eventName === 'INSERT') {

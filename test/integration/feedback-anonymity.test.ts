@@ -170,7 +170,7 @@ describe('reading after every answer', () => {
     // A participant leaves, the window ends, the scheduled release runs: still the same figures.
     expect((await api('DELETE', `/api/trainings/${training.id}/registrations/me`, { token: people[6]!.token })).status).toBe(200);
     await setClock(new Date(lastEnd(training) + 31 * DAY));
-    await runSchedule('feedbackRelease');
+    await runSchedule('reminders');
     expect(withoutNames((await summaryOf(training, trainer)).body)).toEqual(first);
     expect(withoutNames((await summaryOf(training, coordinator)).body)).toEqual(first);
     expect(JSON.stringify(first)).not.toContain('Кеш жауап');
@@ -266,8 +266,8 @@ describe('releases that happen by themselves', () => {
     await setClock(new Date(lastStart(byRun) + HOUR));
     for (const training of [byRun, byRead]) expect((await submit(training, people[0]!, { ratings: ratings(4) })).status).toBe(201);
     await setClock(new Date(lastEnd(byRun) + 30 * DAY + MINUTE));
-    const runs = (await Promise.all([runSchedule('feedbackRelease'), runSchedule('feedbackRelease')])) as { released: number }[];
-    expect(runs.reduce((sum, run) => sum + run.released, 0)).toBeGreaterThanOrEqual(1);
+    const runs = (await Promise.all([runSchedule('reminders'), runSchedule('reminders')])) as { feedbackReleased: number }[];
+    expect(runs.reduce((sum, run) => sum + run.feedbackReleased, 0)).toBeGreaterThanOrEqual(1);
     expect((await summaryOf(byRun, coordinator)).body).toMatchObject({ responses: 1, releaseReason: 'window_ended', hiddenReason: 'below_minimum' });
     expect((await summaryOf(byRead, trainer)).body).toMatchObject({ responses: 1, releaseReason: 'window_ended' });
     const late = await submit(byRead, people[1]!, { ratings: ratings(4) });

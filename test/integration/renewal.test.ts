@@ -134,13 +134,13 @@ describe('renewal before a certificate expires', () => {
 
     // 91 days before: nothing is due yet.
     await setClock(new Date(expiresAt - 91 * DAY));
-    await runSchedule('renewalReminders');
+    await runSchedule('reminders');
     expect(await emailsTo(holder.email, RENEWAL_SUBJECT)).toHaveLength(0);
 
     // 89 days before, two ticks in a row and two at once.
     await setClock(new Date(expiresAt - 89 * DAY));
-    await runSchedule('renewalReminders');
-    await Promise.all([runSchedule('renewalReminders'), runSchedule('renewalReminders')]);
+    await runSchedule('reminders');
+    await Promise.all([runSchedule('reminders'), runSchedule('reminders')]);
     const first = await emailsTo(holder.email, RENEWAL_SUBJECT);
     expect(first).toHaveLength(1);
     // In the holder's language, naming the certificate, the date and what lapses with it.
@@ -161,8 +161,8 @@ describe('renewal before a certificate expires', () => {
 
     // 29 days before: the second reminder, once, however many ticks.
     await setClock(new Date(expiresAt - 29 * DAY));
-    await Promise.all([runSchedule('renewalReminders'), runSchedule('renewalReminders')]);
-    await runSchedule('renewalReminders');
+    await Promise.all([runSchedule('reminders'), runSchedule('reminders')]);
+    await runSchedule('reminders');
     const both = await emailsTo(holder.email, RENEWAL_SUBJECT);
     expect(both).toHaveLength(2);
     expect(both.map((email) => email.subject).sort()).toEqual([
@@ -173,7 +173,7 @@ describe('renewal before a certificate expires', () => {
 
     // After expiry nothing more is sent, and the list no longer names it.
     await setClock(new Date(expiresAt + DAY));
-    await runSchedule('renewalReminders');
+    await runSchedule('reminders');
     expect(await emailsTo(holder.email, RENEWAL_SUBJECT)).toHaveLength(2);
     expect((await expiringList(coordinator)).body.items.some((item) => item.certificateId === certificate.id)).toBe(false);
   });
@@ -217,7 +217,7 @@ describe('renewal before a certificate expires', () => {
 
     // The old certificate's reminders are not sent, and it is off the coordinator's list.
     await setClock(new Date(expiresAt - 89 * DAY));
-    const run = (await runSchedule('renewalReminders')) as RunResult;
+    const run = ((await runSchedule('reminders')) as { renewal: RunResult }).renewal;
     expect(run.failed).toBe(0);
     expect(await emailsTo(multiplier.email, RENEWAL_SUBJECT)).toHaveLength(0);
     expect((await expiringList(coordinator)).body.items.some((item) => item.certificateId === first.id)).toBe(false);
@@ -242,7 +242,7 @@ describe('npm run migrate:renewal', () => {
     );
     const expiresAt = Date.parse(certificate.validUntil);
     await setClock(new Date(expiresAt - 60 * DAY));
-    await runSchedule('renewalReminders');
+    await runSchedule('reminders');
     expect(await emailsTo(holder.email, RENEWAL_SUBJECT)).toHaveLength(0);
 
     const { migrateRenewal } = await import('../../shared/usecases/migrate-renewal');
@@ -251,7 +251,7 @@ describe('npm run migrate:renewal', () => {
     expect(await storedCertificate(certificate.id)).toMatchObject({ gsi2pk: certificateKeys.expiring('almaty', certificate.validUntil, certificate.id).gsi2pk });
     expect((await migrateRenewal()).indexed).toBe(0);
 
-    await runSchedule('renewalReminders');
+    await runSchedule('reminders');
     const sent = await emailsTo(holder.email, RENEWAL_SUBJECT);
     expect(sent).toHaveLength(1);
     // Kazakh, the training's language: the 90-day reminder, current until 30 days before.
