@@ -37,8 +37,21 @@ try {
     webDirectory: web.outDir,
     log,
   });
-  const accounts = Object.values(demoAccounts)
-    .map((account) => `    ${account.email.padEnd(30)} ${account.groups.join(', ')}${'region' in account ? ` (${account.region})` : ''}`)
+  // Where each role sees what the product is for, on the seeded year of history.
+  const firstLook: Partial<Record<keyof typeof demoAccounts, string>> = {
+    coordinator: 'start here: the Almaty dashboard — funnel, reach by month, multipliers',
+    regionalTrainer: 'holds a level-1 certificate: publish level 2, run trainings',
+    nationalTrainer: 'the national trainings and their feedback, released',
+    teacher: 'my trainings and certificates (a level-1 certificate)',
+    teacher2: 'a certificate that expires within two months',
+    admin: 'every region; revoke and reissue certificates',
+  };
+  const accounts = (Object.entries(demoAccounts) as [keyof typeof demoAccounts, (typeof demoAccounts)[keyof typeof demoAccounts]][])
+    .map(([key, account]) => {
+      const role = `${account.groups.join(', ')}${'region' in account ? ` (${account.region})` : ''}`;
+      const hint = firstLook[key];
+      return `    ${account.email.padEnd(30)} ${role.padEnd(24)}${hint ? ` ${hint}` : ''}`;
+    })
     .join('\n');
   console.log(`
   Cascade training platform is running.
@@ -49,7 +62,7 @@ try {
     DynamoDB Local  ${stack.urls.dynamodb}
     S3 emulator     ${stack.urls.s3}
 
-  Demo accounts (POST ${stack.urls.api}/api/local/token with {email, name, groups, region?}):
+  Demo accounts: sign in at ${stack.urls.app}sign-in (or POST ${stack.urls.api}/api/local/token with {email, name, groups, region?}):
 ${accounts}
 
   Press Ctrl-C to stop.
