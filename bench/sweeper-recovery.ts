@@ -65,7 +65,7 @@ async function main() {
       token,
       json: {
         title: { kk: 'Мұғалім — көшбасшы', en: 'Teacher as Leader' },
-        topic: 'bench',
+        topic: 'teacher-leadership',
         language: 'kk',
         region: 'almaty',
         level: 0,
