@@ -94,8 +94,9 @@ function trainingInput(fields: Partial<z.input<typeof createTrainingSchema>>): C
 async function listCertificatesOfTraining(trainingId: string): Promise<Certificate[]> {
   const tasks = await listIssuanceTasks(trainingId);
   const found = await findCertificates(tasks.flatMap((task) => (task.certificateId ? [task.certificateId] : [])));
-  // The order the work items were written in: the same every run.
-  return found.sort((a, b) => a.registrationId.localeCompare(b.registrationId) && a.holderEmail.localeCompare(b.holderEmail));
+  // By holder: registration and certificate ids are random, the generated people are not, so the
+  // certificates revoked and reissued below are the same people every run.
+  return found.sort((a, b) => a.holderEmail.localeCompare(b.holderEmail));
 }
 
 export interface HistoryResult {
