@@ -16,7 +16,8 @@ import {
 } from '../store/certificates';
 import { markIssuanceQueued, writeIssuanceTasks, type IssuanceTask } from '../store/issuance';
 import { listRoster } from '../store/registrations';
-import { findTraining, saveTraining, type Page } from '../store/trainings';
+import type { Page } from '../store/paging';
+import { findTraining, saveTraining } from '../store/trainings';
 
 const ROSTER_PAGE = 100;
 

@@ -36,7 +36,7 @@ import {
   type JournalEntry,
 } from '../store/journal';
 import { findRegistration } from '../store/registrations';
-import type { Page } from '../store/trainings';
+import type { Page } from '../store/paging';
 import { findTraining as findStoredTraining } from '../store/trainings';
 
 const findTraining = async (id: string): Promise<Training | undefined> => (await findStoredTraining(id))?.training;
