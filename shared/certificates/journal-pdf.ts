@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { create as parseFont, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import { exportLabels, formatDay, type ExportEntry } from '../domain/journal';
 
 function fontFile(file: string): Buffer {

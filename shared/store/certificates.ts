@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { CertificateRecordStatus } from '../domain/certificate';
 import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
 import { deliveryOrder, type DeliveryState } from '../domain/delivery';

@@ -4,7 +4,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { LocalizedPrompt } from '../schemas/journal';
 import { documentClient, tableName } from './client';
 import { aggregateKeys, entityTypes, journalKeys } from './keys';

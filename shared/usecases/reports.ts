@@ -21,6 +21,7 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { MAX_REPORT_MONTHS } from '../schemas/reports';
 import { allCascadeNodes, cascadeNodes, multipliersOfRegion, regionMonths, regionTotals } from '../store/aggregates';
+import { titleIn } from '../locale/title';
 import { aggregateKeys } from '../store/keys';
 import { certificatesByIds } from '../store/cascade';
 import { findTraining } from '../store/trainings';
@@ -197,7 +198,7 @@ export async function cascadeReport(
   return {
     root: {
       trainingId: root.id,
-      title: root.title.kk ?? root.title.ru ?? root.title.en ?? '',
+      title: titleIn(root.title, 'kk'),
       region: root.region,
       level: root.level,
       trainerName: root.trainer.name,
