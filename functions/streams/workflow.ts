@@ -11,7 +11,7 @@ import { issuanceTaskFromItem } from '../../shared/store/issuance';
 import { processReissueTask } from '../../shared/usecases/reissue';
 import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
 import { registrationFromItem } from '../../shared/store/registrations';
-import { entityTypes } from '../../shared/store/keys';
+import { entityTypes } from '../../shared/store/entity-types';
 import type { JournalComment } from '../../shared/store/journal';
 import { onJournalCommentAdded } from '../../shared/usecases/journal';
 import { trainingFromItem } from '../../shared/store/trainings';

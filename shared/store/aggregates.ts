@@ -4,7 +4,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { targetId, trainingsHeldChanges, type AggregateTarget, type AppliedMarker, type Contribution, type ContributionPart, type MultiplierTarget } from '../domain/aggregates';
 import { documentClient, tableName } from './client';
-import { aggregateKeys, entityTypes } from './keys';
+import { entityTypes } from './entity-types';
+import { aggregateKeys } from './keys';
 import { batchGetAll } from './batch-get';
 import { queryAll, queryPage, type Page } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';

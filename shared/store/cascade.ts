@@ -8,7 +8,8 @@ import type { HeldCertificate } from '../domain/cascade';
 import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { queryAll } from './paging';
-import { certificateKeys, entityTypes, nationalTrainerKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { certificateKeys, nationalTrainerKeys } from './keys';
 
 export interface NationalTrainerDesignation {
   email: string;

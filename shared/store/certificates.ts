@@ -7,7 +7,8 @@ import type { CertificateRevocation, CertificateVersion } from '../domain/certif
 import { deliveryOrder, type DeliveryState } from '../domain/delivery';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
-import { certificateKeys, entityTypes, sweepKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { certificateKeys, sweepKeys } from './keys';
 import { batchGetAll } from './batch-get';
 import { itemDecoder } from './items';
 import { queryPage, type Page } from './paging';

@@ -3,7 +3,8 @@ import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb'
 import { clock } from '../clock';
 import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
-import { emailKeys, entityTypes, sweepKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { emailKeys, sweepKeys } from './keys';
 
 /** How long a worker may take to send a claimed email before another worker may take it over. */
 const CLAIM_LEASE_MS = 2 * 60_000;

@@ -19,7 +19,8 @@ import { newId } from '../ids';
 import type { FeedbackResponse } from '../schemas/feedback';
 import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
-import { entityTypes, feedbackKeys, registrationKeys, trainingKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { feedbackKeys, registrationKeys, trainingKeys } from './keys';
 import { queryAll } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 

@@ -7,7 +7,8 @@ import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { itemDecoder } from './items';
 import { queryAll } from './paging';
-import { attendanceKeys, entityTypes, issuanceKeys, sweepKeys, trainingKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { attendanceKeys, issuanceKeys, sweepKeys, trainingKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** One participant's issuance work item: written when the training is closed. */

@@ -25,36 +25,6 @@
  * the training is saved whole with an optimistic version check, and a counter on it would make
  * every registration collide with every edit.
  */
-export const entityTypes = {
-  training: 'Training',
-  registration: 'Registration',
-  seats: 'Seats',
-  waitlistEntry: 'WaitlistEntry',
-  emailClaim: 'EmailClaim',
-  attendance: 'Attendance',
-  feedbackResponse: 'FeedbackResponse',
-  feedbackState: 'FeedbackState',
-  feedbackGiven: 'FeedbackGiven',
-  issuanceTask: 'IssuanceTask',
-  certificate: 'Certificate',
-  certificateCode: 'CertificateCode',
-  counter: 'Counter',
-  certificateReissue: 'CertificateReissue',
-  statusList: 'StatusList',
-  nationalTrainer: 'NationalTrainer',
-  aggregate: 'Aggregate',
-  aggregateSource: 'AggregateSource',
-  sendRateWindow: 'SendRateWindow',
-  certificateResend: 'CertificateResend',
-  topic: 'Topic',
-  topicCount: 'TopicCount',
-  journalEntry: 'JournalEntry',
-  journalComment: 'JournalComment',
-  journalShare: 'JournalShare',
-  journalPrompts: 'JournalPrompts',
-  journalStat: 'JournalStat',
-  journalKeeper: 'JournalKeeper',
-} as const;
 
 export const trainingKeys = {
   item: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'TRAINING' }),

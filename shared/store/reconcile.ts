@@ -7,7 +7,8 @@ import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/
 import type { AggregateTarget, AggregateValues, AppliedMarker } from '../domain/aggregates';
 import { batchGetAll } from './batch-get';
 import { documentClient, dynamoDb, tableName } from './client';
-import { aggregateKeys, entityTypes } from './keys';
+import { entityTypes } from './entity-types';
+import { aggregateKeys } from './keys';
 import { keyOfTarget, type SourceKey } from './aggregates';
 
 type Item = Record<string, unknown>;

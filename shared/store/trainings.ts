@@ -4,7 +4,8 @@ import { ConflictError } from '../errors';
 import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
-import { entityTypes, trainingKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { trainingKeys } from './keys';
 import { itemDecoder } from './items';
 import { queryAll, queryPage, type Page } from './paging';
 

@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { addContribution, deriveActiveMultipliers, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
-import { aggregateKeys, entityTypes } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
+import { aggregateKeys } from '../store/keys';
 import { aggregateItem, getItems, repairMarker, repairOnceMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
 import { itemSize } from '../store/item-size';
 import { trainingFromItem } from '../store/trainings';
