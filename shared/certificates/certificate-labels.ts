@@ -2,6 +2,7 @@
  * What a certificate says, in kk, ru and en, and its dates as read in Almaty (numeric in kk and
  * ru, "1–3 Dec 2026" in en).
  */
+import { DAY_MS } from '../clock';
 import { inAlmaty } from '../locale/almaty';
 import { formatNumber, type Language } from '../locale/language';
 
@@ -106,7 +107,7 @@ export function almatyDay(iso: string, field: string): CalendarDay {
     else if (part.type === 'month') month = Number(part.value);
     else if (part.type === 'day') day = Number(part.value);
   }
-  const calendarDay = { year, month, day, ordinal: Date.UTC(year, month - 1, day) / 86_400_000 };
+  const calendarDay = { year, month, day, ordinal: Date.UTC(year, month - 1, day) / DAY_MS };
   if (almatyDays.size >= 4096) almatyDays.clear();
   almatyDays.set(iso, calendarDay);
   return calendarDay;

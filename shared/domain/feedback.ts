@@ -15,10 +15,10 @@ import { ConflictError, ForbiddenError } from '../errors';
 import type { FeedbackResponse } from '../schemas/feedback';
 import type { RegistrationStatus } from '../schemas/registration';
 import type { Training } from '../schemas/training';
+import { DAY_MS } from '../clock';
 import { almatyMessageTime } from '../locale/almaty';
 import { lastSessionEnd } from './training';
 
-export const DAY_MS = 86_400_000;
 
 /** Feedback stays open this long after the last session ends. */
 export const FEEDBACK_OPEN_DAYS = 30;

@@ -8,7 +8,7 @@
  */
 import { titleIn } from '../locale/title';
 import type { Principal } from '../auth/principal';
-import { clock } from '../clock';
+import { clock, DAY_MS } from '../clock';
 import { formIn, questionIds, ratingIds, type LocalizedForm, type QuestionId, type RatingId } from '../config/feedback-form';
 import type { Language } from '../locale/language';
 import {
@@ -18,7 +18,6 @@ import {
   assertFeedbackOpen,
   assertMayCloseEarly,
   assertMayGiveFeedback,
-  DAY_MS,
   FEEDBACK_OPEN_DAYS,
   feedbackMinimumResponses,
   feedbackWindow,
