@@ -80,7 +80,7 @@ export function certificateNotEarnedEmail(
   decision: Extract<IssuanceDecision, { kind: 'not-completed' }>,
 ): OutgoingEmail {
   const language = reader.preferredLanguage ?? training.language;
-  const title = titleIn(training.title, language, training.language);
+  const title = titleIn(training.title, language);
   const attended = formatNumber(decision.attendedHours, language);
   const required = formatNumber(decision.requiredHours, language);
   const feedbackLink = publicUrl(`/trainings/${training.id}/feedback`);

@@ -80,7 +80,7 @@ export function trainingCalendar(training: CalendarTraining, options: TrainingCa
   const stamp = options.stamp ?? new Date();
   const sequence = options.sequence ?? defaultSequence(training.createdAt, stamp);
   const language = training.language;
-  const title = titleIn(training.title, language, training.language);
+  const title = titleIn(training.title, language);
   const texts = descriptionTexts[language];
   const trainingPage = publicUrl(`/trainings/${training.id}`);
   const cancelling = options.method === 'CANCEL';

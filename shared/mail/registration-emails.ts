@@ -258,7 +258,7 @@ function context(training: Training, registration: EmailRegistration) {
   const language = readerLanguage(training, registration);
   return {
     language,
-    title: titleIn(training.title, language, training.language),
+    title: titleIn(training.title, language),
     link: publicUrl(`/trainings/${training.id}`),
     sessions: sessionList(training, language),
     trainer: `${training.trainer.name}, ${training.trainer.email}`,

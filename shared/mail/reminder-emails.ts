@@ -48,7 +48,7 @@ function compose(training: Training, reader: Reader, language: Language, texts: 
 /** 24 hours before the first session, to every confirmed participant. */
 export function trainingStartsSoonEmail(training: Training, reader: Reader): OutgoingEmail {
   const language = languageOf(training, reader);
-  const title = titleIn(training.title, language, training.language);
+  const title = titleIn(training.title, language);
   const first = almatyDateTime(firstSessionStart(training), language);
   const link = publicUrl(`/trainings/${training.id}`);
   const sessions = sessionList(training, language);
@@ -87,7 +87,7 @@ export function trainingStartsSoonEmail(training: Training, reader: Reader): Out
  */
 export function feedbackReminderEmail(training: Training, reader: Reader, which: 'first' | 'second'): OutgoingEmail {
   const language = languageOf(training, reader);
-  const title = titleIn(training.title, language, training.language);
+  const title = titleIn(training.title, language);
   const ended = almatyDateTime(lastSessionEnd(training), language);
   const closes = almatyDateTime(feedbackWindow(training).closesAt, language);
   const link = publicUrl(`/trainings/${training.id}/feedback`);

@@ -8,7 +8,7 @@ import { publicUrl } from './format';
 /** The trainer's confirmation that a training is open for registration. */
 export function trainingPublishedEmail(training: Training): OutgoingEmail {
   const language: Language = training.language;
-  const title = titleIn(training.title, language, training.language);
+  const title = titleIn(training.title, language);
   const link = publicUrl(`/trainings/${training.id}`);
   const first = almatyDateTime(training.sessions[0]!.startsAt, language);
   const texts: Record<Language, { subject: string; text: string }> = {

@@ -76,7 +76,7 @@ export async function feedbackFormFor(trainingId: string, language: Language | u
   const lang = language ?? training.language;
   return {
     trainingId: training.id,
-    title: titleIn(training.title, lang, training.language),
+    title: titleIn(training.title, lang),
     window: feedbackWindow(training),
     open:
       (training.status === 'published' || training.status === 'closed') &&
@@ -373,7 +373,7 @@ export async function feedbackSummaryFor(
   const confirmed = released ? (state.confirmedAtRelease ?? confirmedNow) : confirmedNow;
   const base = {
     trainingId: training.id,
-    title: titleIn(training.title, lang, training.language),
+    title: titleIn(training.title, lang),
     language: lang,
     window: feedbackWindow(training),
     responses: state.responses,

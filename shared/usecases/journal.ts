@@ -316,7 +316,7 @@ export async function exportJournal(
       text: entry.text,
       createdAt: entry.createdAt,
       ...(entry.prompt ? { prompt: entry.prompt } : {}),
-      ...(training ? { trainingTitle: titleIn(training.title, language, training.language) } : {}),
+      ...(training ? { trainingTitle: titleIn(training.title, language) } : {}),
     };
   });
   if (format === 'md') return { markdown: journalMarkdown(principal.name, rows, language) };
