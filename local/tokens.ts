@@ -4,7 +4,7 @@ import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { z } from 'zod';
 import { findRegion } from '../shared/config/regions';
-import { roles } from '../shared/manifest';
+import { roles } from '../shared/auth/roles';
 
 export const LOCAL_ISSUER = 'urn:cascade-training:local';
 export const LOCAL_AUDIENCE = 'cascade-training-web';

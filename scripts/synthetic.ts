@@ -18,7 +18,8 @@ import type { FeedbackResponse } from '../shared/schemas/feedback';
 import type { Training } from '../shared/schemas/training';
 import type { Certificate } from '../shared/store/certificates';
 import { documentClient, tableName } from '../shared/store/client';
-import { certificateKeys, entityTypes, feedbackKeys } from '../shared/store/keys';
+import { entityTypes } from '../shared/store/entity-types';
+import { certificateKeys, feedbackKeys, syntheticKeys } from '../shared/store/keys';
 import { batchWrite } from '../shared/store/reconcile';
 import { registrationItem, type StoredRegistration } from '../shared/store/registrations';
 import { trainingItem } from '../shared/store/trainings';
@@ -251,7 +252,6 @@ export function nationalCascade(year: number, index: number, sequenceBase: numbe
   return items;
 }
 
-const progressKey = (year: number) => ({ pk: `SYNTHETIC#${year}`, sk: 'PROGRESS' });
 
 export interface SyntheticResult {
   nationals: number;
@@ -268,7 +268,7 @@ export async function seedSynthetic(options: {
   onProgress?: (done: number, total: number) => void;
 }): Promise<SyntheticResult> {
   const total = nationalCount(options.teachers);
-  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: progressKey(options.year), ConsistentRead: true }));
+  const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: syntheticKeys.progress(options.year), ConsistentRead: true }));
   const resumedAt = Item && Item.total === total ? Number(Item.next) : 0;
   let items = 0;
   let certificates = 0;
@@ -279,7 +279,7 @@ export async function seedSynthetic(options: {
     items += batch.length;
     certificates += batch.filter((item) => item.type === entityTypes.certificate).length;
     await documentClient.send(
-      new PutCommand({ TableName: tableName, Item: { ...progressKey(options.year), type: 'SyntheticProgress', next: index + 1, total } }),
+      new PutCommand({ TableName: tableName, Item: { ...syntheticKeys.progress(options.year), type: 'SyntheticProgress', next: index + 1, total } }),
     );
     options.onProgress?.(index + 1, total);
   }

@@ -5,6 +5,9 @@
  * demo or a test can walk a training from registration to its last session; the shift is an
  * offset, so time keeps moving after it is set — check-in codes rotate as they would in reality.
  */
+/** A day in milliseconds: durations in the rules are whole days of 24 hours (Almaty keeps no DST). */
+export const DAY_MS = 86_400_000;
+
 let offsetMs = 0;
 
 export const clock = {

@@ -5,8 +5,7 @@
  * mappings and least-privilege grants; local/ turns it into the local gateway and stream poller.
  * A new route or consumer is one entry here plus one handler file.
  */
-export const roles = ['admins', 'coordinators', 'trainers', 'teachers'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from './auth/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

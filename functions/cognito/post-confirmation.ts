@@ -1,7 +1,7 @@
 import { AdminAddUserToGroupCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { PostConfirmationTriggerEvent } from 'aws-lambda';
-import type { Role } from '../../shared/manifest';
+import type { Role } from '../../shared/auth/roles';
 
 const cognito = new CognitoIdentityProviderClient({});
 const logger = new Logger();

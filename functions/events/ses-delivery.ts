@@ -1,5 +1,5 @@
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { logger } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import { sesEventBridgeEventSchema } from '../../shared/schemas/ses-events';
 import { recordSesEvent } from '../../shared/usecases/delivery';
 

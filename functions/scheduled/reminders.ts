@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { logger } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import { releaseEndedFeedback } from '../../shared/usecases/feedback';
 import { sendDueReminders } from '../../shared/usecases/reminders';
 import { sendDueRenewalReminders } from '../../shared/usecases/renewal';

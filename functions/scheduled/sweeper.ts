@@ -1,6 +1,6 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { optionalEnv } from '../../shared/env';
-import { logger } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import { defaultSweepOptions, sweep } from '../../shared/usecases/sweeper';
 
 const olderThanMinutes = Number(optionalEnv('SWEEP_AFTER_MINUTES') ?? defaultSweepOptions.olderThanMs / 60_000);

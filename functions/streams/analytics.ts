@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { paddedSequence } from '../../shared/domain/aggregates';
-import { logger } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import { applySourceImage } from '../../shared/usecases/analytics';
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import { onFeedbackStateChanged, onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
 import { feedbackStateFromItem } from '../../shared/store/feedback';
 import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
@@ -11,7 +11,7 @@ import { issuanceTaskFromItem } from '../../shared/store/issuance';
 import { processReissueTask } from '../../shared/usecases/reissue';
 import { reissueTaskFromItem } from '../../shared/store/certificate-lifecycle';
 import { registrationFromItem } from '../../shared/store/registrations';
-import { entityTypes } from '../../shared/store/keys';
+import { entityTypes } from '../../shared/store/entity-types';
 import type { JournalComment } from '../../shared/store/journal';
 import { onJournalCommentAdded } from '../../shared/usecases/journal';
 import { trainingFromItem } from '../../shared/store/trainings';

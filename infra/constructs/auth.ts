@@ -2,7 +2,7 @@ import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { roles, type Role } from '../../shared/manifest';
+import { roles, type Role } from '../../shared/auth/roles';
 import { ServiceFunction } from './service-function';
 
 /** Lower precedence wins when a user is in several groups; the most privileged group first. */

@@ -3,8 +3,9 @@
  * formats (CSV for Excel in Kazakhstan with a BOM, XLSX with real numbers) are the shared writers'
  * of shared/exports/spreadsheet.ts; this module decides what the table says.
  */
-import type { Language } from '../config/regions';
-import { DISPLAY_TIME_ZONE } from '../domain/training';
+import type { Language } from '../locale/language';
+import { inAlmaty } from '../locale/almaty';
+import { titleIn } from '../locale/title';
 import { csvText, xlsxBuffer, type Cell } from '../exports/spreadsheet';
 import type { AttendanceReport, AttendanceReportRow, SessionCell } from '../usecases/attendance';
 
@@ -64,8 +65,7 @@ const labels: Record<Language, Labels> = {
   },
 };
 
-const sessionTime = new Intl.DateTimeFormat('en-CA', {
-  timeZone: DISPLAY_TIME_ZONE,
+const sessionTime = inAlmaty('en-CA', {
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
@@ -123,7 +123,7 @@ export function attendanceCsv(report: AttendanceReport, language: Language): { f
 export async function attendanceXlsx(report: AttendanceReport, language: Language): Promise<{ fileName: string; binary: Buffer }> {
   const rows = table(report, language);
   const columnWidths = rows[0]!.map((heading, index) => (index === 0 ? 36 : index === 1 ? 30 : Math.max(14, String(heading).length + 2)));
-  const title = report.title[language] ?? report.title.kk ?? report.title.ru ?? report.title.en;
+  const title = titleIn(report.title, language);
   const binary = await xlsxBuffer([{ name: labels[language].sheet, rows, columnWidths, boldRows: [0] }], title ? { title } : {});
   return { fileName: fileName(report, 'xlsx'), binary };
 }

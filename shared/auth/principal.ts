@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { roles, type Role } from '../manifest';
+import { roles, type Role } from './roles';
 
 /** The signed-in person, as the JWT authorizer (Cognito on AWS, the local key locally) vouched. */
 export interface Principal {

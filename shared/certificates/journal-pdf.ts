@@ -4,37 +4,23 @@
  * document starts with `font: null`), so the module works bundled. A character outside the
  * subset (an emoji, a rare script) is printed as "?" rather than as an invisible box.
  */
-import { readFileSync } from 'node:fs';
-import { create as parseFont, type Font } from 'fontkit';
 import PDFDocument from 'pdfkit';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import { exportLabels, formatDay, type ExportEntry } from '../domain/journal';
+import { BOLD, fontFile, REGULAR, sharedFonts } from './pdf-fonts';
+import { documentBytes, NO_STANDARD_FONT } from './pdf-layout';
 
-function fontFile(file: string): Buffer {
-  const url = new URL(`./fonts/${file}`, import.meta.url);
-  try {
-    return readFileSync(url);
-  } catch (error) {
-    throw new Error(`Font ${file} not found at ${url.href}: ship shared/certificates/fonts/*.ttf in a fonts/ folder beside the bundle.`, {
-      cause: error,
-    });
-  }
-}
+let files: { regular: Buffer; bold: Buffer } | undefined;
 
-let loaded: { regular: Buffer; bold: Buffer; coverage: Font } | undefined;
-function fonts() {
-  if (!loaded) {
-    const regular = fontFile('DejaVuSans-Certificate.ttf');
-    const parsed = parseFont(regular);
-    if (!('hasGlyphForCodePoint' in parsed)) throw new Error('The journal font is a font collection, not a single font.');
-    loaded = { regular, bold: fontFile('DejaVuSans-Bold-Certificate.ttf'), coverage: parsed };
-  }
-  return loaded;
+/** The font files as pdfkit takes them: it parses and subsets them per document (flowing text needs its own layout). */
+function fonts(): { regular: Buffer; bold: Buffer } {
+  files ??= { regular: fontFile(REGULAR), bold: fontFile(BOLD) };
+  return files;
 }
 
 /** Keeps what the font can draw; anything else becomes "?" (line breaks stay). */
 export function printable(text: string): string {
-  const { coverage } = fonts();
+  const coverage = sharedFonts()[REGULAR];
   let out = '';
   for (const character of text) {
     const code = character.codePointAt(0)!;
@@ -46,15 +32,10 @@ export function printable(text: string): string {
 export function renderJournalPdf(authorName: string, entries: readonly ExportEntry[], language: Language): Promise<Buffer> {
   const labels = exportLabels[language];
   const { regular, bold } = fonts();
-  const document = new PDFDocument({ size: 'A4', margin: 56, font: null as unknown as string, info: { Title: labels.heading } });
+  const document = new PDFDocument({ size: 'A4', margin: 56, font: NO_STANDARD_FONT, info: { Title: labels.heading } });
   document.registerFont('regular', regular);
   document.registerFont('bold', bold);
-  const chunks: Buffer[] = [];
-  document.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    document.on('end', () => resolve(Buffer.concat(chunks)));
-    document.on('error', reject);
-  });
+  const done = documentBytes(document);
   document.font('bold').fontSize(18).text(printable(`${labels.heading}: ${authorName}`));
   document.moveDown();
   if (entries.length === 0) document.font('regular').fontSize(11).text(printable(labels.empty));

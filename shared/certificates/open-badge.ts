@@ -26,7 +26,8 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { compactVerify, SignJWT } from 'jose';
 
-export type CredentialLanguage = 'kk' | 'ru' | 'en';
+import type { Language } from '../locale/language';
+import { titleLanguage } from '../locale/title';
 
 export const VC_CONTEXT_V2 = 'https://www.w3.org/ns/credentials/v2';
 export const OB_CONTEXT_V3 = 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json';
@@ -41,7 +42,7 @@ export interface OpenBadgeInput {
   /** Full name exactly as on the certificate. */
   holderName: string;
   /** The holder's language: the achievement's name, description and criteria are in it. */
-  language: CredentialLanguage;
+  language: Language;
   trainingTitle: { kk?: string; ru?: string; en?: string };
   /** The achievement's description; defaults to the title. */
   description?: string;
@@ -79,7 +80,7 @@ export interface Achievement {
   description: string;
   criteria: { narrative: string };
   creditsAvailable?: number;
-  inLanguage: CredentialLanguage;
+  inLanguage: Language;
 }
 
 export interface BitstringStatusListEntry {
@@ -108,13 +109,13 @@ export interface OpenBadgeCredential {
   credentialStatus: BitstringStatusListEntry;
 }
 
-const certificateLabel: Record<CredentialLanguage, (number: string) => string> = {
+const certificateLabel: Record<Language, (number: string) => string> = {
   kk: (number) => `Сертификат № ${number}`,
   ru: (number) => `Сертификат № ${number}`,
   en: (number) => `Certificate No. ${number}`,
 };
 
-const criteriaNarrative: Record<CredentialLanguage, (hours: string) => string> = {
+const criteriaNarrative: Record<Language, (hours: string) => string> = {
   kk: (hours) => `${hours} сағаттық оқыту бағдарламасын толық аяқтады.`,
   ru: (hours) => `Полностью освоил(а) программу обучения объёмом ${hours} ч.`,
   en: (hours) => `Completed the ${hours}-hour training programme.`,
@@ -143,8 +144,7 @@ export function certificatePublicUrl(publicBaseUrl: string, certificateId: strin
  * type `name`). The certificate number goes into the credential's `description`.
  */
 export function buildOpenBadgeCredential(input: OpenBadgeInput): OpenBadgeCredential {
-  const order: CredentialLanguage[] = [input.language, 'en', 'ru', 'kk'];
-  const inLanguage = order.find((language) => input.trainingTitle[language]?.trim());
+  const inLanguage = titleLanguage(input.trainingTitle, input.language);
   if (!inLanguage) throw new Error(`Certificate ${input.certificateId} has no training title.`);
   const title = (input.trainingTitle[inLanguage] ?? '').trim();
   if (!input.holderName.trim()) throw new Error(`Certificate ${input.certificateId} has no holder name.`);

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import formFile from '../../config/feedback-form.json' with { type: 'json' };
-import type { Language } from './regions';
+import type { Language } from '../locale/language';
 
 export const ratingIds = ['overall', 'relevance', 'trainer', 'materials', 'recommend'] as const;
 export type RatingId = (typeof ratingIds)[number];

@@ -1,9 +1,6 @@
 import { z } from 'zod';
 import regionsFile from '../../config/regions.json' with { type: 'json' };
 
-export const languages = ['kk', 'ru', 'en'] as const;
-export type Language = (typeof languages)[number];
-
 const localizedName = z.object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) });
 
 const regionSchema = z.object({

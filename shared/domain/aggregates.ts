@@ -19,7 +19,9 @@
  * concurrency, and reconcile recomputes it from the multiplier items (deriveActiveMultipliers).
  */
 import { isTopicId } from '../config/topics';
-import { DISPLAY_TIME_ZONE, firstSessionStart } from './training';
+import { inAlmaty } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import { firstSessionStart } from './training';
 import type { Training } from '../schemas/training';
 
 /** The aggregate items a contribution can go to. */
@@ -96,7 +98,7 @@ export function multiplierCounterName(level: number, topic: string, trainerSub: 
   return ['mult', String(level), assertNamePart(topic, isTopicId, 'topic'), assertNamePart(trainerSub, (sub) => SUB_PART.test(sub), 'trainer id')].join(NAME_SEPARATOR);
 }
 
-const monthFormat = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric', month: '2-digit' });
+const monthFormat = inAlmaty('en-CA', { year: 'numeric', month: '2-digit' });
 
 /** The month a training counts in: its first session's month in Kazakhstan, `YYYY-MM`. */
 export function monthOf(instant: string): string {
@@ -134,8 +136,9 @@ function regionParts(training: TrainingFacts, add: Record<string, number>, month
   ];
 }
 
+/** A cascade node is one name for every reader: Kazakh, the state language, first. */
 function titleOf(training: Pick<Training, 'title'>): string {
-  return training.title.kk ?? training.title.ru ?? training.title.en ?? '';
+  return titleIn(training.title, 'kk');
 }
 
 function isMultiplierTraining(training: TrainingFacts): boolean {

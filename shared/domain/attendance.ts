@@ -8,7 +8,7 @@
 import { ConflictError } from '../errors';
 import type { AttendanceStatus } from '../schemas/attendance';
 import type { Training, TrainingSession } from '../schemas/training';
-import { DISPLAY_TIME_ZONE } from './training';
+import { almatyMessageTime } from '../locale/almaty';
 
 type Timed = Pick<TrainingSession, 'startsAt' | 'endsAt'>;
 type SessionWithId = Timed & Pick<TrainingSession, 'id'>;
@@ -127,18 +127,11 @@ export function assertAttendanceEditable(training: Pick<Training, 'status'>): vo
   }
 }
 
-const displayFormat = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
-
-/** An instant as a person in Kazakhstan reads it, for messages: "1 Dec 2026, 09:45 Almaty time". */
-export function displayTime(instant: string | number): string {
-  return `${displayFormat.format(new Date(instant))} Almaty time`;
-}
-
 /** A session's attendance can be taken once it has started, never in advance. */
 export function assertSessionStarted(session: Timed, now: Date): void {
   if (now.getTime() < Date.parse(session.startsAt)) {
     throw new ConflictError(
-      `This session has not started yet (it starts at ${displayTime(session.startsAt)}). Take attendance once it has begun.`,
+      `This session has not started yet (it starts at ${almatyMessageTime(session.startsAt)}). Take attendance once it has begun.`,
       'session_not_started',
     );
   }

@@ -2,9 +2,9 @@
  * Certificates: numbering, validity and the decision a closed training's participant gets.
  * Pure functions, no I/O; the clock comes in as an argument.
  */
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { Completion } from './attendance';
-import { DISPLAY_TIME_ZONE } from './training';
+import { almatyYear } from '../locale/almaty';
 
 /** How long a certificate is valid after it is issued. */
 export const CERTIFICATE_VALIDITY_YEARS = 5;
@@ -31,11 +31,9 @@ export function certificateNumber(year: number, regionCode: string, sequence: nu
   return `DESTT-${year}-${regionCode}-${String(sequence).padStart(6, '0')}`;
 }
 
-const yearFormat = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, year: 'numeric' });
-
 /** The year a certificate is numbered in: the issue date's year as read in Kazakhstan. */
 export function numberingYear(issuedAt: string): number {
-  return Number(yearFormat.format(new Date(issuedAt)));
+  return almatyYear(issuedAt);
 }
 
 /** The same instant `years` calendar years later (29 February becomes 1 March). */

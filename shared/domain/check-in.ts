@@ -18,11 +18,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ConflictError } from '../errors';
 import type { Registration } from '../schemas/registration';
 import type { Training, TrainingSession } from '../schemas/training';
-import { displayTime } from './attendance';
+import { almatyMessageTime } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import { CODE_ALPHABET, CODE_LENGTH } from './check-in-code';
 
-/** 32 symbols, none of them easy to confuse: no 0/O, no 1/I. Each one is 5 bits of the HMAC. */
-export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const CODE_LENGTH = 6;
 /** How often the code on the trainer's screen changes. */
 export const CODE_PERIOD_MS = 60_000;
 /** Check-in opens this long before a session starts and closes when it ends. */
@@ -49,21 +48,6 @@ export function codeFor(key: Uint8Array, trainingId: string, sessionId: string, 
   return code;
 }
 
-/**
- * Cyrillic letters that look like Latin ones: phones in Kazakhstan often have a Cyrillic keyboard
- * up, and "КМ" typed there must still be the "KM" on the screen.
- */
-const lookalikes: Record<string, string> = {
-  А: 'A', В: 'B', Е: 'E', З: '3', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', У: 'Y', Ү: 'Y', Х: 'X',
-};
-
-/** What a person typed, as the code it means: any case, spaces or dashes, Cyrillic look-alikes. */
-export function normalizeCode(typed: string): string {
-  return [...typed.normalize('NFKC').toUpperCase().replace(/[\s\-‐-―_.]/g, '')]
-    .map((char) => lookalikes[char] ?? char)
-    .join('');
-}
-
 function sameCode(expected: string, given: Buffer): boolean {
   const bytes = Buffer.from(expected);
   return bytes.length === given.length && timingSafeEqual(bytes, given);
@@ -78,8 +62,9 @@ export function isCheckInOpen(session: Pick<Session, 'startsAt' | 'endsAt'>, now
   return nowMs >= checkInOpensAtMs(session) && nowMs < Date.parse(session.endsAt);
 }
 
+/** These messages are in English, so the title is the one an English reader sees. */
 function titleOf(training: Pick<Training, 'title'>): string {
-  return training.title.en ?? training.title.ru ?? training.title.kk ?? '';
+  return titleIn(training.title, 'en');
 }
 
 function sessionLabel(training: CheckInTraining, session: Session): string {
@@ -114,8 +99,8 @@ export function issueCheckInCode(key: Uint8Array, training: CheckInTraining, ses
   const endMs = Date.parse(session.endsAt);
   if (nowMs < startMs - CODE_ISSUE_LEAD_MS) {
     throw new ConflictError(
-      `It is too early for this session's check-in code: show it from ${displayTime(startMs - CODE_ISSUE_LEAD_MS)} ` +
-        `(check-in opens at ${displayTime(checkInOpensAtMs(session))}).`,
+      `It is too early for this session's check-in code: show it from ${almatyMessageTime(startMs - CODE_ISSUE_LEAD_MS)} ` +
+        `(check-in opens at ${almatyMessageTime(checkInOpensAtMs(session))}).`,
       'check_in_not_open',
     );
   }
@@ -171,7 +156,7 @@ function wrongSession<T extends CheckInTraining>(running: Running<T>, found?: Fo
   const what = found ? `This code is for ${sessionLabel(found.candidate.training, found.session)}, not` : 'This is not the current code';
   return new ConflictError(
     `${what} of the session running now for you: ${sessionLabel(candidate.training, session)}, until ` +
-      `${displayTime(session.endsAt)}. Type the code shown on the trainer's screen in that session, or scan its QR code again.`,
+      `${almatyMessageTime(session.endsAt)}. Type the code shown on the trainer's screen in that session, or scan its QR code again.`,
     'wrong_session',
   );
 }
@@ -194,12 +179,12 @@ function problemWith<T extends CheckInTraining>(
     if (elsewhere) return wrongSession(elsewhere, found);
     return nowMs < checkInOpensAtMs(session)
       ? new ConflictError(
-          `Check-in for ${sessionLabel(candidate.training, session)} opens at ${displayTime(checkInOpensAtMs(session))}, ` +
+          `Check-in for ${sessionLabel(candidate.training, session)} opens at ${almatyMessageTime(checkInOpensAtMs(session))}, ` +
             '15 minutes before it starts. Try again then.',
           'session_not_running',
         )
       : new ConflictError(
-          `${sessionLabel(candidate.training, session).replace(/^s/, 'S')} ended at ${displayTime(session.endsAt)}, so check-in ` +
+          `${sessionLabel(candidate.training, session).replace(/^s/, 'S')} ended at ${almatyMessageTime(session.endsAt)}, so check-in ` +
             'is closed. Ask the trainer to record your attendance.',
           'session_not_running',
         );

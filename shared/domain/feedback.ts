@@ -15,9 +15,10 @@ import { ConflictError, ForbiddenError } from '../errors';
 import type { FeedbackResponse } from '../schemas/feedback';
 import type { RegistrationStatus } from '../schemas/registration';
 import type { Training } from '../schemas/training';
-import { DISPLAY_TIME_ZONE, lastSessionEnd } from './training';
+import { DAY_MS } from '../clock';
+import { almatyMessageTime } from '../locale/almaty';
+import { lastSessionEnd } from './training';
 
-export const DAY_MS = 86_400_000;
 
 /** Feedback stays open this long after the last session ends. */
 export const FEEDBACK_OPEN_DAYS = 30;
@@ -64,11 +65,7 @@ export function isFeedbackOpen(training: Pick<Training, 'sessions'>, now: Date):
   return now.getTime() >= Date.parse(window.opensAt) && now.getTime() < Date.parse(window.closesAt);
 }
 
-const messageTime = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'long', timeStyle: 'short' });
-
-function almatyTime(instant: string): string {
-  return `${messageTime.format(new Date(instant))} Almaty time`;
-}
+const almatyTime = (instant: string): string => almatyMessageTime(instant, 'long');
 
 /**
  * Feedback is taken for a published or closed training from the start of its last session until

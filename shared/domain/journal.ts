@@ -3,9 +3,9 @@
  * Markdown export.
  */
 import { formIn } from '../config/feedback-form';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { LocalizedPrompt } from '../schemas/journal';
-import { DISPLAY_TIME_ZONE } from './training';
+import { almatyDate } from '../locale/almaty';
 
 /** What visibility needs to know of an entry. */
 export interface EntryVisibility {
@@ -46,11 +46,8 @@ export const exportLabels: Record<Language, { heading: string; written: string; 
   en: { heading: 'Reflective learning journal', written: 'Written', prompt: 'Prompt', training: 'Training', empty: 'The journal has no entries yet.' },
 };
 
-const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
-
-export function formatDay(instant: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'long' }).format(new Date(instant));
-}
+/** The day an entry was written, in the reader's language. */
+export const formatDay = almatyDate;
 
 export interface ExportEntry {
   title: string;

@@ -9,7 +9,8 @@
  */
 import type { RegistrationStatus } from '../schemas/registration';
 import type { Training } from '../schemas/training';
-import { DAY_MS, FEEDBACK_OPEN_DAYS, feedbackWindow } from './feedback';
+import { DAY_MS } from '../clock';
+import { FEEDBACK_OPEN_DAYS, feedbackWindow } from './feedback';
 import { firstSessionStart, lastSessionEnd } from './training';
 
 export const reminderKinds = ['training-starts', 'feedback-day-1', 'feedback-day-7'] as const;

@@ -2,10 +2,10 @@
  * Renewal before expiry: which reminder a certificate is due, and whether a later certificate of
  * the same level already renews it. Pure functions; the clock comes in as an argument.
  */
+import { DAY_MS } from '../clock';
 import { cascadeMaxDepth, type HeldCertificate } from './cascade';
 import { certificateStatus } from './certificate';
 
-const DAY_MS = 86_400_000;
 
 /** Days before `validUntil` at which the holder is told, earliest first. */
 export const renewalKinds = [

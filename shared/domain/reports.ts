@@ -1,6 +1,7 @@
 /**
  * Report figures computed from aggregate items: pure functions, no I/O.
  */
+import { DAY_MS } from '../clock';
 import { certificateStatus, type CertificateRecordStatus } from './certificate';
 import { ACTIVE_MULTIPLIERS, regionCounters, type RegionCounter } from './aggregates';
 import { feedbackMinimumResponses, meetsMinimum } from './feedback';
@@ -182,7 +183,6 @@ export interface CascadeSummary {
   medianDaysToFirstTraining: number | null;
 }
 
-const MS_PER_DAY = 86_400_000;
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -216,7 +216,7 @@ export function cascadeSummary(nodes: readonly CascadeNode[], rootLevel: number,
   const firstTraining = new Map<string, number>();
   for (const node of held) {
     if (!node.qualifyingCertificateIssuedAt) continue;
-    const days = (Date.parse(node.firstStart) - Date.parse(node.qualifyingCertificateIssuedAt)) / MS_PER_DAY;
+    const days = (Date.parse(node.firstStart) - Date.parse(node.qualifyingCertificateIssuedAt)) / DAY_MS;
     const known = firstTraining.get(node.trainerSub);
     if (known === undefined || days < known) firstTraining.set(node.trainerSub, days);
   }

@@ -10,8 +10,7 @@ import type {
   TrainingSession,
   UpdateTrainingInput,
 } from '../schemas/training';
-
-export const DISPLAY_TIME_ZONE = 'Asia/Almaty';
+import { almatyMessageTime } from '../locale/almaty';
 
 type SessionInput = CreateTrainingInput['sessions'][number];
 
@@ -279,7 +278,7 @@ export function closeTraining(training: Training, principal: Principal, now: Dat
   const lastEnd = lastSessionEnd(training);
   if (now.getTime() < Date.parse(lastEnd)) {
     throw new ConflictError(
-      `The last session has not ended yet (it ends at ${almatyTime(lastEnd)}). Close the training after that.`,
+      `The last session has not ended yet (it ends at ${almatyMessageTime(lastEnd)}). Close the training after that.`,
       'sessions_not_over',
       undefined,
       { closableFrom: lastEnd },
@@ -289,8 +288,3 @@ export function closeTraining(training: Training, principal: Principal, now: Dat
   return { ...training, status: 'closed', closedAt: timestamp, updatedAt: timestamp };
 }
 
-const almatyFormat = new Intl.DateTimeFormat('en-GB', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'medium', timeStyle: 'short' });
-
-function almatyTime(instant: string): string {
-  return `${almatyFormat.format(new Date(instant))} Almaty time`;
-}

@@ -5,9 +5,10 @@
  * can be passed on without exposing anyone. Below the minimum number of responses they hold the
  * counts only.
  */
+import { almatyDateTime } from '../locale/almaty';
 import { formIn } from '../config/feedback-form';
-import type { Language } from '../config/regions';
-import { formatInstant } from '../mail/format';
+import type { Language } from '../locale/language';
+
 import type { FeedbackSummaryView } from '../usecases/feedback';
 import { csvText, xlsxBuffer, type Cell, type Sheet } from './spreadsheet';
 
@@ -103,7 +104,7 @@ function tables(summary: FeedbackSummaryView, language: Language): Tables {
     [text.confirmed, summary.confirmed],
     [text.responseRate, percent(summary.responseRate)],
   ];
-  if (summary.hiddenReason === 'not_released') return { summary: [...counts, [text.notReleased(formatInstant(summary.window.closesAt, language))]] };
+  if (summary.hiddenReason === 'not_released') return { summary: [...counts, [text.notReleased(almatyDateTime(summary.window.closesAt, language))]] };
   if (summary.detailsHidden || !summary.ratings || !summary.answers) return { summary: [...counts, [text.hidden(summary.minimumResponses)]] };
   const form = formIn(language);
   const { ratings: released, answers: byQuestion } = summary;

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ZodError, ZodType } from 'zod';
@@ -16,10 +15,9 @@ import {
   type FieldErrors,
 } from '../errors';
 import type { RouteDefinition } from '../manifest';
+import { logger } from '../observability/logger';
 import { cursorKey } from '../secrets/cursor-key';
 import { cursorBinding, sealCursor, unsealCursor } from './cursors';
-
-export const logger = new Logger({ serviceName: 'cascade-training' });
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 

@@ -2,18 +2,13 @@
  * The emails a closed training sends each participant, in their language: the certificate (PDF
  * attached, download and verification links), or what is missing for one.
  */
-import type { Language } from '../config/regions';
+import { titleIn } from '../locale/title';
+import { formatNumber, type Language } from '../locale/language';
 import type { IssuanceDecision } from '../domain/certificate';
 import type { Training } from '../schemas/training';
 import type { Certificate } from '../store/certificates';
 import type { OutgoingEmail } from './client';
-import { publicUrl, titleIn } from './format';
-
-const numberFormats: Record<Language, Intl.NumberFormat> = {
-  kk: new Intl.NumberFormat('kk-KZ', { maximumFractionDigits: 2 }),
-  ru: new Intl.NumberFormat('ru-RU', { maximumFractionDigits: 2 }),
-  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }),
-};
+import { publicUrl } from './format';
 
 const greeting: Record<Language, (name: string) => string> = {
   kk: (name) => `Құрметті ${name}!`,
@@ -34,7 +29,7 @@ export type CertificateEmailKind = 'certificate-issued' | 'certificate-resend';
 
 export function certificateIssuedEmail(certificate: Certificate, pdf: Buffer, kind: CertificateEmailKind = 'certificate-issued'): OutgoingEmail {
   const language = certificate.language;
-  const title = titleIn({ title: certificate.trainingTitle }, language);
+  const title = titleIn(certificate.trainingTitle, language);
   const download = certificateDownloadUrl(certificate.certificateId);
   const verify = certificateVerificationUrl(certificate.verificationCode);
   const texts: Record<Language, { subject: string; paragraphs: string[] }> = {
@@ -85,10 +80,9 @@ export function certificateNotEarnedEmail(
   decision: Extract<IssuanceDecision, { kind: 'not-completed' }>,
 ): OutgoingEmail {
   const language = reader.preferredLanguage ?? training.language;
-  const title = titleIn(training, language);
-  const format = numberFormats[language];
-  const attended = format.format(decision.attendedHours);
-  const required = format.format(decision.requiredHours);
+  const title = titleIn(training.title, language);
+  const attended = formatNumber(decision.attendedHours, language);
+  const required = formatNumber(decision.requiredHours, language);
   const feedbackLink = publicUrl(`/trainings/${training.id}/feedback`);
   const texts: Record<Language, { subject: string; hours: string; hoursMet: string; feedback: string; feedbackAnyway: string; contact: string }> = {
     kk: {

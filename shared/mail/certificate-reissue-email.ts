@@ -1,13 +1,14 @@
 /** The email that carries a reissued certificate (a corrected name) to its holder, in their language. */
-import type { Language } from '../config/regions';
+import { titleIn } from '../locale/title';
+import type { Language } from '../locale/language';
 import type { Certificate } from '../store/certificates';
 import { certificateDownloadUrl, certificateVerificationUrl } from './certificate-emails';
 import type { OutgoingEmail } from './client';
-import { titleIn } from './format';
+
 
 export function certificateReissuedEmail(certificate: Certificate, version: number, pdf: Buffer): OutgoingEmail {
   const language = certificate.language;
-  const title = titleIn({ title: certificate.trainingTitle }, language);
+  const title = titleIn(certificate.trainingTitle, language);
   const download = certificateDownloadUrl(certificate.certificateId);
   const verify = certificateVerificationUrl(certificate.verificationCode);
   const name = certificate.holderName;

@@ -5,6 +5,7 @@
  * 75 octets without cutting a multi-byte UTF-8 character (Kazakh letters are two bytes each).
  * Version 10 is used because 11 needs Node 22 and the developers' machines run Node 20.
  */
+import { titleIn } from '../locale/title';
 import ical, {
   ICalAttendeeRole,
   ICalAttendeeStatus,
@@ -12,10 +13,10 @@ import ical, {
   ICalEventStatus,
   type ICalAttendeeData,
 } from 'ical-generator';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { Training } from '../schemas/training';
 import { isTeamsMeetingUrl } from '../domain/online-meeting';
-import { publicUrl, titleIn } from './format';
+import { publicUrl } from './format';
 
 export type CalendarMethod = 'REQUEST' | 'CANCEL';
 
@@ -79,7 +80,7 @@ export function trainingCalendar(training: CalendarTraining, options: TrainingCa
   const stamp = options.stamp ?? new Date();
   const sequence = options.sequence ?? defaultSequence(training.createdAt, stamp);
   const language = training.language;
-  const title = titleIn(training, language);
+  const title = titleIn(training.title, language);
   const texts = descriptionTexts[language];
   const trainingPage = publicUrl(`/trainings/${training.id}`);
   const cancelling = options.method === 'CANCEL';

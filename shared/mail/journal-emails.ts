@@ -3,7 +3,7 @@
  * language the author writes in). It names the entry and links to it; it quotes neither the entry
  * nor the comment, so journal text never travels by email.
  */
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import type { JournalComment, JournalEntry } from '../store/journal';
 import type { OutgoingEmail } from './client';
 import { publicUrl } from './format';

@@ -2,13 +2,15 @@
  * Emails to a participant about their registration, in the participant's language. Each one
  * says what happened and what, if anything, the reader should do next.
  */
-import type { Language } from '../config/regions';
+import { almatyDateTime, almatyDay, almatyTimeOfDay } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import type { Language } from '../locale/language';
 import { isTeamsMeetingUrl } from '../domain/online-meeting';
-import { DISPLAY_TIME_ZONE, firstSessionStart } from '../domain/training';
+import { firstSessionStart } from '../domain/training';
 import type { Registration } from '../schemas/registration';
 import type { Training, TrainingSession } from '../schemas/training';
 import type { EmailAttachment, OutgoingEmail } from './client';
-import { formatInstant, publicUrl, titleIn } from './format';
+import { publicUrl } from './format';
 import { trainingCalendar, type CalendarMethod } from './ics';
 
 /**
@@ -96,7 +98,7 @@ export function registrationConfirmedEmail(training: Training, registration: Ema
 export function registrationWaitlistedEmail(training: Training, registration: EmailRegistration): OutgoingEmail {
   const { language, title, link } = context(training, registration);
   const position = registration.waitlistPosition;
-  const firstSession = formatInstant(firstSessionStart(training), language);
+  const firstSession = almatyDateTime(firstSessionStart(training), language);
   const texts: Record<Language, Texts> = {
     kk: {
       subject: `Сіз күту тізіміндесіз: ${title}`,
@@ -256,7 +258,7 @@ function context(training: Training, registration: EmailRegistration) {
   const language = readerLanguage(training, registration);
   return {
     language,
-    title: titleIn(training, language),
+    title: titleIn(training.title, language),
     link: publicUrl(`/trainings/${training.id}`),
     sessions: sessionList(training, language),
     trainer: `${training.trainer.name}, ${training.trainer.email}`,
@@ -305,14 +307,10 @@ export function sessionList(training: Training, language: Language): string {
   return [label.sessionsHeading, ...lines].join('\n');
 }
 
-const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
-const calendarDay = new Intl.DateTimeFormat('en-CA', { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'short' });
-
 /** "1 December 2026 at 09:00–12:00"; the end's date is written out only when it is another day. */
 function sessionTime(session: Pick<TrainingSession, 'startsAt' | 'endsAt'>, language: Language): string {
-  const start = formatInstant(session.startsAt, language);
-  const sameDay = calendarDay.format(new Date(session.startsAt)) === calendarDay.format(new Date(session.endsAt));
-  if (!sameDay) return `${start} – ${formatInstant(session.endsAt, language)}`;
-  const endTime = new Intl.DateTimeFormat(locales[language], { timeZone: DISPLAY_TIME_ZONE, timeStyle: 'short' });
-  return `${start}–${endTime.format(new Date(session.endsAt))}`;
+  const start = almatyDateTime(session.startsAt, language);
+  const sameDay = almatyDay(session.startsAt) === almatyDay(session.endsAt);
+  if (!sameDay) return `${start} – ${almatyDateTime(session.endsAt, language)}`;
+  return `${start}–${almatyTimeOfDay(session.endsAt, language)}`;
 }

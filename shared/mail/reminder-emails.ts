@@ -2,13 +2,15 @@
  * Reminders to a participant, in their language: the training starts soon; please give your
  * feedback (1 day and 7 days after the end, to those who have not). Each says what to do and where.
  */
-import type { Language } from '../config/regions';
+import { almatyDateTime } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import type { Language } from '../locale/language';
 import { questionIds, ratingIds } from '../config/feedback-form';
 import { feedbackWindow } from '../domain/feedback';
 import { firstSessionStart, lastSessionEnd } from '../domain/training';
 import type { Training } from '../schemas/training';
 import type { OutgoingEmail } from './client';
-import { formatInstant, publicUrl, titleIn } from './format';
+import { publicUrl } from './format';
 import { sessionList, type EmailRegistration } from './registration-emails';
 
 type Reader = Pick<EmailRegistration, 'email' | 'fullName' | 'preferredLanguage'>;
@@ -46,8 +48,8 @@ function compose(training: Training, reader: Reader, language: Language, texts: 
 /** 24 hours before the first session, to every confirmed participant. */
 export function trainingStartsSoonEmail(training: Training, reader: Reader): OutgoingEmail {
   const language = languageOf(training, reader);
-  const title = titleIn(training, language);
-  const first = formatInstant(firstSessionStart(training), language);
+  const title = titleIn(training.title, language);
+  const first = almatyDateTime(firstSessionStart(training), language);
   const link = publicUrl(`/trainings/${training.id}`);
   const sessions = sessionList(training, language);
   const texts: Record<Language, Texts> = {
@@ -85,9 +87,9 @@ export function trainingStartsSoonEmail(training: Training, reader: Reader): Out
  */
 export function feedbackReminderEmail(training: Training, reader: Reader, which: 'first' | 'second'): OutgoingEmail {
   const language = languageOf(training, reader);
-  const title = titleIn(training, language);
-  const ended = formatInstant(lastSessionEnd(training), language);
-  const closes = formatInstant(feedbackWindow(training).closesAt, language);
+  const title = titleIn(training.title, language);
+  const ended = almatyDateTime(lastSessionEnd(training), language);
+  const closes = almatyDateTime(feedbackWindow(training).closesAt, language);
   const link = publicUrl(`/trainings/${training.id}/feedback`);
   const ratings = ratingIds.length;
   const questions = questionIds.length;

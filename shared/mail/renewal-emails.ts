@@ -3,17 +3,12 @@
  * A holder whose certificate lets them deliver the next level is told, in the same email, that
  * their trainings of that level can no longer be published after the date.
  */
-import type { Language } from '../config/regions';
-import { DISPLAY_TIME_ZONE } from '../domain/training';
+import { almatyDate } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import type { Language } from '../locale/language';
 import type { ExpiringCertificate } from '../store/renewal';
 import type { OutgoingEmail } from './client';
-import { publicUrl, titleIn } from './format';
-
-const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
-
-function formatDate(instant: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'long' }).format(new Date(instant));
-}
+import { publicUrl } from './format';
 
 const greeting: Record<Language, (name: string) => string> = {
   kk: (name) => `Құрметті ${name}!`,
@@ -23,8 +18,8 @@ const greeting: Record<Language, (name: string) => string> = {
 
 export function renewalReminderEmail(certificate: ExpiringCertificate, daysLeft: number, nextLevel: number | undefined): OutgoingEmail {
   const language = certificate.language;
-  const title = titleIn({ title: certificate.trainingTitle }, language);
-  const date = formatDate(certificate.validUntil, language);
+  const title = titleIn(certificate.trainingTitle, language);
+  const date = almatyDate(certificate.validUntil, language);
   const find = publicUrl('/trainings');
   const texts: Record<Language, { subject: string; paragraphs: string[] }> = {
     kk: {

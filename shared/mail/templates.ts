@@ -1,14 +1,16 @@
-import type { Language } from '../config/regions';
+import { almatyDateTime } from '../locale/almaty';
+import { titleIn } from '../locale/title';
+import type { Language } from '../locale/language';
 import type { Training } from '../schemas/training';
 import type { OutgoingEmail } from './client';
-import { formatInstant, publicUrl, titleIn } from './format';
+import { publicUrl } from './format';
 
 /** The trainer's confirmation that a training is open for registration. */
 export function trainingPublishedEmail(training: Training): OutgoingEmail {
   const language: Language = training.language;
-  const title = titleIn(training, language);
+  const title = titleIn(training.title, language);
   const link = publicUrl(`/trainings/${training.id}`);
-  const first = formatInstant(training.sessions[0]!.startsAt, language);
+  const first = almatyDateTime(training.sessions[0]!.startsAt, language);
   const texts: Record<Language, { subject: string; text: string }> = {
     kk: {
       subject: `Оқыту жарияланды: ${title}`,

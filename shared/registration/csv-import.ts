@@ -7,7 +7,7 @@
 // CsvError from the same entry point as parse: a CommonJS bundle holds a separate copy of the
 // class per entry point, and instanceof would fail across them.
 import { CsvError, parse } from 'csv-parse/sync';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import { ValidationError } from '../errors';
 import { importRowSchema, type ImportRow } from '../schemas/registration';
 

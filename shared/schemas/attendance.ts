@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CODE_ALPHABET, CODE_LENGTH, normalizeCode } from '../domain/check-in';
+import { CODE_ALPHABET, CODE_LENGTH, normalizeCode } from '../domain/check-in-code';
 import { idSchema, languageSchema } from './common';
 
 export const attendanceStatuses = ['present', 'absent', 'late'] as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { findRegion, languages } from '../config/regions';
+import { findRegion } from '../config/regions';
+import { languages } from '../locale/language';
 
 export const languageSchema = z.enum(languages, { error: 'must be one of kk, ru, en' });
 

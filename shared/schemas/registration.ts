@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import { languageSchema } from './common';
 
 /**

@@ -1,12 +1,13 @@
 /**
  * Aggregate items and the per-source applied markers (see domain/aggregates for why).
  */
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { targetId, trainingsHeldChanges, type AggregateTarget, type AppliedMarker, type Contribution, type ContributionPart, type MultiplierTarget } from '../domain/aggregates';
 import { documentClient, tableName } from './client';
-import { aggregateKeys, entityTypes } from './keys';
-import { decodeCursor, encodeCursor, queryAll } from './paging';
-import type { Page } from './trainings';
+import { entityTypes } from './entity-types';
+import { aggregateKeys } from './keys';
+import { batchGetAll } from './batch-get';
+import { queryAll, queryPage, type Page } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 export interface SourceKey {
@@ -178,16 +179,8 @@ export async function regionMonths(region: string, from: string, to: string): Pr
 
 /** The all-time items of the given regions (at most 100 keys per BatchGet; there are 20 regions). */
 export async function regionTotals(regions: readonly string[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  let keys: Record<string, unknown>[] = regions.map((region) => aggregateKeys.regionTotal(region));
-  while (keys.length > 0) {
-    const { Responses, UnprocessedKeys } = await documentClient.send(
-      new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }),
-    );
-    for (const item of Responses?.[tableName] ?? []) found.set((item.pk as string).replace('AGG#REGION#', ''), item);
-    keys = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-  }
-  return found;
+  const items = await batchGetAll(regions.map((region) => aggregateKeys.regionTotal(region)));
+  return new Map(items.map((item) => [aggregateKeys.regionOfPartition(item.pk as string), item]));
 }
 
 /** A page of a cascade's nodes from level 0 to `maxLevel`, level by level. */
@@ -196,9 +189,8 @@ export async function cascadeNodes(
   maxLevel: number,
   page: { limit: number; cursor?: string; region?: string },
 ): Promise<Page<Item>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': aggregateKeys.cascadePartition(rootId),
@@ -207,12 +199,9 @@ export async function cascadeNodes(
         ...(page.region ? { ':region': page.region } : {}),
       },
       ...(page.region ? { FilterExpression: '#region = :region', ExpressionAttributeNames: { '#region': 'region' } } : {}),
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
-    }),
+    },
+    page,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items, ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /** Every node of a cascade (for its summary): a few hundred small items for 10,000 people. */
@@ -224,17 +213,7 @@ export function allCascadeNodes(rootId: string): Promise<Item[]> {
 }
 
 export async function multipliersOfRegion(region: string, page: { limit: number; cursor?: string }): Promise<Page<Item>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': aggregateKeys.multiplierPartition(region) },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
-    }),
-  );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items, ...(nextCursor ? { nextCursor } : {}) };
+  return queryPage({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': aggregateKeys.multiplierPartition(region) } }, page);
 }
 
 /** A source item as stored now (reconcile re-reads the few whose marker needs repair). */

@@ -1,14 +1,15 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
-import { documentClient, tableName } from './client';
-import { attendanceKeys, entityTypes, registrationKeys, trainingKeys } from './keys';
+import { batchGetAll } from './batch-get';
+import { tableName } from './client';
+import { itemDecoder } from './items';
+import { queryAll } from './paging';
+import { entityTypes } from './entity-types';
+import { attendanceKeys, registrationKeys, trainingKeys } from './keys';
 import { registrationFromItem, type StoredRegistration } from './registrations';
 import { trainingFromItem, trainingIsPublishedCheck } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
-
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type'];
 
 function toItem(record: AttendanceRecord): Record<string, unknown> {
   return {
@@ -18,39 +19,24 @@ function toItem(record: AttendanceRecord): Record<string, unknown> {
   };
 }
 
-function recordFromItem(item: Record<string, unknown>): AttendanceRecord {
-  const record: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete record[attribute];
-  return record as unknown as AttendanceRecord;
-}
+export const attendanceFromItem = itemDecoder<AttendanceRecord>();
 
 /** Every page of a Query on the training's partition under one sort-key prefix, strongly consistent. */
-async function queryPrefix(trainingId: string, prefix: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const { Items = [], LastEvaluatedKey } = await documentClient.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':partition': attendanceKeys.trainingPartition(trainingId), ':prefix': prefix },
-        // What is read here decides what is written and what a certificate rests on: never stale.
-        ConsistentRead: true,
-        ExclusiveStartKey: exclusiveStartKey,
-      }),
-    );
-    items.push(...Items);
-    exclusiveStartKey = LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return items;
+function queryPrefix(trainingId: string, prefix: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':partition': attendanceKeys.trainingPartition(trainingId), ':prefix': prefix },
+    // What is read here decides what is written and what a certificate rests on: never stale.
+    ConsistentRead: true,
+  });
 }
 
 export async function listAttendanceOfTraining(trainingId: string): Promise<AttendanceRecord[]> {
-  return (await queryPrefix(trainingId, attendanceKeys.trainingPrefix)).map(recordFromItem);
+  return (await queryPrefix(trainingId, attendanceKeys.trainingPrefix)).map(attendanceFromItem);
 }
 
 export async function listAttendanceOfSession(trainingId: string, sessionId: string): Promise<AttendanceRecord[]> {
-  return (await queryPrefix(trainingId, attendanceKeys.sessionPrefix(sessionId))).map(recordFromItem);
+  return (await queryPrefix(trainingId, attendanceKeys.sessionPrefix(sessionId))).map(attendanceFromItem);
 }
 
 /**
@@ -116,35 +102,16 @@ export async function recordCheckIn(record: AttendanceRecord): Promise<CheckInOu
   } catch (error) {
     if (!(error instanceof TransactionConditionFailed)) throw error;
     const existing = error.failedItems.includes(0) ? error.oldItems[0] : undefined;
-    if (existing) return { recorded: false, existing: recordFromItem(unmarshall(existing)) };
+    if (existing) return { recorded: false, existing: attendanceFromItem(unmarshall(existing)) };
     return { recorded: false, trainingNotOpen: true };
   }
 }
-
-const KEYS_PER_BATCH = 100;
-const MAX_BATCH_ATTEMPTS = 5;
 
 /**
  * Several trainings by id with BatchGetItem (strongly consistent), for check-in, which looks at
  * the trainings of the caller's registrations. Missing ids are simply absent from the map.
  */
 export async function findTrainingsByIds(trainingIds: readonly string[]): Promise<Map<string, Training>> {
-  const found = new Map<string, Training>();
-  const unique = [...new Set(trainingIds)];
-  for (let start = 0; start < unique.length; start += KEYS_PER_BATCH) {
-    let keys: Record<string, unknown>[] = unique.slice(start, start + KEYS_PER_BATCH).map((id) => trainingKeys.item(id));
-    for (let attempt = 1; keys.length > 0; attempt++) {
-      if (attempt > MAX_BATCH_ATTEMPTS) throw new Error('DynamoDB kept returning unprocessed keys; try again shortly.');
-      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, Math.random() * 50 * 2 ** attempt));
-      const { Responses, UnprocessedKeys } = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[tableName] ?? []) {
-        const training = trainingFromItem(item);
-        found.set(training.id, training);
-      }
-      keys = UnprocessedKeys?.[tableName]?.Keys ?? [];
-    }
-  }
-  return found;
+  const items = await batchGetAll([...new Set(trainingIds)].map((id) => trainingKeys.item(id)), { consistentRead: true });
+  return new Map(items.map(trainingFromItem).map((training) => [training.id, training]));
 }

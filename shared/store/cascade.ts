@@ -3,11 +3,13 @@
  * certificates, found through the holder index (gsi1 PERSON#{email}).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { HeldCertificate } from '../domain/cascade';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { queryAll } from './paging';
-import { certificateKeys, entityTypes, nationalTrainerKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { certificateKeys, nationalTrainerKeys } from './keys';
 
 export interface NationalTrainerDesignation {
   email: string;
@@ -64,27 +66,6 @@ export async function certificatesHeldBy(email: string): Promise<HeldCertificate
 
 /** The certificates with these ids that exist (BatchGet, 100 keys a request), by id. */
 export async function certificatesByIds(ids: readonly string[]): Promise<Map<string, { status: HeldCertificate['status']; validUntil: string }>> {
-  const found = new Map<string, { status: HeldCertificate['status']; validUntil: string }>();
-  const unique = [...new Set(ids)];
-  for (let start = 0; start < unique.length; start += 100) {
-    let keys: Record<string, unknown>[] = unique.slice(start, start + 100).map((id) => certificateKeys.item(id));
-    while (keys.length > 0) {
-      const { Responses, UnprocessedKeys } = await documentClient.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: keys,
-              ProjectionExpression: 'certificateId, #status, validUntil',
-              ExpressionAttributeNames: { '#status': 'status' },
-            },
-          },
-        }),
-      );
-      for (const item of Responses?.[tableName] ?? []) {
-        found.set(item.certificateId as string, { status: item.status as HeldCertificate['status'], validUntil: item.validUntil as string });
-      }
-      keys = (UnprocessedKeys?.[tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-    }
-  }
-  return found;
+  const items = await batchGetAll([...new Set(ids)].map((id) => certificateKeys.item(id)), { attributes: ['certificateId', 'status', 'validUntil'] });
+  return new Map(items.map((item) => [item.certificateId as string, { status: item.status as HeldCertificate['status'], validUntil: item.validUntil as string }]));
 }

@@ -10,7 +10,8 @@ import {
 } from '../domain/certificate-lifecycle';
 import type { Certificate } from './certificates';
 import { documentClient, tableName } from './client';
-import { certificateKeys, entityTypes, statusListKeys, sweepKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { certificateKeys, statusListKeys, sweepKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 export interface StoredStatusList {

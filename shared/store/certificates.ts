@@ -1,15 +1,17 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import type { Language } from '../config/regions';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Language } from '../locale/language';
 import type { CertificateRecordStatus } from '../domain/certificate';
 import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
 import { deliveryOrder, type DeliveryState } from '../domain/delivery';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
-import { certificateKeys, entityTypes, sweepKeys } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
-import type { Page } from './trainings';
+import { entityTypes } from './entity-types';
+import { certificateKeys, sweepKeys } from './keys';
+import { batchGetAll } from './batch-get';
+import { itemDecoder } from './items';
+import { queryPage, type Page } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** A certificate as stored: everything printed on it, frozen at issue. */
@@ -61,13 +63,8 @@ export interface Certificate {
   lastResendAt?: string;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'deliveryOrder'];
-
-function certificateFromItem(item: Record<string, unknown>): Certificate {
-  const certificate: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete certificate[attribute];
-  return certificate as unknown as Certificate;
-}
+/** deliveryOrder only guards delivery updates against going back (domain/delivery). */
+const certificateFromItem = itemDecoder<Certificate>('deliveryOrder');
 
 export async function findCertificate(certificateId: string): Promise<Certificate | undefined> {
   const { Item } = await documentClient.send(
@@ -158,19 +155,16 @@ export async function markPdfStored(certificateId: string, at: string): Promise<
 }
 
 export async function listCertificatesOfHolder(email: string, page: { limit: number; cursor?: string }): Promise<Page<Certificate>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':partition': certificateKeys.holderPartition(email), ':prefix': certificateKeys.holderPrefix },
       ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
-    }),
+    },
+    page,
+    certificateFromItem,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(certificateFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 const VERSION_METADATA = 'certificate-version';
@@ -242,20 +236,8 @@ export async function recordDelivery(certificateId: string, state: DeliveryState
 
 /** Reads many certificates by id (strongly consistent), in any order; missing ids are left out. */
 export async function findCertificates(certificateIds: readonly string[]): Promise<Certificate[]> {
-  const found: Certificate[] = [];
-  for (let index = 0; index < certificateIds.length; index += 100) {
-    let keys: Record<string, unknown>[] | undefined = certificateIds.slice(index, index + 100).map((id) => certificateKeys.item(id));
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      if (attempt >= 8) throw new Error('Certificates could not be read: DynamoDB kept returning unprocessed keys.');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) found.push(certificateFromItem(item));
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return found;
+  const items = await batchGetAll(certificateIds.map((id) => certificateKeys.item(id)), { consistentRead: true });
+  return items.map(certificateFromItem);
 }
 
 /** One requested resend of a certificate email; its INSERT on the stream sends it. */

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { clock } from '../clock';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
-import { emailKeys, entityTypes, sweepKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { emailKeys, sweepKeys } from './keys';
 
 /** How long a worker may take to send a claimed email before another worker may take it over. */
 const CLAIM_LEASE_MS = 2 * 60_000;
@@ -112,8 +114,6 @@ export async function releaseEmailClaim(dedupeKey: string, redrive?: EmailRedriv
   });
 }
 
-const BATCH_GET_LIMIT = 100;
-
 /**
  * Which of these emails were already sent: a cheap look (eventually consistent reads) so that a
  * job running every few minutes does not attempt a claim for each one again. It decides nothing —
@@ -122,25 +122,9 @@ const BATCH_GET_LIMIT = 100;
 export async function alreadySentEmails(dedupeKeys: readonly string[]): Promise<Set<string>> {
   const sent = new Set<string>();
   const byPartition = new Map(dedupeKeys.map((key) => [emailKeys.claim(key).pk, key]));
-  for (let index = 0; index < dedupeKeys.length; index += BATCH_GET_LIMIT) {
-    let keys: Record<string, unknown>[] | undefined = dedupeKeys
-      .slice(index, index + BATCH_GET_LIMIT)
-      .map((key) => emailKeys.claim(key));
-    for (let attempt = 0; keys && keys.length > 0 && attempt < 5; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: { Keys: keys, ProjectionExpression: 'pk, #status', ExpressionAttributeNames: { '#status': 'status' } },
-          },
-        }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const key = byPartition.get(item.pk as string);
-        if (key !== undefined && item.status === 'sent') sent.add(key);
-      }
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
+  for (const item of await batchGetAll(dedupeKeys.map((key) => emailKeys.claim(key)), { attributes: ['pk', 'status'] })) {
+    const key = byPartition.get(item.pk as string);
+    if (key !== undefined && item.status === 'sent') sent.add(key);
   }
   return sent;
 }

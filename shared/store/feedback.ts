@@ -12,13 +12,15 @@
  * computed from: a submission racing the release either lands before it (and is counted) or is
  * refused after it, never half-counted.
  */
-import { BatchGetCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RatingId } from '../config/feedback-form';
 import type { RatingTally, ReleaseReason } from '../domain/feedback';
 import { newId } from '../ids';
 import type { FeedbackResponse } from '../schemas/feedback';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
-import { entityTypes, feedbackKeys, registrationKeys, trainingKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { feedbackKeys, registrationKeys, trainingKeys } from './keys';
 import { queryAll } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -226,15 +228,7 @@ export async function emailsThatAnswered(trainingId: string): Promise<Set<string
  */
 export async function feedbackFactsFor(trainingId: string, email: string): Promise<{ answered: boolean; closedEarly: boolean }> {
   const keys = [feedbackKeys.givenByEmail(trainingId, email), feedbackKeys.state(trainingId)];
-  const { Responses, UnprocessedKeys } = await documentClient.send(
-    new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-  );
-  if (UnprocessedKeys?.[tableName]?.Keys?.length) {
-    // Two small keys: rather than half an answer, read them one by one.
-    const [mark, state] = await Promise.all(keys.map((Key) => documentClient.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))));
-    return { answered: Boolean(mark?.Item), closedEarly: state?.Item?.releaseReason === 'closed_early' };
-  }
-  const items = Responses?.[tableName] ?? [];
+  const items = await batchGetAll(keys, { consistentRead: true });
   return {
     answered: items.some((item) => item.sk === keys[0]!.sk),
     closedEarly: items.some((item) => item.sk === keys[1]!.sk && item.releaseReason === 'closed_early'),

@@ -1,10 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttendanceRecord } from '../schemas/attendance';
 import type { Training } from '../schemas/training';
+import { attendanceFromItem } from './attendance';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
+import { itemDecoder } from './items';
 import { queryAll } from './paging';
-import { attendanceKeys, entityTypes, issuanceKeys, sweepKeys, trainingKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { attendanceKeys, issuanceKeys, sweepKeys, trainingKeys } from './keys';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** One participant's issuance work item: written when the training is closed. */
@@ -20,13 +24,7 @@ export interface IssuanceTask {
   doneAt?: string;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'type', ...sweepKeys.attributes];
-
-export function issuanceTaskFromItem(item: Record<string, unknown>): IssuanceTask {
-  const task: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete task[attribute];
-  return task as unknown as IssuanceTask;
-}
+export const issuanceTaskFromItem = itemDecoder<IssuanceTask>();
 
 /** A transaction holds 100 items. */
 const TASKS_PER_TRANSACTION = 100;
@@ -125,32 +123,13 @@ export async function markIssuanceQueued(trainingId: string, at: string): Promis
   }
 }
 
-const BATCH_GET_LIMIT = 100;
-
 /**
  * One participant's marks, every session: the same attendance items the report reads, fetched by
  * key (one per session) with strongly consistent reads.
  */
 export async function attendanceOfRegistration(training: Pick<Training, 'id' | 'sessions'>, registrationId: string): Promise<AttendanceRecord[]> {
-  const records: AttendanceRecord[] = [];
-  const allKeys = training.sessions.map((session) => attendanceKeys.item(training.id, session.id, registrationId));
-  for (let index = 0; index < allKeys.length; index += BATCH_GET_LIMIT) {
-    let keys: Record<string, unknown>[] | undefined = allKeys.slice(index, index + BATCH_GET_LIMIT);
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      if (attempt >= 8) throw new Error('Attendance could not be read: DynamoDB kept returning unprocessed keys.');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) {
-        const record: Record<string, unknown> = { ...item };
-        for (const attribute of INTERNAL_ATTRIBUTES) delete record[attribute];
-        records.push(record as unknown as AttendanceRecord);
-      }
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return records;
+  const keys = training.sessions.map((session) => attendanceKeys.item(training.id, session.id, registrationId));
+  return (await batchGetAll(keys, { consistentRead: true })).map(attendanceFromItem);
 }
 
 /** Every work item of a training (its issuance progress), page by page to the end. */

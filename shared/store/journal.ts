@@ -3,14 +3,15 @@
  * partition, so reading an entry with its comments is one Query and deleting it is one partition.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Language } from '../config/regions';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Language } from '../locale/language';
 import type { LocalizedPrompt } from '../schemas/journal';
 import { documentClient, tableName } from './client';
-import { entityTypes, journalKeys } from './keys';
-import { decodeCursor, encodeCursor, queryAll } from './paging';
+import { entityTypes } from './entity-types';
+import { aggregateKeys, journalKeys } from './keys';
+import { itemDecoder } from './items';
+import { queryAll, queryPage, type Page } from './paging';
 import { batchWrite } from './reconcile';
-import type { Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 export interface JournalEntry {
@@ -41,13 +42,8 @@ export interface JournalComment {
   createdAt: string;
 }
 
-const INTERNAL = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi3pk', 'gsi3sk', 'type'];
-
-function strip<T>(item: Record<string, unknown>): T {
-  const copy: Record<string, unknown> = { ...item };
-  for (const name of INTERNAL) delete copy[name];
-  return copy as T;
-}
+const entryFromItem = itemDecoder<JournalEntry>();
+const commentFromItem = itemDecoder<JournalComment>();
 
 function entryItem(entry: JournalEntry): Record<string, unknown> {
   return {
@@ -112,12 +108,12 @@ export async function journalCounts(region: string, from: string, to: string): P
   const [months, total] = await Promise.all([
     queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': journalKeys.statPartition(region), ':from': `MONTH#${from}`, ':to': `MONTH#${to}` },
+      ExpressionAttributeValues: { ':pk': journalKeys.statPartition(region), ':from': aggregateKeys.monthSortKey(from), ':to': aggregateKeys.monthSortKey(to) },
     }),
     documentClient.send(new GetCommand({ TableName: tableName, Key: journalKeys.statTotal(region) })),
   ]);
   return {
-    byMonth: new Map(months.map((item) => [String(item.sk).replace('MONTH#', ''), Number(item.entries ?? 0)])),
+    byMonth: new Map(months.map((item) => [aggregateKeys.monthOfSortKey(String(item.sk)), Number(item.entries ?? 0)])),
     keepers: Number(total.Item?.keepers ?? 0),
   };
 }
@@ -142,7 +138,7 @@ export async function saveEntry(entry: JournalEntry, expectedVersion: number): P
 
 export async function findEntry(entryId: string): Promise<JournalEntry | undefined> {
   const { Item } = await documentClient.send(new GetCommand({ TableName: tableName, Key: journalKeys.entry(entryId), ConsistentRead: true }));
-  return Item ? strip<JournalEntry>(Item) : undefined;
+  return Item ? entryFromItem(Item) : undefined;
 }
 
 export async function commentsOf(entryId: string): Promise<JournalComment[]> {
@@ -151,7 +147,7 @@ export async function commentsOf(entryId: string): Promise<JournalComment[]> {
     ExpressionAttributeValues: { ':pk': journalKeys.entryPartition(entryId), ':prefix': journalKeys.commentPrefix },
     ConsistentRead: true,
   });
-  return items.map((item) => strip<JournalComment>(item));
+  return items.map(commentFromItem);
 }
 
 /** The entry and every comment on it. */
@@ -166,19 +162,16 @@ export async function deleteEntryAndComments(entryId: string): Promise<void> {
 }
 
 export async function listEntriesOfAuthor(authorSub: string, page: { limit: number; cursor?: string }): Promise<Page<JournalEntry>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
       ExpressionAttributeValues: { ':partition': journalKeys.authorPartition(authorSub), ':prefix': journalKeys.authorPrefix },
       ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
-    }),
+    },
+    page,
+    entryFromItem,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map((item) => strip<JournalEntry>(item)), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /** Every entry of an author, newest first (the export; a journal is a person's own writing). */
@@ -194,7 +187,7 @@ export async function allEntriesOfAuthor(authorSub: string, trainingId?: string)
     ...(trainingId ? { FilterExpression: 'trainingId = :training' } : {}),
     ScanIndexForward: false,
   });
-  return items.map((item) => strip<JournalEntry>(item));
+  return items.map(entryFromItem);
 }
 
 export async function isTrainingShared(authorSub: string, trainingId: string): Promise<boolean> {

@@ -25,36 +25,6 @@
  * the training is saved whole with an optimistic version check, and a counter on it would make
  * every registration collide with every edit.
  */
-export const entityTypes = {
-  training: 'Training',
-  registration: 'Registration',
-  seats: 'Seats',
-  waitlistEntry: 'WaitlistEntry',
-  emailClaim: 'EmailClaim',
-  attendance: 'Attendance',
-  feedbackResponse: 'FeedbackResponse',
-  feedbackState: 'FeedbackState',
-  feedbackGiven: 'FeedbackGiven',
-  issuanceTask: 'IssuanceTask',
-  certificate: 'Certificate',
-  certificateCode: 'CertificateCode',
-  counter: 'Counter',
-  certificateReissue: 'CertificateReissue',
-  statusList: 'StatusList',
-  nationalTrainer: 'NationalTrainer',
-  aggregate: 'Aggregate',
-  aggregateSource: 'AggregateSource',
-  sendRateWindow: 'SendRateWindow',
-  certificateResend: 'CertificateResend',
-  topic: 'Topic',
-  topicCount: 'TopicCount',
-  journalEntry: 'JournalEntry',
-  journalComment: 'JournalComment',
-  journalShare: 'JournalShare',
-  journalPrompts: 'JournalPrompts',
-  journalStat: 'JournalStat',
-  journalKeeper: 'JournalKeeper',
-} as const;
 
 export const trainingKeys = {
   item: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'TRAINING' }),
@@ -63,6 +33,7 @@ export const trainingKeys = {
     gsi1sk: `TRAINING#${firstStart}#${trainingId}`,
   }),
   trainerPartition: (trainerSub: string) => `TRAINER#${trainerSub}`,
+  trainerPrefix: 'TRAINING#',
   publishedInRegion: (region: string, firstStart: string, trainingId: string) => ({
     gsi2pk: `PUBLISHED#${region}`,
     gsi2sk: `${firstStart}#${trainingId}`,
@@ -90,6 +61,7 @@ export const registrationKeys = {
     gsi1sk: `REG#${registeredAt}#${trainingId}`,
   }),
   personPartition: (email: string) => `PERSON#${email}`,
+  personPrefix: 'REG#',
   seats: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'SEATS' }),
   waitlistPrefix: 'WAITLIST#',
   waitlistEntry: (trainingId: string, ticket: number) => ({
@@ -251,8 +223,12 @@ export const topicKeys = {
  */
 export const aggregateKeys = {
   regionPartition: (region: string) => `AGG#REGION#${region}`,
+  /** The region a region item's pk names (its partition without the prefix). */
+  regionOfPartition: (pk: string) => pk.slice('AGG#REGION#'.length),
   regionMonth: (region: string, month: string) => ({ pk: `AGG#REGION#${region}`, sk: `MONTH#${month}` }),
   monthSortKey: (month: string) => `MONTH#${month}`,
+  /** The month (YYYY-MM) a month item's sk names. */
+  monthOfSortKey: (sk: string) => sk.slice('MONTH#'.length),
   regionTotal: (region: string) => ({ pk: `AGG#REGION#${region}`, sk: 'TOTAL' }),
   cascadePartition: (rootId: string) => `CASCADE#${rootId}`,
   cascadeNode: (rootId: string, level: number, trainingId: string) => ({ pk: `CASCADE#${rootId}`, sk: `NODE#${level}#${trainingId}` }),
@@ -261,6 +237,8 @@ export const aggregateKeys = {
   multiplierPartition: (region: string) => `AGG#MULT#${region}`,
   multiplier: (region: string, trainerSub: string) => ({ pk: `AGG#MULT#${region}`, sk: `TRAINER#${trainerSub}` }),
   source: (sourcePk: string, sourceSk: string) => ({ pk: `AGGSRC#${sourcePk}`, sk: sourceSk }),
+  /** The source item's key a marker stands for (its pk without the prefix, the same sk). */
+  sourceOfMarker: (marker: { pk: string; sk: string }) => ({ pk: marker.pk.replace(/^AGGSRC#/, ''), sk: marker.sk }),
 } as const;
 
 /**
@@ -271,6 +249,15 @@ export const aggregateKeys = {
  */
 export const sendRateKeys = {
   window: (epochSecond: number) => ({ pk: `SENDRATE#${epochSecond}`, sk: 'SENDRATE' }),
+} as const;
+
+/**
+ * | how far the synthetic seed got with one year (resumable) | pk SYNTHETIC#{year}, sk PROGRESS                    |
+ *
+ * Written only by `npm run seed:synthetic` on a local or benchmark table, never by the product.
+ */
+export const syntheticKeys = {
+  progress: (year: number) => ({ pk: `SYNTHETIC#${year}`, sk: 'PROGRESS' }),
 } as const;
 
 /**
@@ -303,7 +290,7 @@ export const journalKeys = {
   sharedAll: (trainingId: string, authorSub: string) => ({ gsi3pk: `JOURNALSHARED#${trainingId}`, gsi3sk: `ALL#${authorSub}` }),
   sharedPartition: (trainingId: string) => `JOURNALSHARED#${trainingId}`,
   prompts: (trainingId: string) => ({ pk: `TRAINING#${trainingId}`, sk: 'JOURNALPROMPTS' }),
-  statMonth: (region: string, month: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `MONTH#${month}` }),
+  statMonth: (region: string, month: string) => ({ pk: `JOURNALSTAT#${region}`, sk: aggregateKeys.monthSortKey(month) }),
   statPartition: (region: string) => `JOURNALSTAT#${region}`,
   statTotal: (region: string) => ({ pk: `JOURNALSTAT#${region}`, sk: 'TOTAL' }),
   keeper: (region: string, authorSub: string) => ({ pk: `JOURNALSTAT#${region}`, sk: `KEEPER#${authorSub}` }),

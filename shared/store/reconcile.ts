@@ -2,11 +2,13 @@
  * What `reconcile` reads and writes: whole-table Scans in parallel segments (an offline tool, never
  * a request path), and the repair Puts of aggregate items and applied markers.
  */
-import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { AggregateTarget, AggregateValues, AppliedMarker } from '../domain/aggregates';
+import { batchGetAll } from './batch-get';
 import { documentClient, dynamoDb, tableName } from './client';
-import { aggregateKeys, entityTypes } from './keys';
+import { entityTypes } from './entity-types';
+import { aggregateKeys } from './keys';
 import { keyOfTarget, type SourceKey } from './aggregates';
 
 type Item = Record<string, unknown>;
@@ -141,23 +143,6 @@ export async function repairOnceMarker(source: SourceKey): Promise<boolean> {
 
 /** Items by key (BatchGet, 100 keys a request, `concurrency` in flight), keyed `pk\nsk`. */
 export async function getItems(keys: readonly { pk: string; sk: string }[], concurrency = 4): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < keys.length) {
-        let batch: Item[] = keys.slice(next, next + 100);
-        next += 100;
-        for (let attempt = 0; batch.length > 0; attempt++) {
-          const { Responses, UnprocessedKeys } = await documentClient.send(
-            new BatchGetCommand({ RequestItems: { [tableName]: { Keys: batch, ConsistentRead: true } } }),
-          );
-          for (const item of Responses?.[tableName] ?? []) found.set(`${item.pk as string}\n${item.sk as string}`, item);
-          batch = (UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined) ?? [];
-          if (batch.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 50 * 2 ** attempt)));
-        }
-      }
-    }),
-  );
-  return found;
+  const items = await batchGetAll(keys, { consistentRead: true, concurrency });
+  return new Map(items.map((item) => [`${item.pk as string}\n${item.sk as string}`, item]));
 }

@@ -2,9 +2,11 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Registration } from '../schemas/registration';
 import type { Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
-import { entityTypes, registrationKeys, sweepKeys } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
-import { trainingIsPublishedCheck, trainingNotClosedCheck, type Page } from './trainings';
+import { entityTypes } from './entity-types';
+import { registrationKeys, sweepKeys } from './keys';
+import { itemDecoder } from './items';
+import { queryPage, type Page } from './paging';
+import { trainingIsPublishedCheck, trainingNotClosedCheck } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
 /** A registration with the queue ticket that orders the waitlist (internal, never returned). */
@@ -35,13 +37,7 @@ export interface SeatCounters {
   waitlistLeft: number;
 }
 
-const INTERNAL_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'type'];
-
-export function registrationFromItem(item: Record<string, unknown>): StoredRegistration {
-  const registration: Record<string, unknown> = { ...item };
-  for (const attribute of INTERNAL_ATTRIBUTES) delete registration[attribute];
-  return registration as unknown as StoredRegistration;
-}
+export const registrationFromItem = itemDecoder<StoredRegistration>();
 
 function toItem(registration: StoredRegistration): Record<string, unknown> {
   return {
@@ -375,39 +371,33 @@ export async function currentWaitlistPosition(trainingId: string, ticket: number
 }
 
 export async function listRoster(trainingId: string, page: { limit: number; cursor?: string }): Promise<Page<StoredRegistration>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: {
         ':partition': registrationKeys.trainingPartition(trainingId),
         ':prefix': registrationKeys.rosterPrefix,
       },
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk']),
-    }),
+    },
+    page,
+    registrationFromItem,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(registrationFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 export async function listRegistrationsOfPerson(
   email: string,
   page: { limit: number; cursor?: string },
 ): Promise<Page<StoredRegistration>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':partition': registrationKeys.personPartition(email), ':prefix': 'REG#' },
+      ExpressionAttributeValues: { ':partition': registrationKeys.personPartition(email), ':prefix': registrationKeys.personPrefix },
       ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
-    }),
+    },
+    page,
+    registrationFromItem,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(registrationFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /**

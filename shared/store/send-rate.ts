@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
-import { entityTypes, sendRateKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { sendRateKeys } from './keys';
 import { tableShape } from './table';
 
 /**

@@ -6,7 +6,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Topic } from '../config/topics';
 import { ConflictError } from '../errors';
 import { documentClient, tableName } from './client';
-import { entityTypes, topicKeys } from './keys';
+import { entityTypes } from './entity-types';
+import { topicKeys } from './keys';
 import { queryAll } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 

@@ -1,11 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
-import { entityTypes, trainingKeys } from './keys';
-import { decodeCursor, encodeCursor, queryAll } from './paging';
+import { entityTypes } from './entity-types';
+import { trainingKeys } from './keys';
+import { itemDecoder } from './items';
+import { queryAll, queryPage, type Page } from './paging';
 
 export interface StoredTraining {
   training: Training;
@@ -13,12 +15,6 @@ export interface StoredTraining {
   version: number;
 }
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'type', 'version'];
 
 function toItem(training: Training, version: number): Record<string, unknown> {
   const firstStart = firstSessionStart(training);
@@ -38,11 +34,8 @@ function toItem(training: Training, version: number): Record<string, unknown> {
 /** The stored item of a training, for bulk writers (the synthetic seed). */
 export const trainingItem = toItem;
 
-export function trainingFromItem(item: Record<string, unknown>): Training {
-  const training: Record<string, unknown> = { ...item };
-  for (const attribute of KEY_ATTRIBUTES) delete training[attribute];
-  return training as unknown as Training;
-}
+/** The optimistic version is the store's bookkeeping, not part of the training. */
+export const trainingFromItem = itemDecoder<Training>('version');
 
 export async function insertTraining(training: Training): Promise<void> {
   await documentClient.send(
@@ -127,46 +120,41 @@ export async function listPublishedTrainings(
   // matches nothing; DynamoDB would refuse the inverted BETWEEN instead of saying so.
   if (to !== undefined && to < from) return { items: [] };
 
-  const input: QueryCommandInput = {
-    TableName: tableName,
-    IndexName: index,
-    KeyConditionExpression: to
-      ? `${partitionKey} = :partition AND ${sortKey} BETWEEN :from AND :to`
-      : `${partitionKey} = :partition AND ${sortKey} >= :from`,
-    ExpressionAttributeValues: {
-      ':partition': partition,
-      ':from': from,
-      ...(to ? { ':to': `${to}~` } : {}),
-      ...(query.language ? { ':language': query.language } : {}),
+  return queryPage(
+    {
+      IndexName: index,
+      KeyConditionExpression: to
+        ? `${partitionKey} = :partition AND ${sortKey} BETWEEN :from AND :to`
+        : `${partitionKey} = :partition AND ${sortKey} >= :from`,
+      ExpressionAttributeValues: {
+        ':partition': partition,
+        ':from': from,
+        ...(to ? { ':to': `${to}~` } : {}),
+        ...(query.language ? { ':language': query.language } : {}),
+      },
+      ...(query.language
+        ? { FilterExpression: '#language = :language', ExpressionAttributeNames: { '#language': 'language' } }
+        : {}),
     },
-    ...(query.language
-      ? { FilterExpression: '#language = :language', ExpressionAttributeNames: { '#language': 'language' } }
-      : {}),
-    Limit: query.limit,
-    ExclusiveStartKey: decodeCursor(query.cursor, ['pk', 'sk', partitionKey, sortKey]),
-  };
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(new QueryCommand(input));
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(trainingFromItem), ...(nextCursor ? { nextCursor } : {}) };
+    query,
+    trainingFromItem,
+  );
 }
 
 export async function listTrainingsOfTrainer(
   trainerSub: string,
   page: { limit: number; cursor?: string },
 ): Promise<Page<Training>> {
-  const { Items = [], LastEvaluatedKey } = await documentClient.send(
-    new QueryCommand({
-      TableName: tableName,
+  return queryPage(
+    {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :partition AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':partition': trainingKeys.trainerPartition(trainerSub), ':prefix': 'TRAINING#' },
+      ExpressionAttributeValues: { ':partition': trainingKeys.trainerPartition(trainerSub), ':prefix': trainingKeys.trainerPrefix },
       ScanIndexForward: false,
-      Limit: page.limit,
-      ExclusiveStartKey: decodeCursor(page.cursor, ['pk', 'sk', 'gsi1pk', 'gsi1sk']),
-    }),
+    },
+    page,
+    trainingFromItem,
   );
-  const nextCursor = encodeCursor(LastEvaluatedKey);
-  return { items: Items.map(trainingFromItem), ...(nextCursor ? { nextCursor } : {}) };
 }
 
 /**

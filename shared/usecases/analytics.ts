@@ -15,7 +15,7 @@ import {
   type TrainingFacts,
 } from '../domain/aggregates';
 import { applyDelta, applyOnce, readMarker, readTrainingsHeld, type SourceKey } from '../store/aggregates';
-import { entityTypes } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
 import { findTraining, trainingFromItem } from '../store/trainings';
 
 type Image = Record<string, unknown>;

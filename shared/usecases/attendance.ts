@@ -6,7 +6,6 @@ import {
   assertAttendanceEditable,
   assertSessionStarted,
   completion,
-  displayTime,
   minutesProblem,
   plannedMs,
   roundHours,
@@ -16,7 +15,8 @@ import {
 import { proposeAttendance, type ProposedMark, type TeamsProposal } from '../attendance/teams-match';
 import { parseTeamsReports, type UnreadableRow } from '../attendance/teams-report';
 import { issueCheckInCode, resolveCheckIn, type IssuedCode } from '../domain/check-in';
-import { canEdit, canOversee, DISPLAY_TIME_ZONE } from '../domain/training';
+import { ALMATY_TIME_ZONE, almatyMessageTime } from '../locale/almaty';
+import { canEdit, canOversee } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
 import { publicUrl } from '../mail/format';
 import type {
@@ -233,15 +233,15 @@ export async function importTeamsReport(
   const now = clock.now();
   assertSessionStarted(session, now);
 
-  const parsed = parseTeamsReports(body.files.map((file) => ({ name: file.name, bytes: file.content })), { timeZone: DISPLAY_TIME_ZONE, referenceTime: Date.parse(session.startsAt) });
+  const parsed = parseTeamsReports(body.files.map((file) => ({ name: file.name, bytes: file.content })), { timeZone: ALMATY_TIME_ZONE, referenceTime: Date.parse(session.startsAt) });
   const sessionStart = Date.parse(session.startsAt);
   const sessionEnd = Date.parse(session.endsAt);
   for (const meeting of parsed.meetings) {
     if (meeting.start < sessionEnd && meeting.end > sessionStart) continue;
     const fileName = body.files[meeting.file]!.name;
     throw new ConflictError(
-      `The meeting in "${fileName}" ran from ${displayTime(meeting.start)} to ${displayTime(meeting.end)}, but this session is ` +
-        `from ${displayTime(session.startsAt)} to ${displayTime(session.endsAt)}. Choose the session this meeting was for, ` +
+      `The meeting in "${fileName}" ran from ${almatyMessageTime(meeting.start)} to ${almatyMessageTime(meeting.end)}, but this session is ` +
+        `from ${almatyMessageTime(session.startsAt)} to ${almatyMessageTime(session.endsAt)}. Choose the session this meeting was for, ` +
         'or download the report of this session\'s meeting from Teams.',
       'meeting_outside_session',
       undefined,

@@ -1,3 +1,4 @@
+import { titleIn } from '../locale/title';
 import { coordinatesRegion, hasRole, type Principal } from '../auth/principal';
 import { isVerificationCode, normalizeVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
@@ -5,7 +6,7 @@ import { certificateStatus, type CertificateStatus } from '../domain/certificate
 import { currentVersion, hasCurrentPdf } from '../domain/certificate-lifecycle';
 import { canEdit, closeTraining as closeRule } from '../domain/training';
 import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../errors';
-import { titleIn } from '../mail/format';
+
 import type { Training } from '../schemas/training';
 import {
   findCertificate,
@@ -16,7 +17,8 @@ import {
 } from '../store/certificates';
 import { markIssuanceQueued, writeIssuanceTasks, type IssuanceTask } from '../store/issuance';
 import { listRoster } from '../store/registrations';
-import { findTraining, saveTraining, type Page } from '../store/trainings';
+import type { Page } from '../store/paging';
+import { findTraining, saveTraining } from '../store/trainings';
 
 const ROSTER_PAGE = 100;
 
@@ -107,7 +109,7 @@ export async function verifyCertificate(code: string): Promise<VerificationView>
     status: certificateStatus(certificate, clock.now()),
     number: certificate.number,
     holderName: certificate.holderName,
-    trainingTitle: titleIn({ title: certificate.trainingTitle }, certificate.language),
+    trainingTitle: titleIn(certificate.trainingTitle, certificate.language),
     hours: certificate.hours,
     ects: certificate.ects ?? null,
     issuedAt: certificate.issuedAt,

@@ -6,10 +6,11 @@
  * released the summary holds counts only; the release happens once (domain/feedback) and fixes
  * what every later read returns, so two reads can never be diffed into one person's answer.
  */
+import { titleIn } from '../locale/title';
 import type { Principal } from '../auth/principal';
-import { clock } from '../clock';
+import { clock, DAY_MS } from '../clock';
 import { formIn, questionIds, ratingIds, type LocalizedForm, type QuestionId, type RatingId } from '../config/feedback-form';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import {
   alreadyReleased,
   alreadySubmitted,
@@ -17,7 +18,6 @@ import {
   assertFeedbackOpen,
   assertMayCloseEarly,
   assertMayGiveFeedback,
-  DAY_MS,
   FEEDBACK_OPEN_DAYS,
   feedbackMinimumResponses,
   feedbackWindow,
@@ -34,7 +34,7 @@ import {
 import { MAX_TRAINING_SPAN_MS } from '../domain/reminders';
 import { canEdit, canOversee, isVisibleTo } from '../domain/training';
 import { ConflictError, ForbiddenError, InvalidCursorError, NotFoundError } from '../errors';
-import { titleIn } from '../mail/format';
+
 import { ANSWER_MAX_LENGTH, type SubmitFeedbackBody } from '../schemas/feedback';
 import type { Training } from '../schemas/training';
 import {
@@ -76,7 +76,7 @@ export async function feedbackFormFor(trainingId: string, language: Language | u
   const lang = language ?? training.language;
   return {
     trainingId: training.id,
-    title: titleIn(training, lang),
+    title: titleIn(training.title, lang),
     window: feedbackWindow(training),
     open:
       (training.status === 'published' || training.status === 'closed') &&
@@ -373,7 +373,7 @@ export async function feedbackSummaryFor(
   const confirmed = released ? (state.confirmedAtRelease ?? confirmedNow) : confirmedNow;
   const base = {
     trainingId: training.id,
-    title: titleIn(training, lang),
+    title: titleIn(training.title, lang),
     language: lang,
     window: feedbackWindow(training),
     responses: state.responses,

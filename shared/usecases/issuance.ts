@@ -30,7 +30,7 @@ import {
 } from '../domain/certificate';
 import type { HeldCertificate } from '../domain/cascade';
 import { renewedBy } from '../domain/renewal';
-import { logger } from '../http/route';
+import { logger } from '../observability/logger';
 import { certificatesHeldBy } from '../store/cascade';
 import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
 import { sendEmailOnce } from '../mail/send-once';

@@ -3,17 +3,18 @@
  * training's trainer, who may comment. Every read other than the author's goes through
  * `trainerMayRead`; anyone else (admins and coordinators included) gets 404 or 403, never text.
  */
+import { titleIn } from '../locale/title';
 import type { Principal } from '../auth/principal';
 import { renderJournalPdf } from '../certificates/journal-pdf';
 import { clock } from '../clock';
-import type { Language } from '../config/regions';
+import type { Language } from '../locale/language';
 import { monthOf } from '../domain/aggregates';
 import { journalMarkdown, promptsIn, trainerMayRead, type ExportEntry, type Prompt } from '../domain/journal';
 import { canEdit } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { newId } from '../ids';
 import { journalCommentEmail } from '../mail/journal-emails';
-import { titleIn } from '../mail/format';
+
 import { sendEmailOnce } from '../mail/send-once';
 import type { CreateJournalEntryInput, LocalizedPrompt, UpdateJournalEntryInput } from '../schemas/journal';
 import type { Training } from '../schemas/training';
@@ -36,7 +37,7 @@ import {
   type JournalEntry,
 } from '../store/journal';
 import { findRegistration } from '../store/registrations';
-import type { Page } from '../store/trainings';
+import type { Page } from '../store/paging';
 import { findTraining as findStoredTraining } from '../store/trainings';
 
 const findTraining = async (id: string): Promise<Training | undefined> => (await findStoredTraining(id))?.training;
@@ -315,7 +316,7 @@ export async function exportJournal(
       text: entry.text,
       createdAt: entry.createdAt,
       ...(entry.prompt ? { prompt: entry.prompt } : {}),
-      ...(training ? { trainingTitle: titleIn(training, language) } : {}),
+      ...(training ? { trainingTitle: titleIn(training.title, language) } : {}),
     };
   });
   if (format === 'md') return { markdown: journalMarkdown(principal.name, rows, language) };

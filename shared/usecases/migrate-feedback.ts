@@ -13,7 +13,8 @@
 import { feedbackWindow } from '../domain/feedback';
 import { clock } from '../clock';
 import { documentClient, tableName } from '../store/client';
-import { entityTypes, feedbackKeys } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
+import { feedbackKeys } from '../store/keys';
 import { batchWrite, scanTypes } from '../store/reconcile';
 import { readFeedbackState } from '../store/feedback';
 import { findTraining } from '../store/trainings';

@@ -3,7 +3,7 @@
  * its keys (keys.ts, certificateKeys.expiring), so the renewal job and the coordinator's list
  * find them. Every write is conditional on the keys being absent: a second run writes nothing.
  */
-import { entityTypes } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
 import { scanTypes } from '../store/reconcile';
 import { indexCertificateExpiry } from '../store/renewal';
 

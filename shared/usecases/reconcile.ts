@@ -10,7 +10,8 @@
 import { createHash } from 'node:crypto';
 import { addContribution, deriveActiveMultipliers, type AggregateSums, type AppliedMarker, type Contribution, type TrainingFacts } from '../domain/aggregates';
 import { readSourceItem } from '../store/aggregates';
-import { entityTypes } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
+import { aggregateKeys } from '../store/keys';
 import { aggregateItem, getItems, repairMarker, repairOnceMarker, scanTypes, segmentsForTableSize, writeAggregateItems } from '../store/reconcile';
 import { itemSize } from '../store/item-size';
 import { trainingFromItem } from '../store/trainings';
@@ -170,14 +171,15 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     const seen = new Set<string>();
     await scanTypes([entityTypes.aggregateSource], (items) => {
       for (const item of items) {
-        const sourceKey = `${(item.pk as string).replace(/^AGGSRC#/, '')}\n${item.sk as string}`;
+        const source = aggregateKeys.sourceOfMarker({ pk: item.pk as string, sk: item.sk as string });
+        const sourceKey = `${source.pk}\n${source.sk}`;
         seen.add(sourceKey);
         // A once-only marker holds no contribution to compare; the aggregates above are checked.
         if (item.once === true) continue;
         const want = expectedMarkers.get(sourceKey);
         const marker: AppliedMarker = { sequence: item.sequence as string, contribution: JSON.parse(item.contribution as string) as Contribution };
         if (want !== undefined && want !== hashOf(marker.contribution)) {
-          stale.push({ pk: (item.pk as string).replace(/^AGGSRC#/, ''), sk: item.sk as string, marker });
+          stale.push({ ...source, marker });
         }
       }
     }, { segments, concurrency });

@@ -19,7 +19,8 @@ import {
   withdrawRegistration,
   type StoredRegistration,
 } from '../store/registrations';
-import { findTraining, type Page } from '../store/trainings';
+import type { Page } from '../store/paging';
+import { findTraining } from '../store/trainings';
 
 export interface RegistrationReceipt {
   registrationId: string;

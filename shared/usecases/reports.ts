@@ -21,6 +21,8 @@ import {
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { MAX_REPORT_MONTHS } from '../schemas/reports';
 import { allCascadeNodes, cascadeNodes, multipliersOfRegion, regionMonths, regionTotals } from '../store/aggregates';
+import { titleIn } from '../locale/title';
+import { aggregateKeys } from '../store/keys';
 import { certificatesByIds } from '../store/cascade';
 import { findTraining } from '../store/trainings';
 import { listTopics } from './topics';
@@ -90,7 +92,7 @@ export async function regionReport(principal: Principal, region: string, range: 
   const { from, to, months } = reportMonths(range);
   const [items, topics] = await Promise.all([regionMonths(region, from, to), listTopics()]);
   const topicNames = new Map(topics.map((topic) => [topic.id, topic.name]));
-  const byMonthItem = new Map(items.map((item) => [(item.sk as string).replace('MONTH#', ''), item]));
+  const byMonthItem = new Map(items.map((item) => [aggregateKeys.monthOfSortKey(item.sk as string), item]));
   const levels = [...new Set([...Array.from({ length: cascadeMaxDepth + 1 }, (_, level) => level), ...levelsOf(items)])].sort((a, b) => a - b);
   return {
     region,
@@ -196,7 +198,7 @@ export async function cascadeReport(
   return {
     root: {
       trainingId: root.id,
-      title: root.title.kk ?? root.title.ru ?? root.title.en ?? '',
+      title: titleIn(root.title, 'kk'),
       region: root.region,
       level: root.level,
       trainerName: root.trainer.name,

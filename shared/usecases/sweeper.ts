@@ -11,7 +11,7 @@
  * sweep beside the stream, never send or issue twice.
  */
 import { clock } from '../clock';
-import { logger } from '../http/route';
+import { logger } from '../observability/logger';
 import { EmailInFlightError } from '../mail/send-once';
 import { reissueTaskFromItem } from '../store/certificate-lifecycle';
 import { certificateResendFromItem } from '../store/certificates';

@@ -9,7 +9,7 @@
  * until `npm run reconcile` recomputes them.
  */
 import { FALLBACK_TOPIC_ID, isTopicId } from '../config/topics';
-import { entityTypes } from '../store/keys';
+import { entityTypes } from '../store/entity-types';
 import { scanTypes } from '../store/reconcile';
 import { replaceTopic } from '../store/trainings';
 import { listTopics } from './topics';

@@ -27,9 +27,9 @@ import {
   listPublishedTrainings,
   listTrainingsOfTrainer,
   saveTraining,
-  type Page,
   type StoredTraining,
 } from '../store/trainings';
+import type { Page } from '../store/paging';
 
 function notFound(): NotFoundError {
   return new NotFoundError('No training has this id. Check the link, or find the training in the list.');

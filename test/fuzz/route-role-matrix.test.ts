@@ -1,7 +1,8 @@
 import { generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/tokens';
-import { roles, routeList, type Role, type RouteDefinition, type routes } from '../../shared/manifest';
+import { roles, type Role } from '../../shared/auth/roles';
+import { routeList, type RouteDefinition, type routes } from '../../shared/manifest';
 import { api, type ApiResponse } from '../support/api';
 import { exampleBody } from './examples';
 import { answerProblem } from './http';

@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { routeKey } from '../../infra/constructs/api';
 import { maxRecordAge } from '../../infra/constructs/events';
 import type { ServiceFunction } from '../../infra/constructs/service-function';
+import { roles } from '../../shared/auth/roles';
 import { buildApp, defaultApiThrottle, publicLookupThrottle, type BuildAppOptions } from '../../infra/stack';
 import {
   consumerList,
   eventRuleList,
-  roles,
   routeList,
   scheduleList,
   type ConsumerDefinition,

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CODE_ALPHABET, normalizeCode } from '../../shared/domain/check-in-code';
 import {
-  CODE_ALPHABET,
   CODE_PERIOD_MS,
   codeFor,
   issueCheckInCode,
-  normalizeCode,
   resolveCheckIn,
   windowAt,
   type CheckInCandidate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { feedbackForm, formIn, parseFeedbackForm, questionIds, ratingIds } from '../../shared/config/feedback-form';
-import { languages } from '../../shared/config/regions';
+import { languages } from '../../shared/locale/language';
 import {
   answersByQuestion,
   assertFeedbackOpen,

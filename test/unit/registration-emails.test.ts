@@ -1,8 +1,9 @@
+import { almatyDateTime as formatInstant } from '../../shared/locale/almaty';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Language } from '../../shared/config/regions';
+import type { Language } from '../../shared/locale/language';
 import type { OutgoingEmail } from '../../shared/mail/client';
-import { formatInstant } from '../../shared/mail/format';
+
 import {
   registrationCancelledEmail,
   registrationConfirmedEmail,

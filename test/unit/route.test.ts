@@ -2,7 +2,8 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../../shared/errors';
-import { defineRoute, logger } from '../../shared/http/route';
+import { defineRoute } from '../../shared/http/route';
+import { logger } from '../../shared/observability/logger';
 import type { RouteDefinition } from '../../shared/manifest';
 
 const staffRoute = {

@@ -1,9 +1,8 @@
-import type { Language } from './i18n-core';
+import { ALMATY_TIME_ZONE, inAlmaty } from '../../shared/locale/almaty';
+import { intlLocales as locales, type Language } from '../../shared/locale/language';
 
 /** Every date is shown as people in Kazakhstan read it, whatever the device's own zone. */
-export const TIME_ZONE = 'Asia/Almaty';
-
-const locales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
+export const TIME_ZONE = ALMATY_TIME_ZONE;
 
 /**
  * Some browsers ship ICU without Kazakh (Chromium's reduced data prints "2026 M11 25"); there a
@@ -32,15 +31,15 @@ function hasMonthNames(language: Language): boolean {
 export function formatDateTime(iso: string, language: Language): string {
   const options = dateOptions(language);
   const time: Intl.DateTimeFormatOptions = 'dateStyle' in options ? { timeStyle: 'short' } : { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
-  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, ...options, ...time }).format(new Date(iso));
+  return inAlmaty(locales[language], { ...options, ...time }).format(new Date(iso));
 }
 
 export function formatDate(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, ...dateOptions(language) }).format(new Date(iso));
+  return inAlmaty(locales[language], dateOptions(language)).format(new Date(iso));
 }
 
 export function formatTime(iso: string, language: Language): string {
-  return new Intl.DateTimeFormat(locales[language], { timeZone: TIME_ZONE, timeStyle: 'short' }).format(new Date(iso));
+  return inAlmaty(locales[language], { timeStyle: 'short' }).format(new Date(iso));
 }
 
 export function formatNumber(value: number, language: Language, fractionDigits = 0): string {

@@ -2,16 +2,13 @@ import en from '../i18n/en.json';
 import kk from '../i18n/kk.json';
 import ru from '../i18n/ru.json';
 
-export const languages = ['kk', 'ru', 'en'] as const;
-export type Language = (typeof languages)[number];
+import { isLanguage, languages, type Language } from '../../shared/locale/language';
+
+export { isLanguage, languages, type Language };
 export type MessageKey = keyof typeof en;
 export type Catalogue = Record<MessageKey, string>;
 
 export const catalogues: Record<Language, Catalogue> = { kk, ru, en };
-
-export function isLanguage(value: unknown): value is Language {
-  return typeof value === 'string' && (languages as readonly string[]).includes(value);
-}
 
 /**
  * `?lang=` wins, then a choice remembered from an earlier visit, then the browser's list

@@ -1,3 +1,5 @@
+import type { LocalizedText } from '../../shared/locale/language';
+import { titleIn } from '../../shared/locale/title';
 import { catalogues, translate, type Language, type MessageKey } from './i18n-core';
 
 export { languages, isLanguage, pickLanguage, type Language, type MessageKey } from './i18n-core';
@@ -22,8 +24,7 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return translate(catalogues[current], key, params);
 }
 
-/** A training title in the reader's language, else in any language it has. */
-export function localized(text: Partial<Record<Language, string>> | undefined): string {
-  if (!text) return '';
-  return text[current] ?? text.kk ?? text.ru ?? text.en ?? '';
+/** A training title in the reader's language, else in the platform's one fallback order (shared/locale/title). */
+export function localized(text: LocalizedText | undefined): string {
+  return text ? titleIn(text, current) : '';
 }

@@ -4,6 +4,8 @@
  * is UTC+5 all year, so wall-clock arithmetic is exact).
  */
 
+import { DAY_MS } from '../../shared/clock';
+
 /** ISO weekday: 1 = Monday … 7 = Sunday. */
 export type Weekday = 1 | 2 | 3 | 4 | 5 | 6 | 7;
 
@@ -37,7 +39,6 @@ export type ScheduleResult = { ok: true; sessions: GeneratedSession[] } | { ok: 
 export const MAX_SESSIONS = 200;
 /** A series longer than this is a typo in the end date. */
 const MAX_SPAN_DAYS = 3 * 366;
-const DAY_MS = 86_400_000;
 
 function dayOf(date: string): number | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);

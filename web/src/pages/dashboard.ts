@@ -6,7 +6,7 @@ import type { CascadeReport, MultipliersReport, RegionReport } from '../../../sh
 import { ApiError, download, get, withQuery } from '../api';
 import { buildTree, horizontalBars, linePoints, type TreeNode } from '../charts';
 import { formatNumber, formatPercent } from '../format';
-import { language, t, type MessageKey } from '../i18n';
+import { language, localized, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { hasRole } from '../session';
 import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
@@ -100,7 +100,7 @@ function CascadeView({ region }: { region: string }) {
   return html`<section aria-labelledby="cascade-heading">
     <h2 id="cascade-heading">${t('dashboard.cascade')}</h2>
     <${SelectInput} label=${t('dashboard.rootTraining')} name="cascade-root" value=${root}
-      options=${[{ value: '', label: '—' }, ...(trainings.data?.items ?? []).filter((item) => item.level < 2).map((item) => ({ value: item.id, label: item.title[language()] ?? item.title.kk ?? item.title.ru ?? item.title.en ?? item.id }))]}
+      options=${[{ value: '', label: '—' }, ...(trainings.data?.items ?? []).filter((item) => item.level < 2).map((item) => ({ value: item.id, label: localized(item.title) || item.id }))]}
       onChange=${setRoot} />
     <${ErrorBox} error=${cascade.error} />
     ${cascade.data
