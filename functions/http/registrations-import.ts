@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnsupportedMediaTypeError } from '../../shared/errors';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { cancelTrainingSchema, trainingIdParams } from '../../shared/schemas/training';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { roles, type Role } from '../manifest';
 
 /** The signed-in person, as the JWT authorizer (Cognito on AWS, the local key locally) vouched. */

@@ -5,7 +5,7 @@
  * language for each of them, and nothing else, or loading fails — so a broken edit fails the
  * deployment (and the unit tests), never a participant's request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import formFile from '../../config/feedback-form.json' with { type: 'json' };
 import type { Language } from './regions';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import regionsFile from '../../config/regions.json' with { type: 'json' };
 
 export const languages = ['kk', 'ru', 'en'] as const;

@@ -4,7 +4,7 @@
  * names (`{counter}|{level}|{topic}`), so ids come from here or from the server, never from what a
  * trainer types, and the shape below can hold no separator.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import topicsFile from '../../config/topics.json' with { type: 'json' };
 
 /** Lower-case words joined by hyphens, at most 32 characters: no `|`, no space, no key separator. */

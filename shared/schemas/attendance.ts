@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CODE_ALPHABET, CODE_LENGTH, normalizeCode } from '../domain/check-in';
 import { idSchema, languageSchema } from './common';
 

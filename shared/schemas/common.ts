@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { findRegion, languages } from '../config/regions';
 
 export const languageSchema = z.enum(languages, { error: 'must be one of kk, ru, en' });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorSchema, idSchema, languageSchema } from './common';
 
 /** One entry's text: long enough for a real reflection, short enough for one DynamoDB item. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorSchema } from './common';
 
 export const pageQuery = z.object({

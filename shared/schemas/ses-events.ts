@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The part of an SES event-publishing record (EventBridge `detail`) the platform reads. Unknown

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TOPIC_ID_MAX_LENGTH, TOPIC_ID_PATTERN } from '../config/topics';
 
 /** A topic is named by its id; the names are for people and may change. */

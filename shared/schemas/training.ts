@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorSchema, idSchema, instantSchema, languageSchema, regionIdSchema } from './common';
 import { topicIdSchema } from './topics';
 

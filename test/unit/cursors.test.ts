@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidCursorError } from '../../shared/errors';
 import { cursorBinding, sealCursor, unsealCursor } from '../../shared/http/cursors';
 import { defineRoute } from '../../shared/http/route';
