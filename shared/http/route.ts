@@ -16,8 +16,7 @@ import {
   type FieldErrors,
 } from '../errors';
 import type { RouteDefinition } from '../manifest';
-import { cursorKey } from '../secrets/cursor-key';
-import { cursorBinding, sealCursor, unsealCursor } from './cursors';
+import { cursorBinding, cursorKey, sealCursor, unsealCursor } from './cursors';
 
 export const logger = new Logger({ serviceName: 'cascade-training' });
 

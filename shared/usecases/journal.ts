@@ -4,7 +4,6 @@
  * `trainerMayRead`; anyone else (admins and coordinators included) gets 404 or 403, never text.
  */
 import type { Principal } from '../auth/principal';
-import { renderJournalPdf } from '../certificates/journal-pdf';
 import { clock } from '../clock';
 import type { Language } from '../config/regions';
 import { monthOf } from '../domain/aggregates';
@@ -319,5 +318,7 @@ export async function exportJournal(
     };
   });
   if (format === 'md') return { markdown: journalMarkdown(principal.name, rows, language) };
+  // pdfkit and the fonts load only for a PDF export, not in every journal route that shares this module.
+  const { renderJournalPdf } = await import('../certificates/journal-pdf');
   return { pdf: await renderJournalPdf(principal.name, rows, language) };
 }
