@@ -107,7 +107,7 @@ describe('a paging route', () => {
   const seen: (string | undefined)[] = [];
   const handler = defineRoute(
     pagingRoute,
-    { query: z.object({ cursor: cursorSchema.optional(), region: z.string().optional() }) },
+    { query: z.object({ cursor: z.optional(cursorSchema), region: z.string().optional() }) },
     async ({ query }) => {
       seen.push(query.cursor);
       return { status: 200, body: { items: [], nextCursor: storeCursor } };
