@@ -28,7 +28,8 @@ import { buildFloor, buildFunctions, deployedFunctions, type BuiltFunction } fro
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const targets = { medianKb: 500, maxKb: 1024, medianVsFloor: 1.5, workflowVsFloor: 2.5 };
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 
 /**
  * The newest tag if the history has one; otherwise where this branch left `main` (its
