@@ -1,8 +1,7 @@
-import path from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../infra/constructs/service-function';
 import { consumerList, eventRuleList, routeList, scheduleList } from '../../shared/manifest';
+import { sourceGraph } from '../support/bundle-graph';
 
 /**
  * Libraries that cost a cold start tens to hundreds of milliseconds to evaluate. A function loads
@@ -53,22 +52,6 @@ function packageName(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-async function metafileOf(handler: string): Promise<Metafile> {
-  // Packages stay external: the graph of our own modules is what decides what loads when.
-  const result = await build({
-    entryPoints: [path.join(repoRoot, handler)],
-    absWorkingDir: repoRoot,
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return result.metafile;
-}
-
 describe('heavy libraries', () => {
   const entries = [...routeList, ...consumerList, ...scheduleList, ...eventRuleList];
 
@@ -76,7 +59,7 @@ describe('heavy libraries', () => {
     const offences: string[] = [];
     const everReached = new Set<string>();
     for (const entry of entries) {
-      const metafile = await metafileOf(entry.handler);
+      const metafile = await sourceGraph(entry.handler);
       const atStart = reachedPackages(metafile, entry.handler, false);
       for (const name of heavyPackages) {
         if (atStart.has(name) && !(staticAllowed[entry.name] ?? []).includes(name)) offences.push(`${entry.name} → ${name}`);
