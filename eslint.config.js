@@ -92,6 +92,23 @@ export default tseslint.config(
     },
   },
   {
+    // What the Lambdas bundle: the classic zod API, or `import { z }` from zod/mini, keeps every
+    // locale and schema method in each bundle (README, Cold start).
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    ignores: ['shared/schemas/zod.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'zod', message: "Use `import * as z from '…/shared/schemas/zod'` (zod/mini as a namespace)." },
+            { name: 'zod/mini', importNames: ['z'], message: "Use `import * as z from '…/shared/schemas/zod'`: the named z keeps all of zod." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },

@@ -13,7 +13,7 @@
  * draws at random (registrations, certificates) differ between runs. Idempotent: a table that has
  * the history already is left as it is.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { setClock, resetClock, clock } from '../shared/clock';
 import type { Principal } from '../shared/auth/principal';
 import type { RatingId } from '../shared/config/feedback-form';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { clock } from '../shared/clock';
 import type { EventRuleDefinition } from '../shared/manifest';
 import { matchesAny } from './event-filter';

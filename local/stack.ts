@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent, Context, ScheduledEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { consumerList, eventRuleList, routeList, scheduleList } from '../shared/manifest';
 import { armFault, faultPoints, faultReport } from '../shared/faults';
 import { clock, resetClock, setClock } from '../shared/clock';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findRegion } from '../shared/config/regions';
 import { roles } from '../shared/auth/roles';
 

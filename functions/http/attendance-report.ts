@@ -1,5 +1,4 @@
-import { attendanceCsv, attendanceXlsx } from '../../shared/attendance/report-files';
-import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/spreadsheet';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { attendanceReportQuery } from '../../shared/schemas/attendance';
@@ -18,9 +17,10 @@ export const handler = defineRoute(
     const language = query.lang ?? report.language;
     // Personal data: browsers and proxies keep no copy.
     const noStore = { 'cache-control': 'no-store' };
+    if (query.format === 'json') return { status: 200, body: report, headers: noStore };
+    // The spreadsheet writers load for a file only: most requests want the JSON.
+    const { attendanceCsv, attendanceXlsx } = await import('../../shared/attendance/report-files');
     switch (query.format) {
-      case 'json':
-        return { status: 200, body: report, headers: noStore };
       case 'csv': {
         const file = attendanceCsv(report, language);
         return {

@@ -1,5 +1,4 @@
-import { feedbackFileName, feedbackSummaryCsv, feedbackSummaryXlsx } from '../../shared/exports/feedback-summary';
-import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/spreadsheet';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { feedbackSummaryQuery } from '../../shared/schemas/feedback';
@@ -36,9 +35,10 @@ export const handler = defineRoute(
     const summary = await feedbackSummaryFor(principal, params.id, query.lang, { allAnswers: query.format !== 'json' });
     // Participants' words (and, for the trainer, names): browsers and proxies keep no copy.
     const noStore = { 'cache-control': 'no-store' };
+    if (query.format === 'json') return { status: 200, body: await withSealedAnswerCursors(summary, principal.sub), headers: noStore };
+    // The spreadsheet writers load for a file only: most requests want the JSON.
+    const { feedbackFileName, feedbackSummaryCsv, feedbackSummaryXlsx } = await import('../../shared/exports/feedback-summary');
     switch (query.format) {
-      case 'json':
-        return { status: 200, body: await withSealedAnswerCursors(summary, principal.sub), headers: noStore };
       case 'csv':
         return {
           status: 200,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../shared/schemas/zod';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { emailSchema } from '../../shared/schemas/registration';

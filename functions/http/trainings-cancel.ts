@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import * as z from '../../shared/schemas/zod';
 import { defineRoute } from '../../shared/http/route';
 import { routes } from '../../shared/manifest';
 import { cancelTrainingSchema, trainingIdParams } from '../../shared/schemas/training';
 import { cancelTraining } from '../../shared/usecases/trainings';
 
 /** The reason is optional, so an empty body is as good as `{}`. */
-const optionalBody = z.preprocess((body) => body ?? {}, cancelTrainingSchema);
+const optionalBody = z.pipe(
+  z.transform((body: unknown) => body ?? {}),
+  cancelTrainingSchema,
+);
 
 export const handler = defineRoute(
   routes.cancelTraining,

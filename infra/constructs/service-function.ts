@@ -4,7 +4,7 @@ import { Duration, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -77,6 +77,26 @@ class InlinePolicyRole extends iam.Role {
 export const certificateFontsDir = 'shared/certificates/fonts';
 
 /**
+ * How every function is bundled, apart from the fonts hook: exported so that bench:coldstart and
+ * the bundle tests build exactly what ships.
+ */
+export const shippedBundling = {
+  format: OutputFormat.ESM,
+  target: 'node22',
+  // Prefer the ESM builds of dependencies so esbuild can tree-shake them.
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  // Stack traces need only the mappings; embedding the sources would double the bundle.
+  sourcesContent: false,
+  // Ship the SDK versions the tests ran against rather than whatever the runtime carries.
+  bundleAwsSDK: true,
+  // CommonJS dependencies bundled into ESM still call require(); give them one.
+  banner:
+    "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/**
  * Every Lambda of the platform: one place for runtime, architecture, ESM bundling, source maps
  * and log retention, so a route or consumer only says what differs (handler, limits, grants).
  */
@@ -108,19 +128,7 @@ export class ServiceFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME: serviceName,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer the ESM builds of dependencies so esbuild can tree-shake them.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Stack traces need only the mappings; embedding the sources would double the bundle.
-        sourcesContent: false,
-        // Ship the SDK versions the tests ran against rather than whatever the runtime carries.
-        bundleAwsSDK: true,
-        // CommonJS dependencies bundled into ESM still call require(); give them one.
-        banner:
-          "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
+        ...shippedBundling,
         ...(props.bundlesCertificateFonts
           ? {
               commandHooks: {

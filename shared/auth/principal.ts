@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schemas/zod';
 import { roles, type Role } from './roles';
 
 /** The signed-in person, as the JWT authorizer (Cognito on AWS, the local key locally) vouched. */
@@ -26,11 +26,11 @@ function parseGroups(value: unknown): Role[] {
 }
 
 const claimsSchema = z.object({
-  sub: z.string().min(1),
-  email: z.string().min(1),
-  name: z.string().optional(),
-  'cognito:groups': z.unknown().optional(),
-  'custom:region': z.string().optional(),
+  sub: z.string().check(z.minLength(1)),
+  email: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  'cognito:groups': z.optional(z.unknown()),
+  'custom:region': z.optional(z.string()),
 });
 
 export function principalFromClaims(claims: unknown): Principal | undefined {

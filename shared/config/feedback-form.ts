@@ -5,7 +5,7 @@
  * language for each of them, and nothing else, or loading fails — so a broken edit fails the
  * deployment (and the unit tests), never a participant's request.
  */
-import { z } from 'zod';
+import * as z from '../schemas/zod';
 import formFile from '../../config/feedback-form.json' with { type: 'json' };
 import type { Language } from '../locale/language';
 
@@ -19,18 +19,18 @@ export type QuestionId = (typeof questionIds)[number];
 export const RATING_MIN = 1;
 export const RATING_MAX = 5;
 
-const text = z.string().trim().min(1).max(1000);
+const text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
 const localized = z.strictObject({ kk: text, ru: text, en: text });
 const scale = z.strictObject({ min: localized, max: localized });
 
-function exactly<K extends string, T extends z.ZodType>(ids: readonly K[], value: T) {
+function exactly<K extends string, T extends z.ZodMiniType>(ids: readonly K[], value: T) {
   return z.strictObject(Object.fromEntries(ids.map((id) => [id, value])) as Record<K, T>);
 }
 
 const formSchema = z.strictObject({
   intro: localized,
   scale,
-  ratings: exactly(ratingIds, localized.extend({ scale: scale.optional() })),
+  ratings: exactly(ratingIds, z.extend(localized, { scale: z.optional(scale) })),
   questions: exactly(questionIds, localized),
 });
 

@@ -1,11 +1,12 @@
-import { z } from 'zod';
+import * as z from '../schemas/zod';
 import regionsFile from '../../config/regions.json' with { type: 'json' };
 
-const localizedName = z.object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) });
+const nameText = z.string().check(z.minLength(1));
+const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
 
 const regionSchema = z.object({
-  id: z.string().regex(/^[a-z][a-z-]*$/),
-  code: z.string().regex(/^[A-Z]{3}$/),
+  id: z.string().check(z.regex(/^[a-z][a-z-]*$/)),
+  code: z.string().check(z.regex(/^[A-Z]{3}$/)),
   kind: z.enum(['oblast', 'city']),
   name: localizedName,
 });
@@ -14,7 +15,7 @@ export type Region = z.infer<typeof regionSchema>;
 
 /** Parsed at load so a broken edit of config/regions.json fails the deployment, not a request. */
 export const regions: readonly Region[] = z
-  .object({ regions: z.array(regionSchema).min(1) })
+  .object({ regions: z.array(regionSchema).check(z.minLength(1)) })
   .parse(regionsFile).regions;
 
 const regionsById = new Map(regions.map((region) => [region.id, region]));

@@ -4,7 +4,7 @@
  * names (`{counter}|{level}|{topic}`), so ids come from here or from the server, never from what a
  * trainer types, and the shape below can hold no separator.
  */
-import { z } from 'zod';
+import * as z from '../schemas/zod';
 import topicsFile from '../../config/topics.json' with { type: 'json' };
 
 /** Lower-case words joined by hyphens, at most 32 characters: no `|`, no space, no key separator. */
@@ -22,10 +22,11 @@ export function isTopicId(value: string): boolean {
   return value.length <= TOPIC_ID_MAX_LENGTH && TOPIC_ID_PATTERN.test(value);
 }
 
-const localizedName = z.object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) });
+const nameText = z.string().check(z.minLength(1));
+const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
 
 const topicSchema = z.object({
-  id: z.string().max(TOPIC_ID_MAX_LENGTH).regex(TOPIC_ID_PATTERN),
+  id: z.string().check(z.maxLength(TOPIC_ID_MAX_LENGTH), z.regex(TOPIC_ID_PATTERN)),
   name: localizedName,
 });
 
@@ -33,9 +34,11 @@ export type Topic = z.infer<typeof topicSchema>;
 
 /** Parsed at load so a broken edit of config/topics.json fails the deployment, not a request. */
 export const seededTopics: readonly Topic[] = z
-  .object({ topics: z.array(topicSchema).min(1).max(MAX_TOPICS) })
-  .refine((file) => new Set(file.topics.map((topic) => topic.id)).size === file.topics.length, { error: 'topic ids must be unique' })
-  .refine((file) => file.topics.some((topic) => topic.id === FALLBACK_TOPIC_ID), { error: `needs the fallback topic "${FALLBACK_TOPIC_ID}"` })
+  .object({ topics: z.array(topicSchema).check(z.minLength(1), z.maxLength(MAX_TOPICS)) })
+  .check(
+    z.refine((file) => new Set(file.topics.map((topic) => topic.id)).size === file.topics.length, { error: 'topic ids must be unique' }),
+    z.refine((file) => file.topics.some((topic) => topic.id === FALLBACK_TOPIC_ID), { error: `needs the fallback topic "${FALLBACK_TOPIC_ID}"` }),
+  )
   .parse(topicsFile).topics;
 
 const seededById = new Map(seededTopics.map((topic) => [topic.id, topic]));

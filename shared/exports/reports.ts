@@ -8,7 +8,8 @@ import { feedbackMinimumResponses } from '../domain/feedback';
 import type { Metrics } from '../domain/reports';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
 import type { ExpiringQualificationsReport } from '../usecases/renewal';
-import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csvText, xlsxBuffer, type Cell, type Sheet } from './spreadsheet';
+import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './content-types';
+import type { Cell, Sheet } from './spreadsheet';
 
 const metricColumns: readonly (keyof Metrics)[] = [
   'trainingsScheduled',
@@ -157,6 +158,8 @@ export async function reportResponse(
   const noStore = { 'cache-control': 'no-store' };
   if (format === 'json') return { status: 200, body: report, headers: noStore };
   const disposition = (extension: string) => `attachment; filename="${fileName}.${extension}"`;
+  // The writers (csv-stringify; exceljs, loaded by xlsxBuffer) only for a file, never for JSON.
+  const { csvText, xlsxBuffer } = await import('./spreadsheet');
   if (format === 'csv') {
     return {
       status: 200,

@@ -31,8 +31,7 @@ export interface Sheet {
   wrapColumns?: number[];
 }
 
-export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+export { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './content-types';
 
 const formulaTrigger = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 

@@ -1,6 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { InvalidCursorError } from '../errors';
-import { cursorKey } from '../secrets/cursor-key';
 
 /**
  * Sealed paging cursors. The store's cursor is DynamoDB's last evaluated key, which names
@@ -68,6 +67,15 @@ export function cursorBinding(input: {
       .filter(([name, value]) => value !== undefined && !leaveOut.includes(name))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return JSON.stringify([input.route, sorted(input.pathParameters), sorted(input.query, ['cursor', 'limit']), input.caller ?? '']);
+}
+
+/**
+ * The sealing key, read on first use: the Secrets Manager client then loads in the routes that
+ * page, not in every route the route layer wraps.
+ */
+export async function cursorKey(): Promise<Uint8Array> {
+  const { cursorKey: readKey } = await import('../secrets/cursor-key');
+  return readKey();
 }
 
 /**

@@ -3,7 +3,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodError, ZodType } from 'zod';
+import * as z from '../schemas/zod';
 import { hasAnyRole, principalFromClaims, type Principal } from '../auth/principal';
 import {
   DomainError,
@@ -16,8 +16,7 @@ import {
 } from '../errors';
 import type { RouteDefinition } from '../manifest';
 import { logger } from '../observability/logger';
-import { cursorKey } from '../secrets/cursor-key';
-import { cursorBinding, sealCursor, unsealCursor } from './cursors';
+import { cursorBinding, cursorKey, sealCursor, unsealCursor } from './cursors';
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
 
@@ -41,10 +40,13 @@ export interface RouteContext<R extends RouteDefinition, TBody, TQuery, TParams>
   requestId: string;
 }
 
+/** Any zod schema whose output is T (the runtime schemas are zod/mini; see shared/schemas/zod.ts). */
+type Schema<T> = z.core.$ZodType<T>;
+
 export interface RouteSpec<TBody, TQuery, TParams> {
-  body?: ZodType<TBody>;
-  query?: ZodType<TQuery>;
-  params?: ZodType<TParams>;
+  body?: Schema<TBody>;
+  query?: Schema<TQuery>;
+  params?: Schema<TParams>;
   /** `text` hands the raw body (e.g. CSV) to the body schema instead of parsed JSON. */
   bodyFormat?: 'json' | 'text';
   /** The body may be left out entirely (the schema then sees `undefined`). */
@@ -54,7 +56,7 @@ export interface RouteSpec<TBody, TQuery, TParams> {
 type Event = APIGatewayProxyEventV2 & { parsedBody?: unknown; principal?: Principal };
 type Middleware = middy.MiddlewareObj<Event, APIGatewayProxyResultV2, Error, Context>;
 
-function zodFieldErrors(error: ZodError, prefix?: string): FieldErrors {
+function zodFieldErrors(error: z.core.$ZodError, prefix?: string): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? 'body');
@@ -63,9 +65,9 @@ function zodFieldErrors(error: ZodError, prefix?: string): FieldErrors {
   return fields;
 }
 
-function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
+function parseWith<T>(schema: Schema<T> | undefined, value: unknown, part: string): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     throw new ValidationError(
       `Some ${part === 'body' ? 'fields' : `${part} values`} are not valid. Correct the fields listed and send the request again.`,

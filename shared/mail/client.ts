@@ -1,5 +1,4 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { optionalEnv, requiredEnv } from '../env';
 import { acquireSendSlot, retryThrottling } from './send-rate';
 
@@ -34,6 +33,8 @@ export interface OutgoingEmail {
  * Returns SES's message id.
  */
 export async function sendEmail(email: OutgoingEmail): Promise<string> {
+  // nodemailer loads with the first email, not with every function that could send one.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const mime = await new MailComposer({
     from: mailFrom,
     to: email.to,

@@ -1,38 +1,35 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
-import { cursorSchema, languageSchema } from './common';
+import { cursorSchema, languageSchema, onlyFields } from './common';
 
 /** Long enough for a considered answer (about two pages), short enough to keep an item small. */
 export const ANSWER_MAX_LENGTH = 5_000;
 
-const ratingSchema = z
-  .number({ error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
-  .int({ error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
-  .min(RATING_MIN, { error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` })
-  .max(RATING_MAX, { error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` });
+const ratingMessage = { error: `must be a whole number from ${RATING_MIN} to ${RATING_MAX}` };
+const ratingSchema = z.number(ratingMessage).check(z.int(ratingMessage), z.gte(RATING_MIN, ratingMessage), z.lte(RATING_MAX, ratingMessage));
 
 /**
  * An open answer: trimmed, NFC (a Kazakh letter typed as base + combining mark equals the
  * precomposed one), Windows line ends made \n, control characters other than newline and tab
  * dropped. Blank means "not answered" and is stored as no answer at all.
  */
-const answerSchema = z
-  .string({ error: 'must be text' })
-  .transform((answer) =>
-    answer
-      .normalize('NFC')
-      .replace(/\r\n?/g, '\n')
-      // eslint-disable-next-line no-control-regex
-      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-      .trim(),
-  )
-  .pipe(z.string().max(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` }));
+const answerSchema = z.pipe(
+  z.pipe(
+    z.string({ error: 'must be text' }),
+    z.transform((answer: string) =>
+      answer
+        .normalize('NFC')
+        .replace(/\r\n?/g, '\n')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+        .trim(),
+    ),
+  ),
+  z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` })),
+);
 
 function unknownKeys(allowed: readonly string[]) {
-  return (issue: { code: string; keys?: string[] }) =>
-    issue.code === 'unrecognized_keys'
-      ? `has unknown field(s) ${issue.keys?.join(', ')}; send only ${allowed.join(', ')}`
-      : undefined;
+  return onlyFields(`only ${allowed.join(', ')}`);
 }
 
 const ratingsSchema = z.strictObject(
@@ -40,22 +37,20 @@ const ratingsSchema = z.strictObject(
   { error: (issue) => unknownKeys(ratingIds)(issue) ?? `must be an object with the ratings ${ratingIds.join(', ')}` },
 );
 
-const answersSchema = z
-  .strictObject(
-    Object.fromEntries(questionIds.map((id) => [id, answerSchema.optional()])) as Record<
-      QuestionId,
-      z.ZodOptional<typeof answerSchema>
-    >,
+const answersSchema = z.pipe(
+  z.strictObject(
+    Object.fromEntries(questionIds.map((id) => [id, z.optional(answerSchema)])) as Record<QuestionId, z.ZodMiniOptional<typeof answerSchema>>,
     { error: (issue) => unknownKeys(questionIds)(issue) ?? `must be an object with the answers ${questionIds.join(', ')}` },
-  )
-  .transform((answers) => {
+  ),
+  z.transform((answers: Partial<Record<QuestionId, string | undefined>>) => {
     const given: Partial<Record<QuestionId, string>> = {};
     for (const id of questionIds) {
       const answer = answers[id];
       if (answer) given[id] = answer;
     }
     return given;
-  });
+  }),
+);
 
 /**
  * The submitted form. Every rating is required (a summary of ratings is only fair when each
@@ -65,7 +60,10 @@ const answersSchema = z
 export const submitFeedbackSchema = z.strictObject(
   {
     ratings: ratingsSchema,
-    answers: answersSchema.optional().transform((answers) => answers ?? {}),
+    answers: z.pipe(
+      z.optional(answersSchema),
+      z.transform((answers: Partial<Record<QuestionId, string>> | undefined) => answers ?? {}),
+    ),
   },
   { error: unknownKeys(['ratings', 'answers']) },
 );
@@ -83,19 +81,19 @@ export interface FeedbackResponse {
 
 export const feedbackFormQuery = z.object({
   /** The form's language; the training's language by default. */
-  lang: languageSchema.optional(),
+  lang: z.optional(languageSchema),
 });
 
 export const feedbackSummaryQuery = z.object({
-  format: z.enum(['json', 'csv', 'xlsx'], { error: 'must be json, csv or xlsx' }).default('json'),
+  format: z._default(z.enum(['json', 'csv', 'xlsx'], { error: 'must be json, csv or xlsx' }), 'json'),
   /** Language of the labels and of a file's headings; the training's language by default. */
-  lang: languageSchema.optional(),
+  lang: z.optional(languageSchema),
 });
 export type FeedbackSummaryQuery = z.infer<typeof feedbackSummaryQuery>;
 
 export const feedbackAnswersQuery = z.object({
   question: z.enum(questionIds, { error: `must be one of ${questionIds.join(', ')}` }),
   // Sealed by the route layer (shared/http/cursors.ts); the use case reads what is inside.
-  cursor: cursorSchema.optional(),
+  cursor: z.optional(cursorSchema),
 });
 export type FeedbackAnswersQuery = z.infer<typeof feedbackAnswersQuery>;

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { cursorSchema } from './common';
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: cursorSchema.optional(),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 50),
+  cursor: z.optional(cursorSchema),
 });

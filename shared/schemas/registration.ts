@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from './zod';
 import type { Language } from '../locale/language';
-import { languageSchema } from './common';
+import { languageSchema, onlyFields } from './common';
 
 /**
  * A person's name as they write it. NFC so that a Kazakh letter typed as a base letter plus a
@@ -8,40 +8,36 @@ import { languageSchema } from './common';
  * pasted from a spreadsheet cell) collapse to one space because the name goes into email
  * headers, calendar entries and certificates.
  */
-export const fullNameSchema = z
-  .string({ error: 'must be text' })
-  .trim()
+export const fullNameSchema = z.string({ error: 'must be text' }).check(
+  z.trim(),
   // abort: one clear message per name; "must contain a letter" on an empty one would be noise.
-  .min(1, { error: 'must not be empty', abort: true })
-  .max(200, { error: 'must be at most 200 characters', abort: true })
-  .overwrite((name) => name.normalize('NFC').replace(/\s+/g, ' '))
-  .refine((name) => /\p{L}/u.test(name), { error: 'must contain a letter' });
+  z.minLength(1, { error: 'must not be empty', abort: true }),
+  z.maxLength(200, { error: 'must be at most 200 characters', abort: true }),
+  z.overwrite((name) => name.normalize('NFC').replace(/\s+/g, ' ')),
+  z.refine((name) => /\p{L}/u.test(name), { error: 'must contain a letter' }),
+);
 
 export const schoolSchema = z
   .string({ error: 'must be text' })
-  .trim()
-  .max(300, { error: 'must be at most 300 characters' })
-  .overwrite((school) => school.normalize('NFC').replace(/\s+/g, ' '));
+  .check(
+    z.trim(),
+    z.maxLength(300, { error: 'must be at most 300 characters' }),
+    z.overwrite((school) => school.normalize('NFC').replace(/\s+/g, ' ')),
+  );
 
 /** Lower-cased so that one person is one registration however they capitalise their address. */
-export const emailSchema = z
-  .string({ error: 'must be an email address' })
-  .trim()
-  .toLowerCase()
-  .pipe(z.email({ error: 'must be an email address, e.g. name@school.kz' }).max(254, { error: 'must be at most 254 characters' }));
+export const emailSchema = z.pipe(
+  z.string({ error: 'must be an email address' }).check(z.trim(), z.toLowerCase()),
+  z.email({ error: 'must be an email address, e.g. name@school.kz' }).check(z.maxLength(254, { error: 'must be at most 254 characters' })),
+);
 
 export const registerBodySchema = z.strictObject(
   {
     fullName: fullNameSchema,
-    school: schoolSchema.optional(),
-    preferredLanguage: languageSchema.optional(),
+    school: z.optional(schoolSchema),
+    preferredLanguage: z.optional(languageSchema),
   },
-  {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `has unknown field(s) ${issue.keys.join(', ')}; send only fullName, school and preferredLanguage`
-        : undefined,
-  },
+  { error: onlyFields('only fullName, school and preferredLanguage') },
 );
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 
@@ -49,8 +45,8 @@ export type RegisterBody = z.infer<typeof registerBodySchema>;
 export const importRowSchema = z.strictObject({
   email: emailSchema,
   fullName: fullNameSchema,
-  school: schoolSchema.optional(),
-  preferredLanguage: languageSchema.optional(),
+  school: z.optional(schoolSchema),
+  preferredLanguage: z.optional(languageSchema),
 });
 export type ImportRow = z.infer<typeof importRowSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './zod';
 
 /**
  * The part of an SES event-publishing record (EventBridge `detail`) the platform reads. Unknown
@@ -11,11 +11,11 @@ export const sesEventDetailSchema = z.looseObject({
   mail: z.looseObject({
     messageId: z.string(),
     timestamp: z.string(),
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  delivery: timestamped.optional(),
-  bounce: timestamped.optional(),
-  complaint: timestamped.optional(),
+  delivery: z.optional(timestamped),
+  bounce: z.optional(timestamped),
+  complaint: z.optional(timestamped),
 });
 export type SesEventDetail = z.infer<typeof sesEventDetailSchema>;
 

@@ -1,81 +1,90 @@
-import { z } from 'zod';
+import * as z from './zod';
 import { cursorSchema, idSchema, instantSchema, languageSchema, regionIdSchema } from './common';
 import { topicIdSchema } from './topics';
 
-const titleText = z.string().trim().min(1, { error: 'must not be empty' }).max(300, { error: 'must be at most 300 characters' });
+const titleText = z
+  .string()
+  .check(z.trim(), z.minLength(1, { error: 'must not be empty' }), z.maxLength(300, { error: 'must be at most 300 characters' }));
 
 export const localizedTitleSchema = z
-  .strictObject({ kk: titleText.optional(), ru: titleText.optional(), en: titleText.optional() })
-  .refine((title) => Boolean(title.kk ?? title.ru ?? title.en), {
-    error: 'needs at least one of kk, ru or en',
-  });
+  .strictObject({ kk: z.optional(titleText), ru: z.optional(titleText), en: z.optional(titleText) })
+  .check(
+    z.refine((title) => Boolean(title.kk ?? title.ru ?? title.en), {
+      error: 'needs at least one of kk, ru or en',
+    }),
+  );
 
 export const sessionInputSchema = z.strictObject({
   /** Given when editing, to keep a session's identity (attendance refers to it). */
-  id: idSchema.optional(),
+  id: z.optional(idSchema),
   startsAt: instantSchema,
   endsAt: instantSchema,
-  venue: z.string().trim().max(300).optional(),
+  venue: z.optional(z.string().check(z.trim(), z.maxLength(300))),
   // https only: a meeting link opened from an email or a calendar must not travel in clear text.
-  onlineUrl: z
-    .url({ protocol: /^https$/, error: 'must be an https:// link, such as the Teams meeting link (copy it from the meeting invitation)' })
-    .max(1000, { error: 'must be at most 1000 characters' })
-    .optional(),
+  onlineUrl: z.optional(
+    z
+      .url({ protocol: /^https$/, error: 'must be an https:// link, such as the Teams meeting link (copy it from the meeting invitation)' })
+      .check(z.maxLength(1000, { error: 'must be at most 1000 characters' })),
+  ),
 });
+
+const booleanField = () => z.boolean({ error: 'must be true or false' });
 
 const trainingFields = {
   title: localizedTitleSchema,
-  description: z.string().trim().max(5000, { error: 'must be at most 5000 characters' }).optional(),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(5000, { error: 'must be at most 5000 characters' }))),
   /** An id of the topic vocabulary (GET /api/topics), checked against it by the use case. */
   topic: topicIdSchema,
   language: languageSchema,
   region: regionIdSchema,
   level: z.union([z.literal(0), z.literal(1), z.literal(2)], { error: 'must be 0, 1 or 2' }),
-  hours: z.number({ error: 'must be a number of hours' }).positive({ error: 'must be more than 0' }).max(2000),
-  ects: z.number({ error: 'must be a number' }).min(0).max(60).optional(),
+  hours: z.number({ error: 'must be a number of hours' }).check(z.positive({ error: 'must be more than 0' }), z.lte(2000)),
+  ects: z.optional(z.number({ error: 'must be a number' }).check(z.gte(0), z.lte(60))),
   capacity: z
     .number({ error: 'must be a whole number' })
-    .int({ error: 'must be a whole number' })
-    .min(1, { error: 'must be at least 1' })
-    .max(10_000, { error: 'must be at most 10,000' }),
+    .check(
+      z.int({ error: 'must be a whole number' }),
+      z.gte(1, { error: 'must be at least 1' }),
+      z.lte(10_000, { error: 'must be at most 10,000' }),
+    ),
   sessions: z
     .array(sessionInputSchema, { error: 'must be a list of sessions' })
-    .min(1, { error: 'needs at least one session' })
-    .max(200, { error: 'must have at most 200 sessions' }),
-  registrationClosesAt: instantSchema.optional(),
-  completionThreshold: z.number().min(0, { error: 'must be between 0 and 1' }).max(1, { error: 'must be between 0 and 1' }),
-  feedbackRequired: z.boolean({ error: 'must be true or false' }),
+    .check(z.minLength(1, { error: 'needs at least one session' }), z.maxLength(200, { error: 'must have at most 200 sessions' })),
+  registrationClosesAt: z.optional(instantSchema),
+  completionThreshold: z.number().check(z.gte(0, { error: 'must be between 0 and 1' }), z.lte(1, { error: 'must be between 0 and 1' })),
+  feedbackRequired: booleanField(),
   /** A refresher: its certificates renew the level (they qualify like the original). */
-  renewsLevel: z.boolean({ error: 'must be true or false' }).optional(),
+  renewsLevel: z.optional(booleanField()),
 };
 
 export const createTrainingSchema = z.strictObject({
   ...trainingFields,
-  completionThreshold: trainingFields.completionThreshold.default(0.8),
-  feedbackRequired: trainingFields.feedbackRequired.default(true),
+  completionThreshold: z._default(trainingFields.completionThreshold, 0.8),
+  feedbackRequired: z._default(trainingFields.feedbackRequired, true),
 });
 export type CreateTrainingInput = z.infer<typeof createTrainingSchema>;
 
 /** Any subset of the fields; `null` clears an optional one. */
 export const updateTrainingSchema = z
-  .strictObject({
-    title: trainingFields.title,
-    description: trainingFields.description.nullable(),
-    topic: trainingFields.topic,
-    language: trainingFields.language,
-    region: trainingFields.region,
-    level: trainingFields.level,
-    hours: trainingFields.hours,
-    ects: trainingFields.ects.nullable(),
-    capacity: trainingFields.capacity,
-    sessions: trainingFields.sessions,
-    registrationClosesAt: trainingFields.registrationClosesAt.nullable(),
-    completionThreshold: trainingFields.completionThreshold,
-    feedbackRequired: trainingFields.feedbackRequired,
-    renewsLevel: z.boolean({ error: 'must be true or false' }),
-  })
-  .partial()
-  .refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' });
+  .partial(
+    z.strictObject({
+      title: trainingFields.title,
+      description: z.nullable(trainingFields.description),
+      topic: trainingFields.topic,
+      language: trainingFields.language,
+      region: trainingFields.region,
+      level: trainingFields.level,
+      hours: trainingFields.hours,
+      ects: z.nullable(trainingFields.ects),
+      capacity: trainingFields.capacity,
+      sessions: trainingFields.sessions,
+      registrationClosesAt: z.nullable(trainingFields.registrationClosesAt),
+      completionThreshold: trainingFields.completionThreshold,
+      feedbackRequired: trainingFields.feedbackRequired,
+      renewsLevel: booleanField(),
+    }),
+  )
+  .check(z.refine((patch) => Object.keys(patch).length > 0, { error: 'send at least one field to change' }));
 export type UpdateTrainingInput = z.infer<typeof updateTrainingSchema>;
 
 export const trainingStatuses = ['draft', 'published', 'cancelled', 'closed'] as const;
@@ -135,19 +144,21 @@ export const trainingIdParams = z.strictObject({ id: idSchema });
 
 export const listTrainingsQuery = z
   .object({
-    region: regionIdSchema.optional(),
-    language: languageSchema.optional(),
-    from: instantSchema.optional(),
-    to: instantSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-    cursor: cursorSchema.optional(),
+    region: z.optional(regionIdSchema),
+    language: z.optional(languageSchema),
+    from: z.optional(instantSchema),
+    to: z.optional(instantSchema),
+    limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
+    cursor: z.optional(cursorSchema),
   })
-  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
-    error: 'must not be after to; swap the two dates',
-    path: ['from'],
-  });
+  .check(
+    z.refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
+      error: 'must not be after to; swap the two dates',
+      path: ['from'],
+    }),
+  );
 export type ListTrainingsQuery = z.infer<typeof listTrainingsQuery>;
 
 export const cancelTrainingSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(1000).optional(),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schemas/zod';
 import { requiredEnv } from '../env';
 
 /**
@@ -9,7 +9,7 @@ import { requiredEnv } from '../env';
 const publicJwkSchema = z.object({
   kty: z.literal('OKP'),
   crv: z.literal('Ed25519'),
-  x: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
 });
 
 export type IssuerPublicJwk = z.infer<typeof publicJwkSchema>;

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { Principal } from '../auth/principal';
 import { clock } from '../clock';
 import {
@@ -28,7 +27,6 @@ import type {
   TeamsReportBody,
 } from '../schemas/attendance';
 import type { Training, TrainingSession } from '../schemas/training';
-import { checkInKey } from '../secrets/check-in-key';
 import {
   findTrainingsByIds,
   listAllRegistrations,
@@ -368,8 +366,18 @@ export async function issueCode(principal: Principal, trainingId: string, sessio
   const issued = issueCheckInCode(await checkInKey(), training, session, clock.now());
   const checkInUrl = publicUrl(`/check-in?code=${issued.code}`);
   // Level M (15 % recovery) survives a glare spot on a projector without shrinking the modules.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(checkInUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
   return { trainingId, sessionId, ...issued, checkInUrl, qrSvg };
+}
+
+/**
+ * The Secrets Manager client loads in the two routes that use the key, not in the other
+ * attendance routes that share this module.
+ */
+async function checkInKey(): Promise<Uint8Array> {
+  const { checkInKey: readKey } = await import('../secrets/check-in-key');
+  return readKey();
 }
 
 export interface CheckInReceipt {

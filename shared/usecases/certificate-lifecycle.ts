@@ -4,7 +4,7 @@
  * credential with its status list, both signed with the platform's Ed25519 key.
  */
 import type { Principal } from '../auth/principal';
-import { buildOpenBadgeCredential, signCredential, type OpenBadgeCredential } from '../certificates/open-badge';
+import type { OpenBadgeCredential, SignableCredential } from '../certificates/open-badge';
 import { buildStatusListCredential, type BitstringStatusListCredential } from '../certificates/status-list';
 import { clock } from '../clock';
 import { regions } from '../config/regions';
@@ -21,7 +21,6 @@ import {
 } from '../domain/certificate-lifecycle';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { publicUrl } from '../mail/format';
-import { badgeKeys } from '../secrets/badge-key';
 import { issuerPublicJwk, type IssuerPublicJwk } from '../secrets/issuer-public-key';
 import { commitReissue, emptyStatusList, findStatusList, revokeWithStatusBit } from '../store/certificate-lifecycle';
 import { findCertificate, type Certificate } from '../store/certificates';
@@ -132,6 +131,7 @@ export async function certificateCredential(principal: Principal, certificateId:
   }
   assertNotRevoked(certificate);
   const location = statusListLocation(certificate.number);
+  const { buildOpenBadgeCredential } = await import('../certificates/open-badge');
   const credential = buildOpenBadgeCredential({
     certificateId: certificate.certificateId,
     number: certificate.number,
@@ -147,9 +147,7 @@ export async function certificateCredential(principal: Principal, certificateId:
     statusListUrl: statusListUrl(location.listId),
     statusListIndex: location.index,
   });
-  const { privateKey } = await badgeKeys();
-  const signed = await signCredential(credential, { privateKey, verificationMethod: issuerKeyUrl() });
-  return { jwt: signed.jwt, credential };
+  return signWithBadgeKey(credential);
 }
 
 const knownRegionCodes = new Set(regions.map((region) => region.code));
@@ -166,6 +164,15 @@ export async function statusListCredential(listId: string): Promise<Signed<Bitst
     encodedList: stored?.encodedList ?? emptyStatusList(),
     validFrom: stored?.updatedAt ?? clock.now().toISOString(),
   });
+  return signWithBadgeKey(credential);
+}
+
+/**
+ * jose and the signing key's secret are loaded by the two routes that sign, not by every route
+ * that shares this module (revoke, reissue, verify).
+ */
+async function signWithBadgeKey<C extends SignableCredential>(credential: C): Promise<Signed<C>> {
+  const [{ signCredential }, { badgeKeys }] = await Promise.all([import('../certificates/open-badge'), import('../secrets/badge-key')]);
   const { privateKey } = await badgeKeys();
   const signed = await signCredential(credential, { privateKey, verificationMethod: issuerKeyUrl() });
   return { jwt: signed.jwt, credential };

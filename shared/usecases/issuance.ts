@@ -14,7 +14,6 @@
  * (d) the work item is marked done (a MODIFY: never delivered to the consumer again).
  * Every step reads what the previous ones left, so a repeat redoes nothing that was done.
  */
-import { renderCertificatePdf } from '../certificates/render-pdf';
 import { certificateIdFor, newVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
 import { findRegion } from '../config/regions';
@@ -145,7 +144,9 @@ async function claimOrFind(training: Training, registration: StoredRegistration)
 }
 
 /** The PDF of the certificate as its record stands now (the current version). */
-export function renderFor(certificate: Certificate): Promise<Buffer> {
+export async function renderFor(certificate: Certificate): Promise<Buffer> {
+  // pdfkit, fontkit and qrcode load when a PDF is rendered, not for every record the consumer sees.
+  const { renderCertificatePdf } = await import('../certificates/render-pdf');
   return renderCertificatePdf({
     holderName: certificate.holderName,
     language: certificate.language,

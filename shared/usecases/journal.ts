@@ -5,7 +5,6 @@
  */
 import { titleIn } from '../locale/title';
 import type { Principal } from '../auth/principal';
-import { renderJournalPdf } from '../certificates/journal-pdf';
 import { clock } from '../clock';
 import type { Language } from '../locale/language';
 import { monthOf } from '../domain/aggregates';
@@ -320,5 +319,7 @@ export async function exportJournal(
     };
   });
   if (format === 'md') return { markdown: journalMarkdown(principal.name, rows, language) };
+  // pdfkit and the fonts load only for a PDF export, not in every journal route that shares this module.
+  const { renderJournalPdf } = await import('../certificates/journal-pdf');
   return { pdf: await renderJournalPdf(principal.name, rows, language) };
 }

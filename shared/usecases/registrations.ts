@@ -3,7 +3,6 @@ import { clock } from '../clock';
 import { assertCancellable, assertNotOwnTraining, assertRegistrationOpen, canManageParticipants } from '../domain/registration';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { newId } from '../ids';
-import { parseRegistrationCsv } from '../registration/csv-import';
 import type { ImportRow, RegisterBody, Registration, RegistrationStatus } from '../schemas/registration';
 import type { Training } from '../schemas/training';
 import {
@@ -213,6 +212,8 @@ export async function importRegistrations(
     throw new ForbiddenError('Only the training\'s trainer, a coordinator of its region or an administrator can import participants.');
   }
   assertRegistrationOpen(training, clock.now());
+  // csv-parse loads for an import only, not in the other registration routes.
+  const { parseRegistrationCsv } = await import('../registration/csv-import');
   const { rows } = parseRegistrationCsv(csv);
   const results: ImportResult[] = rows.map(({ row, error }) => ({ row, status: 'error', error: error ?? 'invalid row' }));
 

@@ -1,8 +1,6 @@
-import path from 'node:path';
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../infra/constructs/service-function';
 import { consumerList, eventRuleList, routeList, scheduleList } from '../../shared/manifest';
+import { sourceGraph } from '../support/bundle-graph';
 
 /**
  * The certificate renderer reads its fonts when it is imported, and only functions that write
@@ -13,17 +11,7 @@ import { consumerList, eventRuleList, routeList, scheduleList } from '../../shar
 const renderer = 'shared/certificates/render-pdf.ts';
 
 async function bundledSources(handler: string): Promise<string[]> {
-  const result = await build({
-    entryPoints: [path.join(repoRoot, handler)],
-    bundle: true,
-    write: false,
-    metafile: true,
-    platform: 'node',
-    format: 'esm',
-    packages: 'external',
-    logLevel: 'silent',
-  });
-  return Object.keys(result.metafile.inputs);
+  return Object.keys((await sourceGraph(handler)).inputs);
 }
 
 describe('function bundles', () => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../../shared/errors';
 import { defineRoute } from '../../shared/http/route';
 import { logger } from '../../shared/observability/logger';
