@@ -15,7 +15,7 @@ import { enforceFunctionPermissions, loadHandlers } from './handlers';
 import { lambdaContext } from './lambda-context';
 import { buildSesEvent, dispatchEvent, type EventRuleLambda, type SesEventRequest } from './ses-events';
 import { StreamPoller, type DeadLetter, type ReplayOutcome, type StreamHandler } from './stream-poller';
-import { serveWorker, workerInput, workerLog } from './worker-thread';
+import { serveWorker, workerInput, workerLog, yieldToTheGateway } from './worker-thread';
 
 export interface FunctionsInput {
   clock: SharedArrayBuffer;
@@ -59,6 +59,7 @@ serveWorker<FunctionsApi>(async () => {
   const input = workerInput<FunctionsInput>();
   shareClock(input.clock);
   shareFaults(input.faults);
+  yieldToTheGateway();
   await enforceFunctionPermissions(workerLog);
 
   const [consumers, scheduled, eventRules] = await Promise.all([

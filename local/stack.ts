@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -11,7 +10,7 @@ import { startGateway, type HttpLambda } from './gateway';
 import { enforceFunctionPermissions, loadHandlers } from './handlers';
 import { createLocalIssuer } from './tokens';
 import { startPage } from './start-page';
-import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
+import { CERTIFICATES_BUCKET, localFunctionEnvironment, localRuntimeEnvironment, TABLE_NAME } from './environment';
 import { webAppServer } from './web-app';
 
 export interface LocalStackOptions {
@@ -38,49 +37,11 @@ export interface LocalStack {
 // Development machines run Node 20 while Lambda runs 22; the SDK's notice about that is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-export const TABLE_NAME = 'cascade-training';
-export const CERTIFICATES_BUCKET = 'cascade-training-certificates';
+export { CERTIFICATES_BUCKET, TABLE_NAME } from './environment';
 
-/**
- * A key that Secrets Manager holds on AWS (the check-in codes' HMAC key, the cursor sealing key),
- * kept under the data directory so codes on a screen and cursors handed out stay valid across a
- * restart; a temporary stack gets fresh ones.
- */
-function localSecret(dataDirectory: string, name: 'check-in-secret' | 'cursor-secret'): string {
-  const file = path.join(dataDirectory, name);
-  fs.mkdirSync(dataDirectory, { recursive: true });
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  fs.writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
-/** The environment a deployed function gets from CDK, pointed at the local stand-ins. */
-function configureEnvironment(
-  urls: { dynamodb: string; s3: string; ses: string; api: string },
-  secrets: { checkIn: string; cursor: string },
-): void {
-  Object.assign(process.env, {
-    TABLE_NAME,
-    CHECK_IN_SECRET: secrets.checkIn,
-    CURSOR_SECRET: secrets.cursor,
-    CERTIFICATES_BUCKET,
-    MAIL_FROM: 'Teachers as Leaders <no-reply@training.local>',
-    PUBLIC_BASE_URL: urls.api,
-    AWS_REGION: 'us-east-1',
-    // The S3 emulator accepts only its own key pair; DynamoDB Local and the SES emulator take any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_ENDPOINT_URL_DYNAMODB: urls.dynamodb,
-    AWS_ENDPOINT_URL_DYNAMODB_STREAMS: urls.dynamodb,
-    AWS_ENDPOINT_URL_S3: urls.s3,
-    AWS_ENDPOINT_URL_SESV2: urls.ses,
-    // High enough for a 1,000-person cohort in seconds; the per-second counter still runs.
-    MAIL_MAX_SEND_RATE: process.env.MAIL_MAX_SEND_RATE ?? '200',
-    SES_CONFIGURATION_SET: 'cascade-training-local',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-    POWERTOOLS_DEV: 'true',
-  });
+/** A deployed function's environment (shared/env.ts), pointed at the local stand-ins. */
+function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string; api: string }, dataDirectory: string): void {
+  Object.assign(process.env, localFunctionEnvironment({ dataDirectory, publicBaseUrl: urls.api }), localRuntimeEnvironment(urls));
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;
 }
@@ -115,14 +76,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     configureEnvironment(
       { dynamodb: dynamodb.endpoint, s3: s3.endpoint, ses: options.mailEndpoint ?? ses.endpoint, api: urls.api },
-      { checkIn: localSecret(dataDirectory, 'check-in-secret'), cursor: localSecret(dataDirectory, 'cursor-secret') },
+      dataDirectory,
     );
-    // The Open Badges signing key (Secrets Manager on AWS): made once, kept with the data, so
-    // credentials handed out keep verifying across restarts.
-    process.env.BADGE_KEY_FILE = path.join(dataDirectory, 'badge-key.json');
-    // What the deploy-time custom resource derives on AWS: the public half, as configuration.
-    const { kty, crv, x } = loadOrCreateBadgeKeys(process.env.BADGE_KEY_FILE).publicJwk;
-    process.env.ISSUER_PUBLIC_JWK = JSON.stringify({ kty, crv, x });
     await ensureTable(dynamodb.endpoint, TABLE_NAME);
 
     // The HTTP routes run on this thread; the stream consumers, schedules and event rules in a

@@ -8,6 +8,8 @@
  * is thrown again in the parent as an Error of that name, so `instanceof` checks turn into
  * `error.name` checks (see `isRemoteError`).
  */
+import { readlinkSync } from 'node:fs';
+import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 /** Methods a worker thread offers; each takes and returns plain data. */
@@ -163,4 +165,19 @@ export function serveWorker<Api extends WorkerApi>(start: () => Promise<Api>): v
     },
     (error: unknown) => port.postMessage({ kind: 'start-failed', error: asErrorData(error) } satisfies FromWorker),
   );
+}
+
+/**
+ * Lowers this thread's CPU priority (Linux `nice`, per thread): on AWS the consumers run on
+ * machines of their own and never take CPU from a request, so on a shared 2-core machine they
+ * should yield to the gateway rather than compete with it. They still do all their work, and at
+ * full speed whenever the gateway is idle. Elsewhere (no /proc/thread-self) it does nothing.
+ */
+export function yieldToTheGateway(niceness = 10): void {
+  try {
+    const threadId = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(threadId) && threadId > 0) os.setPriority(threadId, niceness);
+  } catch {
+    // Not Linux, or not allowed: the thread keeps the process's priority.
+  }
 }
