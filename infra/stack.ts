@@ -23,6 +23,7 @@ import { OperationsAlarms } from './constructs/alarms';
 import type { GrantTargets } from './constructs/service-function';
 import { Web } from './constructs/web';
 import { minimumResponsesFrom } from '../shared/domain/feedback';
+import type { FunctionEnvironment } from '../shared/env';
 
 export interface TrainingPlatformStackProps extends StackProps {
   /** The From address of platform mail; must be an address SES can verify. */
@@ -85,9 +86,9 @@ export class TrainingPlatformStack extends Stack {
     this.auth = new Auth(this, 'Auth', { webOrigin: props.webOrigin });
     this.mail = new Mail(this, 'Mail', { fromAddress: props.sesFromAddress });
 
-    // Every function gets the same names: they are not secrets, shared modules read them at
-    // import time, and IAM (not the absence of a variable) is what limits access.
-    const environment = {
+    // Every function gets the whole contract (shared/env.ts): the type makes a variable that
+    // functions read but this stack forgets a compile error, and the local runtime sets the same.
+    const environment: FunctionEnvironment = {
       TABLE_NAME: this.data.table.tableName,
       CERTIFICATES_BUCKET: this.data.certificatesBucket.bucketName,
       MAIL_FROM: props.sesFromAddress,

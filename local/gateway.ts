@@ -28,6 +28,32 @@ export interface GatewayOptions {
 /** The HTTP API's own payload limit. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
+/**
+ * On AWS every invocation has an instance of its own, so its timeout measures its own work. Here
+ * all of them share one thread and the SDK's 50 sockets: 2,000 handlers started at once would
+ * each spend their timeout queued behind the others' DynamoDB calls and answer 500. So at most
+ * this many run at once; the others wait their turn, in arrival order, before their invocation
+ * (and its timeout) starts, as requests wait for a free instance.
+ */
+const MAX_CONCURRENT_INVOCATIONS = 64;
+
+function invocationSlots(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running < limit) running += 1;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // A finished invocation hands its slot straight to the next in line.
+      const next = waiting.shift();
+      if (next) next();
+      else running -= 1;
+    }
+  };
+}
+
 interface CompiledPath {
   pattern: RegExp;
   names: string[];
@@ -136,6 +162,7 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
   const apiRoutes = options.routes.map((route) => ({ ...route, compiled: compilePath(route.definition.path) }));
   const localRoutes = options.localRoutes.map((route) => ({ ...route, compiled: compilePath(route.path) }));
   const ownOrigins = [`http://localhost:${options.port}`, `http://127.0.0.1:${options.port}`];
+  const inSlot = invocationSlots(MAX_CONCURRENT_INVOCATIONS);
 
   const server = http.createServer((request, response) => {
     const started = Date.now();
@@ -252,12 +279,14 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         : { isBase64Encoded: false }),
     };
 
-    const result = await route.handler(event, lambdaContext({
-      functionName: route.definition.name,
-      requestId,
-      timeoutSeconds: route.definition.timeoutSeconds ?? 29,
-      memoryMb: route.definition.memoryMb,
-    }));
+    const result = await inSlot(() =>
+      route.handler(event, lambdaContext({
+        functionName: route.definition.name,
+        requestId,
+        timeoutSeconds: route.definition.timeoutSeconds ?? 29,
+        memoryMb: route.definition.memoryMb,
+      })),
+    );
     writeLambdaResult(response, result);
   }
 

@@ -1,7 +1,8 @@
 /**
  * The local runtime refuses what IAM would refuse. On AWS each function has a role granting
  * exactly its manifest `permissions` (infra/constructs/service-function.ts); locally every handler
- * runs in this one process with the same clients, so without this a missing grant would only show
+ * runs in one of two threads (routes; consumers and jobs), all of a thread's handlers with the same
+ * clients, each thread checked here alike, so without this a missing grant would only show
  * in production. Each invocation runs inside `asFunction`, which remembers the function's entry;
  * a middleware on the shared DynamoDB, S3 and SES clients, and the secrets' access hook, look it
  * up and throw the AccessDenied error the service itself would return.

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { clock } from '../shared/clock';
+import { optionalEnv, requiredEnv } from '../shared/env';
 import type { EventRuleDefinition } from '../shared/manifest';
 import { matchesAny } from './event-filter';
 import { lambdaContext } from './lambda-context';
@@ -46,12 +47,12 @@ export async function buildSesEvent(request: SesEventRequest): Promise<EventBrid
     mail: {
       timestamp: certificate.delivery?.at ?? at,
       messageId,
-      source: process.env.MAIL_FROM,
+      source: requiredEnv('MAIL_FROM'),
       destination: [recipient],
       tags: {
         certificateId: [certificate.certificateId],
         kind: [certificate.lastResendAt ? 'certificate-resend' : 'certificate-issued'],
-        'ses:configuration-set': [process.env.SES_CONFIGURATION_SET ?? 'local'],
+        'ses:configuration-set': [optionalEnv('SES_CONFIGURATION_SET') ?? 'local'],
       },
     },
   };

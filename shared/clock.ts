@@ -4,25 +4,43 @@
  * On AWS it is the system clock. The local runtime may shift it (POST /api/local/clock) so that a
  * demo or a test can walk a training from registration to its last session; the shift is an
  * offset, so time keeps moving after it is set — check-in codes rotate as they would in reality.
+ *
+ * The offset lives in shareable memory: the local runtime runs its stream consumers in a worker
+ * thread (as Lambda runs them apart from the API), and a clock moved by the gateway must be moved
+ * for the consumers at the same instant, not a message later.
  */
-/** A day in milliseconds: durations in the rules are whole days of 24 hours (Almaty keeps no DST). */
-export const DAY_MS = 86_400_000;
+let offsetMs = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
 
-let offsetMs = 0;
+function offset(): number {
+  return Number(Atomics.load(offsetMs, 0));
+}
 
 export const clock = {
   now(): Date {
-    return new Date(Date.now() + offsetMs);
+    return new Date(Date.now() + offset());
   },
   nowMs(): number {
-    return Date.now() + offsetMs;
+    return Date.now() + offset();
   },
 };
 
 export function setClock(now: Date): void {
-  offsetMs = now.getTime() - Date.now();
+  Atomics.store(offsetMs, 0, BigInt(Math.round(now.getTime() - Date.now())));
 }
 
 export function resetClock(): void {
-  offsetMs = 0;
+  Atomics.store(offsetMs, 0, 0n);
 }
+
+/** This thread's clock offset, for the local runtime to hand to a worker thread. */
+export function clockMemory(): SharedArrayBuffer {
+  return offsetMs.buffer;
+}
+
+/** Makes this thread read (and move) the clock of the thread that handed over its memory. */
+export function shareClock(memory: SharedArrayBuffer): void {
+  offsetMs = new BigInt64Array(memory);
+}
+
+/** A day in milliseconds: durations in the rules are whole days of 24 hours (Almaty keeps no DST). */
+export const DAY_MS = 86_400_000;

@@ -25,30 +25,69 @@ interface PointState {
   thrown: number;
 }
 
-const points = new Map<FaultPoint, PointState>();
+/**
+ * Per point: touched (0/1), armed, passed, thrown. Kept in shareable memory so that the local
+ * runtime's gateway (which arms points) and its consumer thread (where most points are passed)
+ * count one set of figures; a point is reported once it has been armed or passed.
+ */
+const TOUCHED = 0;
+const ARMED = 1;
+const PASSED = 2;
+const THROWN = 3;
+const FIELDS = 4;
+let memory = new Int32Array(new SharedArrayBuffer(faultPoints.length * FIELDS * Int32Array.BYTES_PER_ELEMENT));
 
-function stateOf(point: FaultPoint): PointState {
-  let state = points.get(point);
-  if (!state) points.set(point, (state = { armed: 0, passed: 0, thrown: 0 }));
-  return state;
+function slot(point: FaultPoint, field: number): number {
+  return faultPoints.indexOf(point) * FIELDS + field;
+}
+
+/** Takes one armed charge, if any is left; two threads passing at once never take the same one. */
+function takeCharge(point: FaultPoint): boolean {
+  const index = slot(point, ARMED);
+  for (;;) {
+    const armed = Atomics.load(memory, index);
+    if (armed <= 0) return false;
+    if (Atomics.compareExchange(memory, index, armed, armed - 1) === armed) return true;
+  }
 }
 
 /** Passes the point: throws while it is armed (the step "crashes" here), counts the pass either way. */
 export function faultPoint(point: FaultPoint): void {
-  const state = stateOf(point);
-  state.passed += 1;
-  if (state.armed > 0) {
-    state.armed -= 1;
-    state.thrown += 1;
+  Atomics.store(memory, slot(point, TOUCHED), 1);
+  Atomics.add(memory, slot(point, PASSED), 1);
+  if (takeCharge(point)) {
+    Atomics.add(memory, slot(point, THROWN), 1);
     throw new InjectedFault(point);
   }
 }
 
 /** Makes the next `times` passes throw, and starts counting afresh. */
 export function armFault(point: FaultPoint, times: number): void {
-  points.set(point, { armed: times, passed: 0, thrown: 0 });
+  Atomics.store(memory, slot(point, PASSED), 0);
+  Atomics.store(memory, slot(point, THROWN), 0);
+  Atomics.store(memory, slot(point, ARMED), times);
+  Atomics.store(memory, slot(point, TOUCHED), 1);
 }
 
 export function faultReport(): Record<string, PointState> {
-  return Object.fromEntries([...points.entries()].map(([point, state]) => [point, { ...state }]));
+  const report: Record<string, PointState> = {};
+  for (const point of faultPoints) {
+    if (Atomics.load(memory, slot(point, TOUCHED)) === 0) continue;
+    report[point] = {
+      armed: Atomics.load(memory, slot(point, ARMED)),
+      passed: Atomics.load(memory, slot(point, PASSED)),
+      thrown: Atomics.load(memory, slot(point, THROWN)),
+    };
+  }
+  return report;
+}
+
+/** This thread's fault counters, for the local runtime to hand to a worker thread. */
+export function faultMemory(): SharedArrayBuffer {
+  return memory.buffer;
+}
+
+/** Makes this thread count (and throw) with the counters of the thread that handed them over. */
+export function shareFaults(shared: SharedArrayBuffer): void {
+  memory = new Int32Array(shared);
 }

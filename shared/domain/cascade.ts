@@ -6,6 +6,7 @@
  * N − 1. The same person (same email, same account) is a participant in one training and the
  * trainer of the next, so a trainer's certificates are found by their email.
  */
+import { optionalEnv } from '../env';
 import { ConflictError, ForbiddenError, ValidationError } from '../errors';
 import { certificateStatus, type CertificateRecordStatus } from './certificate';
 
@@ -20,7 +21,7 @@ export function maxDepthFrom(value: string | undefined): number {
   return parsed;
 }
 
-export const cascadeMaxDepth = maxDepthFrom(process.env.CASCADE_MAX_DEPTH);
+export const cascadeMaxDepth = maxDepthFrom(optionalEnv('CASCADE_MAX_DEPTH'));
 
 export function assertLevelAllowed(level: number, maxDepth = cascadeMaxDepth): void {
   if (level > maxDepth) {

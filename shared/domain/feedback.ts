@@ -10,6 +10,7 @@
  *   readers see how many answered, never what;
  * - every figure needs at least the minimum number of responses behind it, or it shows its count.
  */
+import { optionalEnv } from '../env';
 import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
 import { ConflictError, ForbiddenError } from '../errors';
 import type { FeedbackResponse } from '../schemas/feedback';
@@ -40,7 +41,7 @@ export function minimumResponsesFrom(value: string | undefined): number {
 }
 
 /** This deployment's minimum (FEEDBACK_MIN_RESPONSES; CDK context `feedbackMinResponses`). */
-export const feedbackMinimumResponses = minimumResponsesFrom(process.env.FEEDBACK_MIN_RESPONSES);
+export const feedbackMinimumResponses = minimumResponsesFrom(optionalEnv('FEEDBACK_MIN_RESPONSES'));
 
 export interface FeedbackWindow {
   /** When the last session starts: the training is then as good as done and can be judged. */

@@ -1,17 +1,17 @@
 import { createHash, createPrivateKey } from 'node:crypto';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { badgeKeysFromJwk, loadOrCreateBadgeKeys, type BadgeKeys } from '../certificates/open-badge';
 import { optionalEnv } from '../env';
 import { assertSecretAccess } from './access';
 import { cachedLoad } from './cached';
+import { isLocalSecretFile, localSecretPath, secretString } from './secret-string';
 
 /**
  * The Ed25519 key that signs Open Badges credentials and status lists. Every function that signs
  * must see the same key, or a credential and its status list would not verify against one
  * published public key.
  *
- * - Locally: BADGE_KEY_FILE, a private JWK file the local runtime creates once under its data
- *   directory (mode 0600).
+ * - Locally: BADGE_KEY_SECRET_ARN is a file:/// URL to a private JWK file the local runtime
+ *   creates once under its data directory (mode 0600); unit tests may name the file as BADGE_KEY_FILE.
  * - On AWS: the secret named by BADGE_KEY_SECRET_ARN (manifest permission `badgeKey`), read once
  *   per container. Its SecretString is either a private Ed25519 JWK (an imported key) or the
  *   random string Secrets Manager generated at deploy time, whose SHA-256 is the Ed25519 seed:
@@ -22,7 +22,6 @@ const MIN_SEED_SECRET_LENGTH = 32;
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows it. */
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
-let secretsManager: SecretsManagerClient | undefined;
 const keys = cachedLoad(loadKeys);
 
 export async function badgeKeys(): Promise<BadgeKeys> {
@@ -37,10 +36,9 @@ async function loadKeys(): Promise<BadgeKeys> {
   if (arn === undefined) {
     throw new Error('Neither BADGE_KEY_FILE nor BADGE_KEY_SECRET_ARN is set; the deployment must provide the badge signing key.');
   }
-  secretsManager ??= new SecretsManagerClient({});
-  const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (SecretString === undefined) throw new Error('The badge key secret has no SecretString; store the key as text.');
-  return badgeKeysFromSecret(SecretString);
+  // Locally the reference is the private JWK file, made on first use and kept with the data.
+  if (isLocalSecretFile(arn)) return loadOrCreateBadgeKeys(localSecretPath(arn));
+  return badgeKeysFromSecret(await secretString(arn, 'The badge key secret'));
 }
 
 /** A private Ed25519 JWK, or a long random string whose SHA-256 is the key's seed. */

@@ -1,20 +1,20 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { optionalEnv } from '../env';
 import { assertSecretAccess } from './access';
 import { cachedLoad } from './cached';
+import { secretString } from './secret-string';
 
 /**
  * The HMAC key of check-in codes (see shared/domain/check-in.ts). Every function that issues or
  * checks codes must see the same key, or codes shown by one would be refused by another.
  *
- * - Locally: CHECK_IN_SECRET, set by the local runtime (kept under the data directory).
+ * - Locally: CHECK_IN_SECRET_ARN is a file:/// URL to the key the local runtime keeps under its
+ *   data directory; unit tests may set the key itself as CHECK_IN_SECRET.
  * - On AWS: the secret named by CHECK_IN_SECRET_ARN in Secrets Manager (a SecretString of at
  *   least 32 characters), read once per container and cached. The function needs
  *   secretsmanager:GetSecretValue on that one secret (manifest permission `checkInSecret`).
  */
 const MIN_SECRET_LENGTH = 32;
 
-let secretsManager: SecretsManagerClient | undefined;
 const key = cachedLoad(loadKey);
 
 export async function checkInKey(): Promise<Uint8Array> {
@@ -29,10 +29,7 @@ async function loadKey(): Promise<Uint8Array> {
   if (arn === undefined) {
     throw new Error('Neither CHECK_IN_SECRET nor CHECK_IN_SECRET_ARN is set; the deployment must provide the check-in key.');
   }
-  secretsManager ??= new SecretsManagerClient({});
-  const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (SecretString === undefined) throw new Error('The check-in secret has no SecretString; store the key as text.');
-  return asKey(SecretString, 'the check-in secret');
+  return asKey(await secretString(arn, 'The check-in secret'), 'the check-in secret');
 }
 
 function asKey(secret: string, source: string): Uint8Array {

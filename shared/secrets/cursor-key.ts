@@ -1,19 +1,19 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { optionalEnv } from '../env';
 import { assertSecretAccess } from './access';
 import { cachedLoad } from './cached';
+import { secretString } from './secret-string';
 
 /**
  * The key that seals paging cursors (shared/http/cursors.ts). Every function that hands out or
  * accepts a cursor of the same list must see the same key.
  *
- * - Locally: CURSOR_SECRET, set by the local runtime (kept under the data directory).
+ * - Locally: CURSOR_SECRET_ARN is a file:/// URL to the key the local runtime keeps under its
+ *   data directory; unit tests may set the key itself as CURSOR_SECRET.
  * - On AWS: the secret named by CURSOR_SECRET_ARN (a SecretString of at least 32 characters),
  *   read once per container; manifest permission `cursorKey`.
  */
 const MIN_SECRET_LENGTH = 32;
 
-let secretsManager: SecretsManagerClient | undefined;
 const key = cachedLoad(loadKey);
 
 export function cursorKey(): Promise<Uint8Array> {
@@ -28,10 +28,7 @@ async function loadKey(): Promise<Uint8Array> {
   if (arn === undefined) {
     throw new Error('Neither CURSOR_SECRET nor CURSOR_SECRET_ARN is set; the deployment must provide the cursor key.');
   }
-  secretsManager ??= new SecretsManagerClient({});
-  const { SecretString } = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (SecretString === undefined) throw new Error('The cursor secret has no SecretString; store the key as text.');
-  return asKey(SecretString, 'the cursor secret');
+  return asKey(await secretString(arn, 'The cursor secret'), 'the cursor secret');
 }
 
 function asKey(secret: string, source: string): Uint8Array {

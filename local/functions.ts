@@ -1,0 +1,60 @@
+import { clockMemory } from '../shared/clock';
+import { faultMemory } from '../shared/faults';
+import type { FunctionsApi, FunctionsInput } from './functions-worker';
+import type { DeadLetter, ReplayOutcome } from './stream-poller';
+import type { SesEventRequest } from './ses-events';
+import { isRemoteError, startWorkerThread } from './worker-thread';
+
+/** The stream poller as the gateway's thread sees it: the same methods, answered by the worker. */
+export interface RemotePoller {
+  /** Resolves once every consumer has handled every record in the stream when it was called. */
+  waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
+  drain(options?: { timeoutMs?: number }): Promise<void>;
+  listDeadLetters(consumerName?: string): Promise<DeadLetter[]>;
+  /** Throws an error named DeadLetterNotFoundError for an unknown id (see isRemoteError). */
+  replayDeadLetter(id: string): Promise<ReplayOutcome>;
+  /** Stops polling; the scheduled jobs and event rules keep answering. */
+  stop(): Promise<void>;
+}
+
+export interface LocalFunctions {
+  poller: RemotePoller;
+  scheduleNames(): Promise<string[]>;
+  runSchedule(name: string): Promise<{ ran: string; result: unknown } | undefined>;
+  /** Throws an error named UnknownCertificateError for an unknown certificate. */
+  sesEvent(request: SesEventRequest): ReturnType<FunctionsApi['sesEvent']>;
+  stop(): Promise<void>;
+}
+
+export { isRemoteError };
+
+/**
+ * Starts the stream poller, its consumers, the scheduled jobs and the event rules in their own
+ * worker thread (functions-worker.ts), on this thread's clock and fault points. The environment
+ * must be set first: the thread gets a copy of it.
+ */
+export async function startLocalFunctions(
+  input: Omit<FunctionsInput, 'clock' | 'faults'>,
+  log: (line: string) => void,
+): Promise<LocalFunctions> {
+  const thread = await startWorkerThread<FunctionsApi>(
+    new URL('./functions-worker.ts', import.meta.url),
+    { ...input, clock: clockMemory(), faults: faultMemory() } satisfies FunctionsInput,
+    { log },
+  );
+  const waitForIdle = (options: { timeoutMs?: number } = {}) => thread.call('waitForIdle', options.timeoutMs);
+  let stopped: Promise<void> | undefined;
+  return {
+    poller: {
+      waitForIdle,
+      drain: waitForIdle,
+      listDeadLetters: (consumerName) => thread.call('listDeadLetters', consumerName),
+      replayDeadLetter: (id) => thread.call('replayDeadLetter', id),
+      stop: () => thread.call('stopPoller'),
+    },
+    scheduleNames: () => thread.call('scheduleNames'),
+    runSchedule: (name) => thread.call('runSchedule', name),
+    sesEvent: (request) => thread.call('sesEvent', request),
+    stop: () => (stopped ??= thread.call('stop').finally(() => thread.terminate())),
+  };
+}
