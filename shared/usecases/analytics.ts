@@ -17,6 +17,7 @@ import {
   type MultiplierTarget,
   type TrainingFacts,
 } from '../domain/aggregates';
+import { faultPoint } from '../faults';
 import { logger } from '../http/route';
 import {
   applyDelta,
@@ -189,7 +190,8 @@ export async function applySourceImages(records: readonly SourceRecord[]): Promi
   for (const { delta } of plans) for (const { target } of trainingsHeldChanges(delta)) multipliers.set(targetId(target), target);
   const held = await readTrainingsHeld([...multipliers.values()]);
 
-  for (const group of transactionsOf(plans)) {
+  for (const [index, group] of transactionsOf(plans).entries()) {
+    if (index > 0) faultPoint('analytics.between-transactions');
     const summed = coalesceDeltas(group.map(({ delta }) => delta));
     const delta = withActiveMultipliers(summed, (target) => held.get(targetId(target)) ?? 0);
     let outcome: 'applied' | 'moved';
