@@ -13,27 +13,11 @@ import { counterName, monthOf } from '../shared/domain/aggregates';
 import { findFreePort } from '../local/ports';
 import { startLocalStack, TABLE_NAME } from '../local/stack';
 import { countDynamoDbCalls, perUnit } from './dynamodb-calls';
+import { call, nationalTrainerToken } from './http';
 
 const RECORDS = Number(process.env.ANALYTICS_RECORDS ?? 2_000);
 const TARGET_PER_SECOND = 300;
 const TOPIC = 'teacher-leadership';
-
-async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; csv?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.csv !== undefined) {
-    headers['content-type'] = 'text/csv; charset=utf-8';
-    body = options.csv;
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
 
 export async function analyticsThroughput() {
   const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
@@ -43,11 +27,7 @@ export async function analyticsThroughput() {
     const calls = await countDynamoDbCalls();
     const { documentClient } = await import('../shared/store/client');
     const { aggregateKeys } = await import('../shared/store/keys');
-    const token = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.trainer@bench.kz', name: 'Ерлан Жақыпов', groups: ['trainers'] } }))
-      .token as string;
-    const adminToken = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.admin@bench.kz', name: 'Әкімші', groups: ['admins'] } }))
-      .token as string;
-    await call(base, 'PUT', `/api/national-trainers/${encodeURIComponent('bench.trainer@bench.kz')}`, { token: adminToken });
+    const token = await nationalTrainerToken(base);
     const start = Math.floor((Date.now() + 10 * 86_400_000) / 60_000) * 60_000;
     const startsAt = new Date(start).toISOString();
     const training = await call(base, 'POST', '/api/trainings', {

@@ -13,6 +13,7 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { findFreePort } from '../local/ports';
 import { CERTIFICATES_BUCKET, startLocalStack } from '../local/stack';
 import { countDynamoDbCalls, perUnit } from './dynamodb-calls';
+import { call, nationalTrainerToken } from './http';
 import { percentile } from './stats';
 
 const PARTICIPANTS = Number(process.env.PIPELINE_PARTICIPANTS ?? 1_000);
@@ -20,23 +21,6 @@ const BUDGET_MS = 30_000;
 const QUIET_BUDGET_MS = 20_000;
 const MAX_CALLS_PER_ISSUANCE = 6;
 const IMPORT_ROWS = 50;
-
-async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; csv?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.csv !== undefined) {
-    headers['content-type'] = 'text/csv; charset=utf-8';
-    body = options.csv;
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
 
 /**
  * CPU seconds used by this process's child processes (DynamoDB Local's JVM), from /proc: on a
@@ -79,12 +63,7 @@ export async function certificatePipeline() {
     );
 
     const calls = await countDynamoDbCalls();
-    const token = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.trainer@bench.kz', name: 'Ерлан Жақыпов', groups: ['trainers'] } }))
-      .token as string;
-    // Level-0 trainings need a national trainer (cascade rules); the benchmark's trainer becomes one.
-    const adminToken = (await call(base, 'POST', '/api/local/token', { json: { email: 'bench.admin@bench.kz', name: 'Әкімші', groups: ['admins'] } }))
-      .token as string;
-    await call(base, 'PUT', `/api/national-trainers/${encodeURIComponent('bench.trainer@bench.kz')}`, { token: adminToken });
+    const token = await nationalTrainerToken(base);
     const start = Math.floor((Date.now() + 10 * 86_400_000) / 60_000) * 60_000;
     const training = await call(base, 'POST', '/api/trainings', {
       token,
