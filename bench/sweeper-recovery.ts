@@ -16,26 +16,10 @@ import os from 'node:os';
 import { findFreePort } from '../local/ports';
 import { startLocalStack } from '../local/stack';
 import { startThrottleProxy } from '../test/support/ses-throttle-proxy';
+import { call } from './http';
 
 const PARTICIPANTS = Number(process.env.RECOVERY_PARTICIPANTS ?? 200);
 const SEED_TEACHERS = Number(process.env.SWEEP_BENCH_TEACHERS ?? 8_571);
-
-async function call(base: string, method: string, path: string, options: { token?: string; json?: unknown; csv?: string } = {}) {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.json !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(options.json);
-  } else if (options.csv !== undefined) {
-    headers['content-type'] = 'text/csv; charset=utf-8';
-    body = options.csv;
-  }
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-}
 
 async function main() {
   const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };

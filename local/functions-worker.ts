@@ -12,6 +12,7 @@ import { clock, shareClock } from '../shared/clock';
 import { shareFaults } from '../shared/faults';
 import { consumerList, eventRuleList, scheduleList } from '../shared/manifest';
 import { enforceFunctionPermissions, loadHandlers } from './handlers';
+import { instruments, type CallCounts } from './instruments';
 import { lambdaContext } from './lambda-context';
 import { buildSesEvent, dispatchEvent, type EventRuleLambda, type SesEventRequest } from './ses-events';
 import { StreamPoller, type DeadLetter, type ReplayOutcome, type StreamHandler } from './stream-poller';
@@ -32,6 +33,11 @@ export type FunctionsApi = {
   replayDeadLetter(id: string): Promise<ReplayOutcome>;
   /** Stops the poller only (a benchmark reading a table the consumers no longer change). */
   stopPoller(): Promise<void>;
+  /** Starts it again: a benchmark lets records pile up in the stream, then times their drain. */
+  startPoller(): Promise<void>;
+  /** This thread's counts since the last reset (the instruments are installed by the first call). */
+  measurements(): Promise<{ calls: CallCounts; emailsSentAt: number[] }>;
+  resetMeasurements(): Promise<void>;
   scheduleNames(): Promise<string[]>;
   /** Undefined when no schedule has this name. */
   runSchedule(name: string): Promise<{ ran: string; result: unknown } | undefined>;
@@ -98,6 +104,12 @@ serveWorker<FunctionsApi>(async () => {
     listDeadLetters: (consumerName) => poller.listDeadLetters(consumerName),
     replayDeadLetter: (id) => poller.replayDeadLetter(id),
     stopPoller: () => poller.stop(),
+    startPoller: async () => poller.start(),
+    measurements: async () => {
+      const measured = await instruments();
+      return { calls: measured.calls(), emailsSentAt: measured.emailsSentAt() };
+    },
+    resetMeasurements: async () => (await instruments()).reset(),
     scheduleNames: async () => scheduled.map((job) => job.definition.name),
     runSchedule: async (name) => {
       const job = scheduled.find((candidate) => candidate.definition.name === name);

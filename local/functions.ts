@@ -1,6 +1,7 @@
 import { clockMemory } from '../shared/clock';
 import { faultMemory } from '../shared/faults';
 import type { FunctionsApi, FunctionsInput } from './functions-worker';
+import type { CallCounts } from './instruments';
 import type { DeadLetter, ReplayOutcome } from './stream-poller';
 import type { SesEventRequest } from './ses-events';
 import { isRemoteError, startWorkerThread } from './worker-thread';
@@ -15,6 +16,14 @@ export interface RemotePoller {
   replayDeadLetter(id: string): Promise<ReplayOutcome>;
   /** Stops polling; the scheduled jobs and event rules keep answering. */
   stop(): Promise<void>;
+  /** Polls again after stop(). */
+  start(): Promise<void>;
+  /**
+   * What the consumers' thread sent since the last reset: DynamoDB requests per function and
+   * command, and when each email went out (epoch ms). For benchmarks (local/instruments.ts).
+   */
+  measurements(): Promise<{ calls: CallCounts; emailsSentAt: number[] }>;
+  resetMeasurements(): Promise<void>;
 }
 
 export interface LocalFunctions {
@@ -51,6 +60,9 @@ export async function startLocalFunctions(
       listDeadLetters: (consumerName) => thread.call('listDeadLetters', consumerName),
       replayDeadLetter: (id) => thread.call('replayDeadLetter', id),
       stop: () => thread.call('stopPoller'),
+      start: () => thread.call('startPoller'),
+      measurements: () => thread.call('measurements'),
+      resetMeasurements: () => thread.call('resetMeasurements'),
     },
     scheduleNames: () => thread.call('scheduleNames'),
     runSchedule: (name) => thread.call('runSchedule', name),

@@ -9,6 +9,8 @@ export const faultPoints = [
   'email.after-claim',
   /** Before any effect of a registration change: a record that fails every retry. */
   'workflow.registration-changed',
+  /** After one of an analytics batch's transactions committed, before the next: a worker that died mid-batch. */
+  'analytics.between-transactions',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

@@ -381,3 +381,20 @@ export function deriveActiveMultipliers(items: AggregateSums): void {
     item.values.add[ACTIVE_MULTIPLIERS] = count;
   }
 }
+
+/**
+ * Several sources' deltas as one part per aggregate item, for one transaction (which may touch an
+ * item only once): amounts summed, descriptions merged in the order given (pass the deltas oldest
+ * record first, so the newest record's values win, as they would applied one by one). Amounts
+ * that cancel out are left out, and so is a part left with nothing to write.
+ */
+export function coalesceDeltas(deltas: Iterable<Contribution>): Contribution {
+  const result: Contribution = [];
+  for (const { target, values } of sumContributions(deltas).values()) {
+    const add = Object.fromEntries(Object.entries(values.add).filter(([, amount]) => amount !== 0));
+    const hasSet = Object.keys(values.set).length > 0;
+    if (Object.keys(add).length === 0 && !hasSet) continue;
+    result.push({ target, add, ...(hasSet ? { set: values.set } : {}) });
+  }
+  return result;
+}

@@ -1,4 +1,5 @@
-import { claimEmail, markEmailSent, releaseEmailClaim, type EmailRedrive } from '../store/email-claims';
+import { claimEmail, markEmailSent, releaseEmailClaim, type ClaimOutcome, type EmailRedrive } from '../store/email-claims';
+import type { TransactionPart } from '../store/transactions';
 import { faultPoint } from '../faults';
 import { sendEmail, type OutgoingEmail } from './client';
 
@@ -18,6 +19,11 @@ export interface SendOnceOptions {
    * index until it is sent, so the sweeper re-drives a send that never finished.
    */
   redrive?: EmailRedrive;
+  /**
+   * Writes that belong with the sent mark (a work item's done mark), in its transaction: written
+   * only by the call that sent the email, so a caller told 'already-sent' writes them itself.
+   */
+  sentWith?: readonly TransactionPart[];
 }
 
 /**
@@ -29,8 +35,20 @@ export async function sendEmailOnce(
   compose: () => OutgoingEmail | Promise<OutgoingEmail>,
   options: SendOnceOptions = {},
 ): Promise<'sent' | 'already-sent'> {
-  const { onSent, redrive } = options;
-  const outcome = await claimEmail(dedupeKey, redrive);
+  return sendClaimedEmail(dedupeKey, await claimEmail(dedupeKey, options.redrive), compose, options);
+}
+
+/**
+ * sendEmailOnce after the claim, for a caller that claimed the email itself (with writes of its
+ * own in the claim's transaction, claimEmail's `alongside`) and hands over the claim's outcome.
+ */
+export async function sendClaimedEmail(
+  dedupeKey: string,
+  outcome: ClaimOutcome,
+  compose: () => OutgoingEmail | Promise<OutgoingEmail>,
+  options: SendOnceOptions = {},
+): Promise<'sent' | 'already-sent'> {
+  const { onSent, redrive, sentWith } = options;
   if (outcome === 'already-sent') return 'already-sent';
   if (outcome === 'in-flight') throw new EmailInFlightError(dedupeKey);
   // Outside the try below: a crash here leaves the claim held until its lease runs out.
@@ -42,7 +60,7 @@ export async function sendEmailOnce(
     await releaseEmailClaim(dedupeKey, redrive);
     throw error;
   }
-  await markEmailSent(dedupeKey, messageId);
+  await markEmailSent(dedupeKey, messageId, sentWith);
   await onSent?.(messageId);
   return 'sent';
 }

@@ -3,10 +3,10 @@
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { targetId, trainingsHeldChanges, type AggregateTarget, type AppliedMarker, type Contribution, type ContributionPart, type MultiplierTarget } from '../domain/aggregates';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { aggregateKeys } from './keys';
-import { batchGetAll } from './batch-get';
 import { queryAll, queryPage, type Page } from './paging';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -32,8 +32,13 @@ export async function readMarker(source: SourceKey): Promise<AppliedMarker | und
   const { Item } = await documentClient.send(
     new GetCommand({ TableName: tableName, Key: aggregateKeys.source(source.pk, source.sk), ConsistentRead: true }),
   );
-  if (!Item || Item.once === true) return undefined;
-  return { sequence: Item.sequence as string, contribution: JSON.parse(Item.contribution as string) as Contribution };
+  return Item ? markerFromItem(Item) : undefined;
+}
+
+/** A once-only marker holds no order or contribution: for ordering it is as if there were none. */
+function markerFromItem(item: Record<string, unknown>): AppliedMarker | undefined {
+  if (item.once === true) return undefined;
+  return { sequence: item.sequence as string, contribution: JSON.parse(item.contribution as string) as Contribution };
 }
 
 /** The `trainingsHeld` of multiplier items as stored now (missing counts as 0), keyed by target id. */
@@ -87,23 +92,45 @@ export function aggregateUpdate(part: ContributionPart, heldBefore?: number) {
 
 export type ApplyOutcome = 'applied' | 'moved';
 
+/** One source's marker as it was read and the marker it moves to. */
+export interface MarkerMove {
+  source: SourceKey;
+  previous: AppliedMarker | undefined;
+  marker: AppliedMarker;
+}
+
+/** TransactWriteItems takes at most 100 items, each item at most once. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
 /**
  * The delta and the new marker in one transaction, guarded by the marker as it was read and by
  * the multipliers' `trainingsHeld` the delta was planned on (`heldBefore`, by target id): if
  * another worker moved either in between, nothing is written and the caller plans again.
  */
-export async function applyDelta(
+export function applyDelta(
   source: SourceKey,
   previous: AppliedMarker | undefined,
   delta: Contribution,
   marker: AppliedMarker,
   heldBefore: ReadonlyMap<string, number> = new Map(),
 ): Promise<ApplyOutcome> {
+  return applyDeltas([{ source, previous, marker }], delta, heldBefore);
+}
+
+/**
+ * Several sources at once: every marker move and their summed delta (one part per aggregate item)
+ * in one transaction, each marker guarded as in applyDelta. One moved marker or multiplier count
+ * fails the whole transaction, so either every source of it is applied or none is.
+ */
+export async function applyDeltas(moves: readonly MarkerMove[], delta: Contribution, heldBefore: ReadonlyMap<string, number> = new Map()): Promise<ApplyOutcome> {
+  if (moves.length + delta.length > MAX_TRANSACTION_ITEMS) {
+    throw new RangeError(`A transaction holds at most ${MAX_TRANSACTION_ITEMS} items, not ${moves.length + delta.length}.`);
+  }
   const guarded = new Set(trainingsHeldChanges(delta).map(({ target }) => targetId(target)));
   try {
     await transactWrite({
       TransactItems: [
-        {
+        ...moves.map(({ source, previous, marker }) => ({
           Put: {
             TableName: tableName,
             Item: {
@@ -116,7 +143,7 @@ export async function applyDelta(
             ExpressionAttributeNames: previous ? { '#sequence': 'sequence' } : undefined,
             ExpressionAttributeValues: previous ? { ':previous': previous.sequence } : undefined,
           },
-        },
+        })),
         ...delta.map((part) => {
           const id = targetId(part.target);
           return { Update: aggregateUpdate(part, guarded.has(id) ? (heldBefore.get(id) ?? 0) : undefined) };
@@ -128,6 +155,28 @@ export async function applyDelta(
     if (error instanceof TransactionConditionFailed) return 'moved';
     throw error;
   }
+}
+
+/**
+ * The applied markers of many sources, strongly consistent, keyed by `pk\0sk` of the source; a
+ * source without one (or with a once-only marker, which holds no order) is absent.
+ */
+export async function readMarkers(sources: readonly SourceKey[]): Promise<Map<string, AppliedMarker>> {
+  const items = await batchGetAll(
+    sources.map((source) => aggregateKeys.source(source.pk, source.sk)),
+    { consistentRead: true },
+  );
+  const markers = new Map<string, AppliedMarker>();
+  for (const item of items) {
+    const marker = markerFromItem(item);
+    const source = { pk: (item.pk as string).slice(aggregateKeys.source('', '').pk.length), sk: item.sk as string };
+    if (marker) markers.set(sourceId(source), marker);
+  }
+  return markers;
+}
+
+export function sourceId(source: SourceKey): string {
+  return `${source.pk}\u0000${source.sk}`;
 }
 
 /**

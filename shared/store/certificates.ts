@@ -12,7 +12,7 @@ import { certificateKeys, sweepKeys } from './keys';
 import { batchGetAll } from './batch-get';
 import { itemDecoder } from './items';
 import { queryPage, type Page } from './paging';
-import { TransactionConditionFailed, transactWrite } from './transactions';
+import { TransactionConditionFailed, transactWrite, type TransactionPart } from './transactions';
 
 /** A certificate as stored: everything printed on it, frozen at issue. */
 export interface Certificate {
@@ -64,7 +64,7 @@ export interface Certificate {
 }
 
 /** deliveryOrder only guards delivery updates against going back (domain/delivery). */
-const certificateFromItem = itemDecoder<Certificate>('deliveryOrder');
+export const certificateFromItem = itemDecoder<Certificate>('deliveryOrder');
 
 export async function findCertificate(certificateId: string): Promise<Certificate | undefined> {
   const { Item } = await documentClient.send(
@@ -84,13 +84,22 @@ export async function findCertificateByCode(code: string): Promise<Certificate |
  * by a worker that then loses the claim (or crashes) is never used: gaps, never duplicates.
  */
 export async function nextCertificateSequence(regionCode: string, year: number): Promise<number> {
+  return drawCertificateSequences(regionCode, year, 1);
+}
+
+/**
+ * `count` consecutive sequence numbers with one atomic ADD: the last one drawn is returned, and
+ * the block ends there (`last - count + 1` … `last`), which no other worker can also draw.
+ */
+export async function drawCertificateSequences(regionCode: string, year: number, count: number): Promise<number> {
+  const amount = count === 1 ? ':one' : ':count';
   const { Attributes } = await documentClient.send(
     new UpdateCommand({
       TableName: tableName,
       Key: certificateKeys.counter(regionCode, year),
-      UpdateExpression: 'ADD seq :one SET #type = :counter',
+      UpdateExpression: `ADD seq ${amount} SET #type = :counter`,
       ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':one': 1, ':counter': entityTypes.counter },
+      ExpressionAttributeValues: { [amount]: count, ':counter': entityTypes.counter },
       ReturnValues: 'UPDATED_NEW',
     }),
   );
@@ -142,16 +151,25 @@ export async function claimCertificate(certificate: Certificate): Promise<ClaimO
   }
 }
 
-export async function markPdfStored(certificateId: string, at: string): Promise<void> {
-  await documentClient.send(
-    new UpdateCommand({
+/**
+ * Stamps that the certificate's PDF is in the bucket, as a transaction part (it goes with the
+ * email's claim). With `version`, only while the record is still at that version: the PDF just
+ * put shows it, so a reissue committed meanwhile refuses the stamp, and the caller puts the
+ * current version before trying again (a reissue commits before it puts, so a stamp that lands
+ * means the last object in the bucket is this version or a later one).
+ */
+export function pdfStoredPart(certificateId: string, at: string, version?: number): TransactionPart {
+  const versionCondition = version === undefined ? '' : version === 1 ? ' AND (attribute_not_exists(#version) OR #version = :version)' : ' AND #version = :version';
+  return {
+    Update: {
       TableName: tableName,
       Key: certificateKeys.item(certificateId),
       UpdateExpression: 'SET pdfStoredAt = if_not_exists(pdfStoredAt, :at)',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':at': at },
-    }),
-  );
+      ConditionExpression: `attribute_exists(pk)${versionCondition}`,
+      ...(version === undefined ? {} : { ExpressionAttributeNames: { '#version': 'version' } }),
+      ExpressionAttributeValues: { ':at': at, ...(version === undefined ? {} : { ':version': version }) },
+    },
+  };
 }
 
 export async function listCertificatesOfHolder(email: string, page: { limit: number; cursor?: string }): Promise<Page<Certificate>> {

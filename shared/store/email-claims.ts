@@ -5,6 +5,7 @@ import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { emailKeys, sweepKeys } from './keys';
+import { TransactionConditionFailed, transactWrite, type TransactionPart } from './transactions';
 
 /** How long a worker may take to send a claimed email before another worker may take it over. */
 const CLAIM_LEASE_MS = 2 * 60_000;
@@ -30,54 +31,84 @@ export function openEmailClaimFromItem(item: Record<string, unknown>): OpenEmail
   return { dedupeKey: String(item.dedupeKey), redrive: item.redrive as EmailRedrive };
 }
 
+/** A write sent with a claim or a sent mark (`alongside`) failed its own condition; nothing of that transaction was written. */
+export class AlongsideConditionFailed extends Error {
+  constructor(
+    readonly step: 'claim' | 'sent',
+    /** Positions in `alongside`. */
+    readonly failedParts: readonly number[],
+  ) {
+    super(`A write alongside the email ${step} failed its condition (part ${failedParts.join(', ')})`);
+    this.name = 'AlongsideConditionFailed';
+  }
+}
+
+function claimOutcomeOf(status: unknown): ClaimOutcome {
+  // An abandoned email (no longer true when the sweeper came to it) is as good as sent.
+  return status === 'sent' || status === 'abandoned' ? 'already-sent' : 'in-flight';
+}
+
 /**
  * Claims the right to send the email identified by `dedupeKey`. Exactly one worker wins; a claim
  * whose worker crashed before marking it sent can be taken over once its lease has run out. A
  * claim with `redrive` stays in the sweep index until it is sent, so a send that never finished
- * (a crash, or every retry failing) is found and tried again.
+ * (a crash, or every retry failing) is found and tried again. `alongside` writes go in the same
+ * transaction, so they land exactly when the claim is won (AlongsideConditionFailed when one of
+ * them is refused while the claim was free).
  */
-export async function claimEmail(dedupeKey: string, redrive?: EmailRedrive): Promise<ClaimOutcome> {
+export async function claimEmail(dedupeKey: string, redrive?: EmailRedrive, alongside: readonly TransactionPart[] = []): Promise<ClaimOutcome> {
   const now = clock.nowMs();
   const leaseExpiresAt = now + CLAIM_LEASE_MS;
+  const claim = {
+    TableName: tableName,
+    Item: {
+      ...emailKeys.claim(dedupeKey),
+      ...(redrive ? { ...sweepKeys.email(new Date(leaseExpiresAt).toISOString(), dedupeKey), dedupeKey, redrive } : {}),
+      type: entityTypes.emailClaim,
+      status: 'claimed',
+      claimedAt: new Date(now).toISOString(),
+      leaseExpiresAt,
+    },
+    ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseExpiresAt < :now)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now },
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
   try {
-    await documentClient.send(
-      new PutCommand({
-        TableName: tableName,
-        Item: {
-          ...emailKeys.claim(dedupeKey),
-          ...(redrive ? { ...sweepKeys.email(new Date(leaseExpiresAt).toISOString(), dedupeKey), dedupeKey, redrive } : {}),
-          type: entityTypes.emailClaim,
-          status: 'claimed',
-          claimedAt: new Date(now).toISOString(),
-          leaseExpiresAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :claimed AND leaseExpiresAt < :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':claimed': 'claimed', ':now': now },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
+    if (alongside.length === 0) await documentClient.send(new PutCommand(claim));
+    else await transactWrite({ TransactItems: [{ Put: claim }, ...alongside] });
     return 'claimed';
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      // An abandoned email (no longer true when the sweeper came to it) is as good as sent.
-      const status = error.Item?.status?.S;
-      return status === 'sent' || status === 'abandoned' ? 'already-sent' : 'in-flight';
-    }
-    throw error;
+    if (error instanceof ConditionalCheckFailedException) return claimOutcomeOf(error.Item?.status?.S);
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    if (error.failedItems.includes(0)) return claimOutcomeOf(error.oldItems[0]?.status?.S);
+    throw new AlongsideConditionFailed('claim', error.failedItems.map((position) => position - 1));
   }
 }
 
-export async function markEmailSent(dedupeKey: string, messageId: string): Promise<void> {
-  await documentClient.send(
-    new UpdateCommand({
-      TableName: tableName,
-      Key: emailKeys.claim(dedupeKey),
-      UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseExpiresAt, gsi3pk, gsi3sk',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':now': clock.now().toISOString(), ':messageId': messageId },
-    }),
-  );
+/**
+ * Marks the claim sent; `alongside` writes go in the same transaction. If one of them is refused,
+ * the claim is still marked (the email did leave) and AlongsideConditionFailed says what was not written.
+ */
+export async function markEmailSent(dedupeKey: string, messageId: string, alongside: readonly TransactionPart[] = []): Promise<void> {
+  const sent = {
+    TableName: tableName,
+    Key: emailKeys.claim(dedupeKey),
+    UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :messageId REMOVE leaseExpiresAt, gsi3pk, gsi3sk',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':now': clock.now().toISOString(), ':messageId': messageId },
+  };
+  if (alongside.length === 0) {
+    await documentClient.send(new UpdateCommand(sent));
+    return;
+  }
+  try {
+    await transactWrite({ TransactItems: [{ Update: sent }, ...alongside] });
+  } catch (error) {
+    if (!(error instanceof TransactionConditionFailed)) throw error;
+    await documentClient.send(new UpdateCommand(sent));
+    throw new AlongsideConditionFailed('sent', error.failedItems.map((position) => position - 1));
+  }
 }
 
 /**

@@ -8,8 +8,10 @@ import { documentClient, tableName } from './client';
 import { itemDecoder } from './items';
 import { queryAll } from './paging';
 import { entityTypes } from './entity-types';
-import { attendanceKeys, issuanceKeys, sweepKeys, trainingKeys } from './keys';
-import { TransactionConditionFailed, transactWrite } from './transactions';
+import { attendanceKeys, certificateKeys, issuanceKeys, registrationKeys, sweepKeys, trainingKeys } from './keys';
+import { TransactionConditionFailed, transactWrite, type TransactionPart } from './transactions';
+import { certificateFromItem, type Certificate } from './certificates';
+import { registrationFromItem, type StoredRegistration } from './registrations';
 
 /** One participant's issuance work item: written when the training is closed. */
 export interface IssuanceTask {
@@ -83,8 +85,19 @@ export async function markIssuanceTaskDone(
   doneAt: string,
   certificateId?: string,
 ): Promise<void> {
-  await documentClient.send(
-    new UpdateCommand({
+  await documentClient.send(new UpdateCommand(issuanceTaskDonePart(trainingId, registrationId, outcome, doneAt, certificateId).Update));
+}
+
+/** markIssuanceTaskDone as a transaction part, to go with the email's sent mark. */
+export function issuanceTaskDonePart(
+  trainingId: string,
+  registrationId: string,
+  outcome: NonNullable<IssuanceTask['outcome']>,
+  doneAt: string,
+  certificateId?: string,
+): TransactionPart & { Update: NonNullable<TransactionPart['Update']> } {
+  return {
+    Update: {
       TableName: tableName,
       Key: issuanceKeys.task(trainingId, registrationId),
       UpdateExpression: `SET #status = :done, outcome = :outcome, doneAt = :at${certificateId ? ', certificateId = :certificateId' : ''} REMOVE gsi3pk, gsi3sk`,
@@ -96,8 +109,45 @@ export async function markIssuanceTaskDone(
         ':at': doneAt,
         ...(certificateId ? { ':certificateId': certificateId } : {}),
       },
-    }),
-  );
+    },
+  };
+}
+
+/** What an issuance decides on, as stored now. */
+export interface IssuanceInputs {
+  task: IssuanceTask | undefined;
+  registration: StoredRegistration | undefined;
+  /** The participant's marks, every session. */
+  attendance: AttendanceRecord[];
+  certificate: Certificate | undefined;
+}
+
+/**
+ * Everything one work item needs besides its training, in one strongly consistent BatchGet: the
+ * work item, the registration, the marks of every session and the certificate if one was already
+ * claimed (a retry, or another worker).
+ */
+export async function readIssuanceInputs(
+  training: Pick<Training, 'id' | 'sessions'>,
+  task: Pick<IssuanceTask, 'registrationId' | 'email'>,
+  certificateId: string,
+): Promise<IssuanceInputs> {
+  const taskKey = issuanceKeys.task(training.id, task.registrationId);
+  const registrationKey = registrationKeys.item(training.id, task.email);
+  const certificateKey = certificateKeys.item(certificateId);
+  const attendanceKeyList = training.sessions.map((session) => attendanceKeys.item(training.id, session.id, task.registrationId));
+  const items = await batchGetAll([taskKey, registrationKey, certificateKey, ...attendanceKeyList], { consistentRead: true });
+  const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
+  const attendanceSortKeys = new Set(attendanceKeyList.map((key) => key.sk));
+  const taskItem = find(taskKey);
+  const registrationItem = find(registrationKey);
+  const certificateItem = find(certificateKey);
+  return {
+    task: taskItem ? issuanceTaskFromItem(taskItem) : undefined,
+    registration: registrationItem ? registrationFromItem(registrationItem) : undefined,
+    attendance: items.filter((item) => item.pk === taskKey.pk && attendanceSortKeys.has(item.sk as string)).map(attendanceFromItem),
+    certificate: certificateItem ? certificateFromItem(certificateItem) : undefined,
+  };
 }
 
 /**

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../errors';
 import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
+import { batchGetAll } from './batch-get';
 import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { trainingKeys } from './keys';
@@ -53,6 +54,12 @@ export async function findTraining(trainingId: string): Promise<StoredTraining |
   );
   if (!Item) return undefined;
   return { training: trainingFromItem(Item), version: Item.version as number };
+}
+
+/** Many trainings by id (strongly consistent), keyed by id; missing ids are left out. */
+export async function findTrainings(trainingIds: Iterable<string>): Promise<Map<string, Training>> {
+  const items = await batchGetAll([...new Set(trainingIds)].map((id) => trainingKeys.item(id)), { consistentRead: true });
+  return new Map(items.map((item) => [item.id as string, trainingFromItem(item)]));
 }
 
 /** Saves a whole training if nobody saved it since `expectedVersion` was read. */

@@ -2,6 +2,9 @@ import { TransactionCanceledException, type AttributeValue } from '@aws-sdk/clie
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from './client';
 
+/** One item of a TransactWriteItems, for writes that ride along with another module's transaction. */
+export type TransactionPart = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
 const MAX_ATTEMPTS = 15;
 const BASE_DELAY_MS = 15;
 const MAX_DELAY_MS = 800;

@@ -3,16 +3,20 @@
  * training is closed) and for feedback that arrives after the close. Exactly once per (training,
  * registration) under duplicate records, concurrent workers and a crash between any two steps:
  *
- * (a) claim: draw a number (atomic counter), then one transaction puts the certificate under its
- *     deterministic id (attribute_not_exists), its code lookup and its holder index. A loser, or a
- *     retry after a crash, finds the certificate and goes on with it; its number is simply unused
- *     (gaps, never duplicates). A crash between drawing and the Put only leaves a gap.
- * (b) the PDF, rendered from the stored record only, is put to S3, then the record is stamped
- *     pdfStoredAt. A retry that finds the record unstamped first looks for a PDF an earlier
- *     attempt put before crashing, and reuses it: one PDF version per certificate.
- * (c) the email, with the PDF attached, is sent only after winning its claim (sendEmailOnce).
- * (d) the work item is marked done (a MODIFY: never delivered to the consumer again).
- * Every step reads what the previous ones left, so a repeat redoes nothing that was done.
+ * (a) claim: draw a number (atomic counter; the concurrent issuances of a worker draw a block
+ *     together), then one transaction puts the certificate under its deterministic id
+ *     (attribute_not_exists), its code lookup and its holder index. A loser, or a retry after a
+ *     crash, finds the certificate and goes on with it; its number is simply unused (gaps, never
+ *     duplicates). A crash between drawing and the Put only leaves a gap.
+ * (b) the PDF, rendered from the stored record only, is put to S3; then one transaction stamps the
+ *     record pdfStoredAt (only if its version is still the one rendered) and claims the email. A
+ *     retry that finds the record unstamped first looks for a PDF an earlier attempt put before
+ *     crashing, and reuses it: one PDF version per certificate.
+ * (c) the email, with the PDF attached, is sent only after winning that claim.
+ * (d) the work item is marked done (a MODIFY: never delivered to the consumer again) in the same
+ *     transaction as the email's sent mark.
+ * Every step reads what the previous ones left, so a repeat redoes nothing that was done. The work
+ * item, registration, marks and certificate are read together, in one BatchGet.
  */
 import { certificateIdFor, newVerificationCode } from '../certificates/codes';
 import { clock } from '../clock';
@@ -32,31 +36,44 @@ import { renewedBy } from '../domain/renewal';
 import { logger } from '../observability/logger';
 import { certificatesHeldBy } from '../store/cascade';
 import { certificateIssuedEmail, certificateNotEarnedEmail, certificateVerificationUrl } from '../mail/certificate-emails';
-import { sendEmailOnce } from '../mail/send-once';
+import { sendClaimedEmail, sendEmailOnce } from '../mail/send-once';
 import type { Training } from '../schemas/training';
 import { currentVersion } from '../domain/certificate-lifecycle';
 import { faultPoint } from '../faults';
 import {
   claimCertificate,
   findCertificate,
+  drawCertificateSequences,
   findResend,
-  markPdfStored,
   markResendDone,
-  nextCertificateSequence,
+  pdfStoredPart,
   putCertificatePdf,
   readCertificatePdf,
   recordDelivery,
   type Certificate,
   type CertificateResend,
 } from '../store/certificates';
-import { attendanceOfRegistration, findIssuanceTask, markIssuanceTaskDone, type IssuanceTask } from '../store/issuance';
+import { AlongsideConditionFailed, claimEmail, type ClaimOutcome as EmailClaimOutcome } from '../store/email-claims';
+import {
+  attendanceOfRegistration,
+  findIssuanceTask,
+  issuanceTaskDonePart,
+  markIssuanceTaskDone,
+  readIssuanceInputs,
+  type IssuanceTask,
+} from '../store/issuance';
+import type { TransactionPart } from '../store/transactions';
+import type { AttendanceRecord } from '../schemas/attendance';
 import { feedbackFactsFor } from '../store/feedback';
 import { findRegistration, type StoredRegistration } from '../store/registrations';
 import { findTraining } from '../store/trainings';
 
-/** The completion rule on the same data the attendance report uses: the marks and the feedback flag. */
-export async function decide(training: Training, registration: StoredRegistration): Promise<IssuanceDecision> {
-  const marks = await attendanceOfRegistration(training, registration.registrationId);
+/**
+ * The completion rule on the same data the attendance report uses: the marks (read here unless
+ * the caller read them already) and the feedback flag.
+ */
+export async function decide(training: Training, registration: StoredRegistration, attendance?: AttendanceRecord[]): Promise<IssuanceDecision> {
+  const marks = attendance ?? (await attendanceOfRegistration(training, registration.registrationId));
   const result = completion({ training, attendance: marks, feedbackSubmitted: await feedbackRequirementMet(training, registration) });
   return issuanceDecision(result, training.completionThreshold);
 }
@@ -110,20 +127,75 @@ function draftCertificate(
 
 const CODE_ATTEMPTS = 5;
 
+/** The certificate as the caller has just read it (`undefined`: not claimed yet), which saves a read. */
+export interface KnownCertificate {
+  certificate: Certificate | undefined;
+}
+
+interface Waiting {
+  resolve: (sequence: number) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Certificate numbers for the issuances running at once in this process, drawn together: the
+ * requests that arrive while a draw is on its way wait for the next one, which takes a block of
+ * their size in one ADD. Every number of a block goes to one request, so drawing together adds no
+ * gaps of its own (a request whose claim then loses leaves one, as before).
+ */
+class SequenceDraws {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  next(regionCode: string, year: number): Promise<number> {
+    const key = `${regionCode}#${year}`;
+    return new Promise((resolve, reject) => {
+      const queue = this.queues.get(key);
+      if (queue) {
+        queue.push({ resolve, reject });
+        return;
+      }
+      const started: Waiting[] = [{ resolve, reject }];
+      this.queues.set(key, started);
+      void this.drawWhileWaiting(key, regionCode, year, started);
+    });
+  }
+
+  private async drawWhileWaiting(key: string, regionCode: string, year: number, queue: Waiting[]): Promise<void> {
+    // Requests made in this turn of the event loop join the first draw.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length > 0) {
+      const block = queue.splice(0);
+      try {
+        const last = await drawCertificateSequences(regionCode, year, block.length);
+        block.forEach((request, index) => request.resolve(last - block.length + 1 + index));
+      } catch (error) {
+        for (const request of block) request.reject(error);
+      }
+    }
+    this.queues.delete(key);
+  }
+}
+
+const sequenceDraws = new SequenceDraws();
+
 /**
  * Step (a): the certificate record, claimed once; whoever loses reads the winner's. `claimedNow`
  * says this call wrote it, so no earlier attempt can have put its PDF.
  */
-async function claimOrFind(training: Training, registration: StoredRegistration): Promise<{ certificate: Certificate; claimedNow: boolean }> {
+async function claimOrFind(
+  training: Training,
+  registration: StoredRegistration,
+  known?: KnownCertificate,
+): Promise<{ certificate: Certificate; claimedNow: boolean }> {
   const certificateId = certificateIdFor(training.id, registration.registrationId);
-  const existing = await findCertificate(certificateId);
+  const existing = known ? known.certificate : await findCertificate(certificateId);
   if (existing) return { certificate: existing, claimedNow: false };
 
   const region = findRegion(training.region);
   if (!region) throw new Error(`Training ${training.id} has region ${training.region}, which is not in config/regions.json.`);
   const issuedAt = clock.now().toISOString();
   const year = numberingYear(issuedAt);
-  const number = certificateNumber(year, region.code, await nextCertificateSequence(region.code, year));
+  const number = certificateNumber(year, region.code, await sequenceDraws.next(region.code, year));
   // A refresher's certificate is an ordinary one of its level (so it qualifies like the original)
   // that also names the certificate it renews: the lineage keeps both.
   const renews = training.renewsLevel
@@ -176,45 +248,105 @@ async function storedOrRendered(certificate: Certificate): Promise<Buffer> {
 
 const PUT_ATTEMPTS = 5;
 
+/** After a put: the version is confirmed current (with what confirming it gave), or here is the record as it is now. */
+export type PutConfirmation<T> = { confirmed: T } | { latest: Certificate };
+
 /**
  * Puts the PDF of `certificate` and leaves the bucket's latest object at the record's current
  * version. A reissue committed while this PDF was rendered or uploaded may have put its own PDF
- * before this put landed; its commit precedes its put, so reading the record after this put sees
- * it, and the current version is put again. Returns the version and PDF that were put last.
+ * before this put landed; its commit precedes its put, so a check of the record after this put
+ * (`confirm`: a read, or a write conditional on the version) sees it, and the current version is
+ * rendered and put again. Returns the version and PDF that were put last, and the confirmation.
  */
-export async function putCurrentPdf(certificate: Certificate, pdf: Buffer): Promise<{ certificate: Certificate; pdf: Buffer }> {
+export async function putUntilCurrent<T>(
+  certificate: Certificate,
+  pdf: Buffer,
+  confirm: (put: Certificate) => Promise<PutConfirmation<T>>,
+): Promise<{ certificate: Certificate; pdf: Buffer; confirmed: T }> {
   let current = { certificate, pdf };
   for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
     await putCertificatePdf(current.certificate.certificateId, current.pdf, currentVersion(current.certificate));
-    const latest = await findCertificate(current.certificate.certificateId);
-    if (!latest || currentVersion(latest) === currentVersion(current.certificate)) return current;
-    current = { certificate: latest, pdf: await renderFor(latest) };
+    const outcome = await confirm(current.certificate);
+    if ('confirmed' in outcome) return { ...current, confirmed: outcome.confirmed };
+    current = { certificate: outcome.latest, pdf: await renderFor(outcome.latest) };
   }
   throw new Error(`Certificate ${certificate.certificateId} kept changing version while its PDF was stored; the retry will finish it.`);
 }
 
-/** Steps (a)–(c) for one completer; safe to run any number of times, from any number of workers. */
-export async function issueCertificate(training: Training, registration: StoredRegistration): Promise<Certificate> {
-  const { certificate, claimedNow } = await claimOrFind(training, registration);
+/** putUntilCurrent confirmed by reading the record again. */
+export function putCurrentPdf(certificate: Certificate, pdf: Buffer): Promise<{ certificate: Certificate; pdf: Buffer }> {
+  return putUntilCurrent(certificate, pdf, async (put): Promise<PutConfirmation<undefined>> => {
+    const latest = await findCertificate(put.certificateId);
+    return !latest || currentVersion(latest) === currentVersion(put) ? { confirmed: undefined } : { latest };
+  });
+}
+
+const issuedEmailKey = (certificateId: string) => `certificate-issued#${certificateId}`;
+
+/**
+ * Claims the certificate email and stamps pdfStoredAt in one transaction (the stamp conditional
+ * on `version`, the one whose PDF was just put, when given): a reissue committed meanwhile
+ * answers the record as it is now, for putUntilCurrent to put that version.
+ */
+async function claimWithStamp(certificate: Certificate, version?: number): Promise<PutConfirmation<EmailClaimOutcome>> {
+  const stamp = pdfStoredPart(certificate.certificateId, clock.now().toISOString(), version);
+  try {
+    return { confirmed: await claimEmail(issuedEmailKey(certificate.certificateId), undefined, [stamp]) };
+  } catch (error) {
+    if (!(error instanceof AlongsideConditionFailed)) throw error;
+    const latest = await findCertificate(certificate.certificateId);
+    if (!latest) throw new Error(`Certificate ${certificate.certificateId} was claimed but cannot be read.`, { cause: error });
+    return { latest };
+  }
+}
+
+export interface IssueOptions {
+  known?: KnownCertificate;
+  /** Written with the email's sent mark, only by the call that sends it (sendEmailOnce's sentWith). */
+  sentWith?: readonly TransactionPart[];
+}
+
+/**
+ * Steps (a)–(c) for one completer; safe to run any number of times, from any number of workers.
+ * `email` says whether this call sent the certificate email (and so wrote `sentWith`).
+ */
+export async function issueCertificate(
+  training: Training,
+  registration: StoredRegistration,
+  options: IssueOptions = {},
+): Promise<{ certificate: Certificate; email: 'sent' | 'already-sent' }> {
+  const { certificate, claimedNow } = await claimOrFind(training, registration, options.known);
   let pdf: Buffer | undefined;
-  if (!certificate.pdfStoredAt) {
+  let claim: EmailClaimOutcome;
+  if (certificate.pdfStoredAt) {
+    claim = await claimEmail(issuedEmailKey(certificate.certificateId));
+  } else {
     // Only a record this call did not write can have a PDF from an attempt that crashed after its put.
     pdf = claimedNow ? undefined : await readCertificatePdf(certificate.certificateId);
-    if (!pdf) {
+    if (pdf) {
+      const reused = await claimWithStamp(certificate);
+      if (!('confirmed' in reused)) throw new Error(`Certificate ${certificate.certificateId} could not be stamped.`);
+      claim = reused.confirmed;
+    } else {
       // The email attaches what was rendered first: a reissue racing it mails its own version.
-      pdf = await renderFor(certificate);
-      await putCurrentPdf(certificate, pdf);
-      faultPoint('issuance.after-pdf-put');
+      const rendered = await renderFor(certificate);
+      pdf = rendered;
+      const put = await putUntilCurrent(certificate, rendered, (current) => {
+        faultPoint('issuance.after-pdf-put');
+        return claimWithStamp(current, currentVersion(current));
+      });
+      claim = put.confirmed;
     }
-    await markPdfStored(certificate.certificateId, clock.now().toISOString());
   }
-  await sendEmailOnce(
-    `certificate-issued#${certificate.certificateId}`,
+  const email = await sendClaimedEmail(
+    issuedEmailKey(certificate.certificateId),
+    claim,
     // No status write here: the marked claim is what the issuance view reads as 'sent' until an
     // SES event says more, which saves a write per certificate of a large cohort.
     async () => certificateIssuedEmail(certificate, pdf ?? (await storedOrRendered(certificate)), 'certificate-issued'),
+    options.sentWith ? { sentWith: options.sentWith } : {},
   );
-  return certificate;
+  return { certificate, email };
 }
 
 class ResendCancelled extends Error {
@@ -289,34 +421,36 @@ export class ClosedTrainingCache {
 
 /** One issuance work item: a certificate for a completer, an explanation for anyone else. */
 export async function processIssuanceTask(task: IssuanceTask, closedTrainings?: ClosedTrainingCache): Promise<void> {
-  // Independent reads, at once: an issuance's time is mostly round trips.
-  const [current, stored, registration] = await Promise.all([
-    findIssuanceTask(task.trainingId, task.registrationId),
-    closedTrainings ? closedTrainings.find(task.trainingId) : findTraining(task.trainingId),
-    findRegistration(task.trainingId, task.email),
-  ]);
-  if (!current || current.status === 'done') return;
+  const stored = closedTrainings ? await closedTrainings.find(task.trainingId) : await findTraining(task.trainingId);
   if (stored?.training.status !== 'closed') {
     // Work items are written only after the close is saved; anything else is not ours to act on.
-    logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
+    if ((await findIssuanceTask(task.trainingId, task.registrationId))?.status === 'pending') {
+      logger.warn('Issuance task of a training that is not closed', { trainingId: task.trainingId });
+    }
     return;
   }
   const { training } = stored;
+  const certificateId = certificateIdFor(training.id, task.registrationId);
+  // An issuance's time is mostly round trips: everything it decides on, in one read.
+  const { task: current, registration, attendance, certificate } = await readIssuanceInputs(training, task, certificateId);
+  if (!current || current.status === 'done') return;
   const doneAt = () => clock.now().toISOString();
   if (!isParticipant(training, registration, task.registrationId)) {
     await markIssuanceTaskDone(task.trainingId, task.registrationId, 'skipped', doneAt());
     return;
   }
-  const decision = await decide(training, registration);
-  if (decision.kind === 'issue') {
-    const certificate = await issueCertificate(training, registration);
-    await markIssuanceTaskDone(task.trainingId, task.registrationId, 'certificate', doneAt(), certificate.certificateId);
-    return;
-  }
-  await sendEmailOnce(`certificate-not-earned#${training.id}#${registration.registrationId}`, () =>
-    certificateNotEarnedEmail(training, registration, decision),
-  );
-  await markIssuanceTaskDone(task.trainingId, task.registrationId, 'not-completed', doneAt());
+  const decision = await decide(training, registration, attendance);
+  // The done mark goes with the email's sent mark; whoever finds the email already sent writes it alone.
+  const outcome: NonNullable<IssuanceTask['outcome']> = decision.kind === 'issue' ? 'certificate' : 'not-completed';
+  const issuedId = decision.kind === 'issue' ? certificateId : undefined;
+  const sentWith = [issuanceTaskDonePart(task.trainingId, task.registrationId, outcome, doneAt(), issuedId)];
+  const email =
+    decision.kind === 'issue'
+      ? (await issueCertificate(training, registration, { known: { certificate }, sentWith })).email
+      : await sendEmailOnce(`certificate-not-earned#${training.id}#${registration.registrationId}`, () => certificateNotEarnedEmail(training, registration, decision), {
+          sentWith,
+        });
+  if (email !== 'sent') await markIssuanceTaskDone(task.trainingId, task.registrationId, outcome, doneAt(), issuedId);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { certificateIdFor } from '../../shared/certificates/codes';
@@ -73,6 +74,7 @@ beforeEach(() => {
   documentMock.on(PutCommand).resolves({});
   documentMock.on(UpdateCommand).resolves({});
   documentMock.on(DeleteCommand).resolves({});
+  documentMock.on(TransactWriteCommand).resolves({});
   s3Mock.on(PutObjectCommand).resolves({});
   s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'none', $metadata: {} }));
   sesMock.on(SendEmailCommand).resolves({ MessageId: 'm1' });
@@ -82,6 +84,11 @@ describe('the first issuance racing a reissue', () => {
   it('puts the reissued version after its own when the reissue committed while its PDF was being put', async () => {
     // Read when the issuance starts (version 1), then after its put: a reissue committed meanwhile.
     documentMock.on(GetCommand, { Key: certificateKey }).resolvesOnce({ Item: { ...certificateKey, ...firstVersion } }).resolves({ Item: { ...certificateKey, ...reissued } });
+    // The stamp after the first put is conditional on version 1, which the reissue moved on.
+    documentMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: [{ Code: 'None' }, { Code: 'ConditionalCheckFailed' }] }))
+      .resolves({});
     await issuance.issueCertificate(training, registration);
     const versions = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Metadata?.['certificate-version']);
     expect(versions).toEqual(['1', '2']);
