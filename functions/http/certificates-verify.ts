@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import { defineRoute } from '../../shared/http/route';
+import { certificatesApi } from '../../shared/api/certificates';
 import { routes } from '../../shared/manifest';
 import { verifyCertificate } from '../../shared/usecases/certificates';
 
-const params = z.strictObject({ code: z.string().min(1).max(32) });
-
-export const handler = defineRoute(routes.verifyCertificate, { params }, async ({ params }) => ({
+export const handler = defineRoute(routes.verifyCertificate, certificatesApi.verifyCertificate, async ({ params }) => ({
   status: 200,
   body: await verifyCertificate(params.code),
 }));

@@ -1,14 +1,10 @@
-import { z } from 'zod';
 import { defineRoute } from '../../shared/http/route';
+import { trainingsApi } from '../../shared/api/trainings';
 import { routes } from '../../shared/manifest';
-import { cancelTrainingSchema, trainingIdParams } from '../../shared/schemas/training';
 import { cancelTraining } from '../../shared/usecases/trainings';
-
-/** The reason is optional, so an empty body is as good as `{}`. */
-const optionalBody = z.preprocess((body) => body ?? {}, cancelTrainingSchema);
 
 export const handler = defineRoute(
   routes.cancelTraining,
-  { params: trainingIdParams, body: optionalBody, bodyOptional: true },
+  trainingsApi.cancelTraining,
   async ({ principal, params, body }) => ({ status: 200, body: await cancelTraining(principal, params.id, body.reason) }),
 );

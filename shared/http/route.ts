@@ -4,7 +4,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodError, ZodType } from 'zod';
+import { safeParse, type $ZodError, type $ZodType } from 'zod/v4/core';
 import { hasAnyRole, principalFromClaims, type Principal } from '../auth/principal';
 import {
   DomainError,
@@ -43,10 +43,15 @@ export interface RouteContext<R extends RouteDefinition, TBody, TQuery, TParams>
   requestId: string;
 }
 
-export interface RouteSpec<TBody, TQuery, TParams> {
-  body?: ZodType<TBody>;
-  query?: ZodType<TQuery>;
-  params?: ZodType<TParams>;
+/**
+ * What a route accepts. Each route's spec is declared once, in shared/api/<area>.ts (with its
+ * responses beside it), and read from there by its handler and by the OpenAPI document. Any zod 4
+ * schema fits, classic or mini.
+ */
+export interface RouteSpec<TBody = unknown, TQuery = unknown, TParams = unknown> {
+  body?: $ZodType<TBody>;
+  query?: $ZodType<TQuery>;
+  params?: $ZodType<TParams>;
   /** `text` hands the raw body (e.g. CSV) to the body schema instead of parsed JSON. */
   bodyFormat?: 'json' | 'text';
   /** The body may be left out entirely (the schema then sees `undefined`). */
@@ -56,7 +61,7 @@ export interface RouteSpec<TBody, TQuery, TParams> {
 type Event = APIGatewayProxyEventV2 & { parsedBody?: unknown; principal?: Principal };
 type Middleware = middy.MiddlewareObj<Event, APIGatewayProxyResultV2, Error, Context>;
 
-function zodFieldErrors(error: ZodError, prefix?: string): FieldErrors {
+function zodFieldErrors(error: $ZodError, prefix?: string): FieldErrors {
   const fields: FieldErrors = {};
   for (const issue of error.issues) {
     const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || (prefix ?? 'body');
@@ -65,9 +70,9 @@ function zodFieldErrors(error: ZodError, prefix?: string): FieldErrors {
   return fields;
 }
 
-function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
+function parseWith<T>(schema: $ZodType<T> | undefined, value: unknown, part: string): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (!result.success) {
     throw new ValidationError(
       `Some ${part === 'body' ? 'fields' : `${part} values`} are not valid. Correct the fields listed and send the request again.`,
