@@ -1,6 +1,6 @@
 import { z } from 'zod/mini';
 import type { AttendanceReport, AttendanceWriteResult, CheckInCodeResponse, CheckInReceipt, TeamsImportResult } from '../usecases/attendance';
-import { count, instant, language, localized, replyAs, type RouteResponses } from './reply';
+import { count, instant, language, localized, named, replyAs, type RouteResponses } from './reply';
 
 const markStatus = z.enum(['present', 'absent', 'late']);
 const attendee = {
@@ -13,7 +13,7 @@ const attendee = {
   minutes: z.number(),
 };
 
-const teamsImport = z.object({
+const teamsImport = named('TeamsImport', z.object({
   trainingId: z.string(),
   sessionId: z.string(),
   mode: z.enum(['preview', 'apply']),
@@ -48,9 +48,9 @@ const teamsImport = z.object({
     }),
   ),
   applied: z.optional(z.object({ written: count, unchanged: count })),
-});
+}));
 
-const report = z.object({
+const report = named('AttendanceReport', z.object({
   trainingId: z.string(),
   title: localized,
   language,
@@ -71,7 +71,7 @@ const report = z.object({
       completed: z.boolean(),
     }),
   ),
-});
+}));
 
 export const attendanceResponses = {
   recordAttendance: {

@@ -4,12 +4,12 @@ import type { OpenBadgeCredential } from '../certificates/open-badge';
 import type { IssuanceProgress } from '../domain/delivery';
 import type { CertificateView } from '../usecases/certificate-lifecycle';
 import type { MyCertificate, VerificationView } from '../usecases/certificates';
-import { count, instant, reply, replyAs, type RouteResponses } from './reply';
+import { count, instant, named, reply, replyAs, type RouteResponses } from './reply';
 
 const certificateStatus = z.enum(['valid', 'expired', 'revoked']);
 const revocation = z.optional(z.object({ reason: z.string(), revokedAt: instant }));
 
-export const myCertificateSchema = z.object({
+export const myCertificateSchema = named('MyCertificate', z.object({
   id: z.string(),
   trainingId: z.string(),
   number: z.string(),
@@ -17,9 +17,9 @@ export const myCertificateSchema = z.object({
   status: certificateStatus,
   issuedAt: instant,
   validUntil: instant,
-});
+}));
 
-const certificateView = z.object({
+const certificateView = named('CertificateView', z.object({
   id: z.string(),
   trainingId: z.string(),
   number: z.string(),
@@ -31,7 +31,7 @@ const certificateView = z.object({
   version: count,
   history: z.array(z.object({ version: count, fullName: z.string(), issuedAt: instant, reason: z.optional(z.string()) })),
   revocation,
-});
+}));
 
 const verification = z.object({
   status: certificateStatus,
@@ -63,7 +63,7 @@ const issuance = z.object({
 
 /** A W3C verifiable credential: the envelope's parts that every verifier reads; the rest is the standard's. */
 const credential = z.object({ '@context': z.array(z.string()), id: z.string(), type: z.array(z.string()), validFrom: instant });
-const signed = z.object({ jwt: z.string(), credential });
+const signed = named('SignedCredential', z.object({ jwt: z.string(), credential }));
 const VC_JWT = 'application/vc+jwt';
 
 export const certificatesResponses = {

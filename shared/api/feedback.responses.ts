@@ -1,10 +1,10 @@
 import { z } from 'zod/mini';
 import type { AnswerPage, FeedbackFormView, FeedbackSummaryView } from '../usecases/feedback';
-import { count, instant, language, nullableNumber, reply, replyAs, type RouteResponses } from './reply';
+import { count, instant, language, named, nullableNumber, reply, replyAs, type RouteResponses } from './reply';
 
 const window = z.object({ opensAt: instant, closesAt: instant });
 
-const answerPage = z.object({ total: count, withheld: z.boolean(), items: z.array(z.string()), nextCursor: z.optional(z.string()) });
+const answerPage = named('AnswerPage', z.object({ total: count, withheld: z.boolean(), items: z.array(z.string()), nextCursor: z.optional(z.string()) }));
 
 const form = z.object({
   trainingId: z.string(),
@@ -21,7 +21,7 @@ const form = z.object({
   releasedAt: z.nullable(instant),
 });
 
-const summary = z.object({
+const summary = named('FeedbackSummary', z.object({
   trainingId: z.string(),
   title: z.string(),
   language,
@@ -38,7 +38,7 @@ const summary = z.object({
   ratings: z.optional(z.record(z.string(), z.object({ count, mean: nullableNumber, distribution: z.record(z.string(), count) }))),
   answers: z.optional(z.record(z.string(), answerPage)),
   nonResponders: z.optional(z.array(z.object({ fullName: z.string(), email: z.string() }))),
-});
+}));
 
 const spreadsheets = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 

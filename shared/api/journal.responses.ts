@@ -2,9 +2,9 @@ import { z } from 'zod/mini';
 import type { JournalComment, JournalEntry } from '../store/journal';
 import type { Page } from '../store/trainings';
 import type { AuthorEntryView, SharedEntryView } from '../usecases/journal';
-import { instant, language, page, reply, replyAs, type RouteResponses } from './reply';
+import { instant, language, named, page, reply, replyAs, type RouteResponses } from './reply';
 
-const comment = z.object({
+const comment = named('JournalComment', z.object({
   commentId: z.string(),
   entryId: z.string(),
   trainingId: z.string(),
@@ -12,7 +12,7 @@ const comment = z.object({
   authorName: z.string(),
   text: z.string(),
   createdAt: instant,
-});
+}));
 
 const entryFields = {
   entryId: z.string(),
@@ -30,8 +30,8 @@ const entryFields = {
   sharedAt: z.optional(instant),
   version: z.number(),
 };
-const entry = z.object(entryFields);
-const authorEntry = z.object({ ...entryFields, visibleToTrainer: z.boolean(), comments: z.array(comment) });
+const entry = named('JournalEntry', z.object(entryFields));
+const authorEntry = named('AuthorJournalEntry', z.object({ ...entryFields, visibleToTrainer: z.boolean(), comments: z.array(comment) }));
 
 const sharedEntry = z.object({
   entryId: z.string(),

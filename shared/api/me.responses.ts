@@ -2,17 +2,17 @@ import { z } from 'zod/mini';
 import type { Page } from '../store/trainings';
 import type { Training } from '../schemas/training';
 import type { MyCertificate } from '../usecases/certificates';
-import { instant, page, replyAs, type RouteResponses } from './reply';
+import { instant, named, page, replyAs, type RouteResponses } from './reply';
 import { myCertificateSchema } from './certificates.responses';
 import { trainingSchema } from './trainings.responses';
 
-export const myRegistrationSchema = z.object({
+export const myRegistrationSchema = named('MyRegistration', z.object({
   registrationId: z.string(),
   trainingId: z.string(),
   status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
   waitlistPosition: z.optional(z.number()),
   registeredAt: instant,
-});
+}));
 
 export const meResponses = {
   myTrainings: { success: { 200: replyAs<Page<Training>>()('The trainings I run, drafts included.', page(trainingSchema)) }, errors: [] },

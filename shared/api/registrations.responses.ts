@@ -1,9 +1,9 @@
 import { z } from 'zod/mini';
 import type { Page } from '../store/trainings';
 import type { ImportResult, RegistrationReceipt, RosterEntry } from '../usecases/registrations';
-import { count, instant, language, page, reply, replyAs, type RouteResponses } from './reply';
+import { count, instant, language, named, page, reply, replyAs, type RouteResponses } from './reply';
 
-export const rosterEntrySchema = z.object({
+export const rosterEntrySchema = named('RosterEntry', z.object({
   registrationId: z.string(),
   trainingId: z.string(),
   userSub: z.optional(z.string()),
@@ -17,7 +17,7 @@ export const rosterEntrySchema = z.object({
   confirmedAt: z.optional(instant),
   cancelledAt: z.optional(instant),
   source: z.enum(['self', 'import']),
-});
+}));
 
 const importResult = z.object({
   row: z.number(),

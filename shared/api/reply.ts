@@ -52,6 +52,14 @@ export function empty(description: string): Reply<undefined> {
   return { description };
 }
 
+/** Schemas that the OpenAPI document names as components (`#/components/schemas/{id}`), not inlines. */
+export const components = z.registry<{ id: string }>();
+
+export function named<S extends $ZodType>(id: string, schema: S): S {
+  components.add(schema, { id });
+  return schema;
+}
+
 /** A page of a list: `nextCursor` comes back sealed and goes in as `cursor`. */
 export function page<S extends $ZodType>(item: S) {
   return z.object({ items: z.array(item), nextCursor: z.optional(z.string()) });

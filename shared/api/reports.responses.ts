@@ -2,9 +2,9 @@ import { z } from 'zod/mini';
 import type { JournalSummary } from '../usecases/journal-stats';
 import type { ExpiringQualificationsReport } from '../usecases/renewal';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
-import { count, localizedFull, nullableNumber, replyAs, type RouteResponses } from './reply';
+import { count, localizedFull, named, nullableNumber, replyAs, type RouteResponses } from './reply';
 
-const metrics = z.object({
+const metrics = named('Metrics', z.object({
   trainingsScheduled: count,
   trainingsHeld: count,
   trainingsCancelled: count,
@@ -18,7 +18,7 @@ const metrics = z.object({
   feedbackResponses: count,
   meanRating: nullableNumber,
   meanRatingWithheld: z.boolean(),
-});
+}));
 
 const spreadsheets = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 

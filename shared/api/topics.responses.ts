@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
-import { localizedFull, reply, type RouteResponses } from './reply';
+import { localizedFull, named, reply, type RouteResponses } from './reply';
 
-export const topicSchema = z.object({ id: z.string(), name: localizedFull, seeded: z.boolean() });
+export const topicSchema = named('Topic', z.object({ id: z.string(), name: localizedFull, seeded: z.boolean() }));
 
 export const topicsResponses = {
   listTopics: { success: { 200: reply('The topic vocabulary.', z.object({ items: z.array(topicSchema) })) }, errors: [] },

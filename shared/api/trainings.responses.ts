@@ -1,7 +1,7 @@
 import { z } from 'zod/mini';
 import type { PublicTraining } from '../domain/training';
 import type { Training } from '../schemas/training';
-import { count, instant, language, localized, page, reply, replyAs, type RouteResponses } from './reply';
+import { count, instant, language, localized, named, page, reply, replyAs, type RouteResponses } from './reply';
 
 const session = z.object({
   id: z.string(),
@@ -44,13 +44,13 @@ const trainingFields = {
 };
 
 /** A training as its trainer and staff see it: the trainer's contact included. */
-export const trainingSchema = z.object({
+export const trainingSchema = named('Training', z.object({
   ...trainingFields,
   trainer: z.object({ sub: z.string(), name: z.string(), email: z.string() }),
-});
+}));
 
 /** A training as anyone sees it: the trainer by name only. */
-export const publicTrainingSchema = z.object({ ...trainingFields, trainer: z.object({ name: z.string() }) });
+export const publicTrainingSchema = named('PublicTraining', z.object({ ...trainingFields, trainer: z.object({ name: z.string() }) }));
 
 const training = replyAs<Training>();
 
