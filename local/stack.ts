@@ -14,6 +14,7 @@ import { startS3Local, startSesLocal } from './mail-and-files';
 import { createLocalIssuer, tokenRequestSchema } from './tokens';
 import { DeadLetterNotFoundError, StreamPoller } from './stream-poller';
 import { startPage } from './start-page';
+import { apiDocsRoute } from './api-docs';
 import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
 import { buildSesEvent, dispatchEvent, sesEventRequestSchema, UnknownCertificateError, type EventRuleLambda } from './ses-events';
 import { webAppServer } from './web-app';
@@ -352,6 +353,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         return { status: 200, body: { ran: job.definition.name, result: (await job.run()) ?? null } };
       },
     });
+
+    localRoutes.push(apiDocsRoute());
 
     // The web app when asked for and built (npm start builds it); the page of URLs otherwise.
     const webApp = options.webDirectory

@@ -3,7 +3,7 @@ import type { BitstringStatusListCredential } from '../certificates/status-list'
 import type { OpenBadgeCredential } from '../certificates/open-badge';
 import type { IssuanceProgress } from '../domain/delivery';
 import type { CertificateView } from '../usecases/certificate-lifecycle';
-import type { MyCertificate, VerificationView } from '../usecases/certificates';
+import type { VerificationView } from '../usecases/certificates';
 import { count, instant, named, reply, replyAs, type RouteResponses } from './reply';
 
 const certificateStatus = z.enum(['valid', 'expired', 'revoked']);

@@ -41,7 +41,7 @@ export function statusesOf(name: RouteName): Map<number, StatusSpec> {
   const spec = requestOf(name);
   const declared: RouteResponses = responses[name];
   const statuses = new Map<number, StatusSpec>();
-  for (const [status, reply] of Object.entries(declared.success) as [string, Reply][]) {
+  for (const [status, reply] of Object.entries<Reply>(declared.success)) {
     statuses.set(Number(status), { kind: 'success', reply });
   }
   const error = (status: number, schema: $ZodType = errorBodySchema) => statuses.set(status, { kind: 'error', schema });
@@ -147,7 +147,12 @@ function responseObjects(name: RouteName): Record<string, JsonSchema> {
     }
     const { reply } = spec;
     // Response bodies are described as they are read (io input): an answer may carry more fields.
-    const content = { ...(reply.schema ? { 'application/json': { schema: jsonSchema(reply.schema, 'input') } } : {}), ...fileContent(reply.files) };
+    // A `+json` file type (application/jwk+json) is the media type of the JSON body itself.
+    const jsonType = reply.files?.find((type) => type.endsWith('+json')) ?? 'application/json';
+    const content = {
+      ...(reply.schema ? { [jsonType]: { schema: jsonSchema(reply.schema, 'input') } } : {}),
+      ...fileContent(reply.files?.filter((type) => type !== jsonType)),
+    };
     out[status] = { description: reply.description, ...(Object.keys(content).length > 0 ? { content } : {}) };
   }
   return out;

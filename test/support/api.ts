@@ -2,6 +2,7 @@ import { expect, inject } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import { demoAccounts } from '../../local/demo-accounts';
 import type { TokenRequest } from '../../local/tokens';
+import { checkContract } from './contract';
 
 export const apiUrl = () => inject('apiUrl');
 
@@ -39,6 +40,7 @@ export async function api<T = Record<string, unknown>>(method: string, path: str
   } catch {
     parsed = undefined;
   }
+  checkContract(method, path, { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed, text });
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
