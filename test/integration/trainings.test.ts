@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import type { Training } from '../../shared/schemas/training';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/tokens';
-import { api, resetClock, setClock, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { api, resetClock, setClock, tokenFor, trainingBody, uniqueAccount, call } from '../support/api';
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]>; reason?: string } };
 type ListBody = { items: Training[]; nextCursor?: string };
@@ -250,7 +250,7 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     expect(inverted.status, inverted.text).toBe(400);
     expect(inverted.body.error.fields?.['query.from']).toEqual([expect.stringMatching(/after to/)]);
     // Only `to`, before the default start (today): nothing can match, and that is the answer.
-    const past = await api<{ items: unknown[] }>('GET', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
+    const past = await call('listTrainings', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
     expect(past.status, past.text).toBe(200);
     expect(past.body.items).toEqual([]);
   });
