@@ -28,7 +28,6 @@ import {
 const MINUTE = 60_000;
 type Receipt = { registrationId: string };
 type MyCertificates = { items: { id: string; trainingId: string; number: string; verificationCode: string }[] };
-type Metrics = Record<string, number | null>;
 
 let admin: string;
 let nationalTrainer: string;
