@@ -1,5 +1,5 @@
 import { z } from 'zod/mini';
-import type { AnswerPage, FeedbackFormView, FeedbackSummaryView } from '../usecases/feedback';
+import type { AnswersView, FeedbackFormView, FeedbackSummaryView } from '../usecases/feedback';
 import { count, instant, language, named, nullableNumber, reply, replyAs, type RouteResponses } from './reply';
 
 const window = z.object({ opensAt: instant, closesAt: instant });
@@ -40,12 +40,23 @@ const summary = named('FeedbackSummary', z.object({
   nonResponders: z.optional(z.array(z.object({ fullName: z.string(), email: z.string() }))),
 }));
 
+/** A page of one question's answers; before release not even the count (total null). */
+const answersView = z.object({
+  trainingId: z.string(),
+  question: z.string(),
+  releasedAt: z.nullable(instant),
+  total: z.nullable(count),
+  withheld: z.boolean(),
+  items: z.array(z.string()),
+  nextCursor: z.optional(z.string()),
+});
+
 const spreadsheets = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
 export const feedbackResponses = {
   feedbackForm: { success: { 200: replyAs<FeedbackFormView>()('The form in the reader’s language and whether it is open.', form) }, errors: [404] },
   closeFeedback: { success: { 200: replyAs<FeedbackSummaryView>()('The released summary.', summary) }, errors: [404, 409] },
-  feedbackAnswers: { success: { 200: replyAs<AnswerPage>()('A page of one question’s answers, sorted.', answerPage) }, errors: [404, 409] },
+  feedbackAnswers: { success: { 200: replyAs<AnswersView>()('A page of one question’s answers, sorted; before release, none and no count.', answersView) }, errors: [404, 409] },
   submitFeedback: { success: { 201: reply('The anonymous response is counted.', z.object({ trainingId: z.string(), status: z.literal('submitted') })) }, errors: [404, 409] },
   feedbackSummary: {
     success: { 200: replyAs<FeedbackSummaryView>()('The summary (JSON), or every answer as a spreadsheet (format=csv|xlsx).', summary, spreadsheets) },

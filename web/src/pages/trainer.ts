@@ -336,7 +336,7 @@ function IssuanceProgress({ training }: { training: Training }) {
 }
 
 /** One question's released answers, with the next pages on demand. */
-function AnswerList({ training, question, first, minimum }: { training: Training; question: string; first: ResponseBody<'feedbackAnswers'>; minimum: number }) {
+function AnswerList({ training, question, first, minimum }: { training: Training; question: string; first: NonNullable<ResponseBody<'feedbackSummary'>['answers']>[keyof NonNullable<ResponseBody<'feedbackSummary'>['answers']>]; minimum: number }) {
   const [items, setItems] = useState(first.items);
   const [cursor, setCursor] = useState(first.nextCursor);
   const [error, setError] = useState<unknown>();
@@ -349,7 +349,8 @@ function AnswerList({ training, question, first, minimum }: { training: Training
           try {
             const next = await get('feedbackAnswers', withQuery(`/api/trainings/${training.id}/feedback/answers`, { question, cursor }));
             setItems([...items, ...next.items]);
-            setCursor(next.nextCursor);
+            // Before release a page has no cursor (and no count); this list exists only after it.
+            setCursor('nextCursor' in next ? next.nextCursor : undefined);
           } catch (caught) {
             setError(caught);
           }
