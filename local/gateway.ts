@@ -11,7 +11,8 @@ export type HttpLambda = (event: APIGatewayProxyEventV2, context: Context) => Pr
 export interface LocalRoute {
   method: string;
   path: string;
-  handle(request: { body: unknown; params: Record<string, string> }): Promise<{ status: number; body?: unknown }>;
+  /** Answers JSON `body`, or an `html` page (GET /api/docs). */
+  handle(request: { body: unknown; params: Record<string, string> }): Promise<{ status: number; body?: unknown; html?: string }>;
 }
 
 export interface GatewayOptions {
@@ -218,6 +219,10 @@ export function startGateway(options: GatewayOptions): Promise<http.Server> {
         return sendJson(response, 400, { error: { code: 'VALIDATION_FAILED', message: 'The body is not valid JSON. Check its syntax.' } });
       }
       const result = await route.handle({ body: parsed, params });
+      if (result.html !== undefined) {
+        response.writeHead(result.status, { 'content-type': 'text/html; charset=utf-8' });
+        return void response.end(result.html);
+      }
       return result.body === undefined ? void response.writeHead(result.status).end() : sendJson(response, result.status, result.body);
     }
 

@@ -11,6 +11,7 @@ import { enforceFunctionPermissions, loadHandlers } from './handlers';
 import { createLocalIssuer } from './tokens';
 import { startPage } from './start-page';
 import { CERTIFICATES_BUCKET, localFunctionEnvironment, localRuntimeEnvironment, TABLE_NAME } from './environment';
+import { apiDocsRoute } from './api-docs';
 import { webAppServer } from './web-app';
 
 export interface LocalStackOptions {
@@ -115,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: ports.api,
       issuer,
       routes,
-      localRoutes: controlRoutes({ issuer, functions }),
+      localRoutes: [...controlRoutes({ issuer, functions }), apiDocsRoute()],
       isReady: () => ready,
       serveStatic: webApp ?? ((requestPath) =>
         requestPath === '/' ? { contentType: 'text/html; charset=utf-8', body: startPage(urls) } : undefined),

@@ -112,6 +112,15 @@ export const routes = {
     access: 'public',
     permissions: { table: 'read', certificatesBucket: 'read', sendEmail: false },
   },
+  /** The API's OpenAPI 3.1 description, generated from shared/api (npm run openapi). */
+  openApiDocument: {
+    name: 'openApiDocument',
+    method: 'GET',
+    path: '/api/openapi.json',
+    handler: 'functions/http/openapi.ts',
+    access: 'public',
+    permissions: {},
+  },
   listRegions: {
     name: 'listRegions',
     method: 'GET',

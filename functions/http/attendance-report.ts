@@ -1,8 +1,7 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
+import { attendanceApi } from '../../shared/api/attendance';
 import { routes } from '../../shared/manifest';
-import { attendanceReportQuery } from '../../shared/schemas/attendance';
-import { trainingIdParams } from '../../shared/schemas/training';
 import { attendanceReport } from '../../shared/usecases/attendance';
 
 function attachment(fileName: string): string {
@@ -11,7 +10,7 @@ function attachment(fileName: string): string {
 
 export const handler = defineRoute(
   routes.attendanceReport,
-  { params: trainingIdParams, query: attendanceReportQuery },
+  attendanceApi.attendanceReport,
   async ({ principal, params, query }) => {
     const report = await attendanceReport(principal, params.id);
     const language = query.lang ?? report.language;

@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
+import { attendanceApi } from '../../shared/api/attendance';
 import { routes } from '../../shared/manifest';
-import { sessionParams, teamsReportBodySchema } from '../../shared/schemas/attendance';
 import { importTeamsReport } from '../../shared/usecases/attendance';
 
 export const handler = defineRoute(
   routes.importTeamsReport,
-  { params: sessionParams, body: teamsReportBodySchema },
+  attendanceApi.importTeamsReport,
   async ({ principal, params, body }) => ({
     status: 200,
     body: await importTeamsReport(principal, params.id, params.sessionId, body),

@@ -1,13 +1,10 @@
-import * as z from '../../shared/schemas/zod';
 import { defineRoute } from '../../shared/http/route';
+import { certificatesApi } from '../../shared/api/certificates';
 import { routes } from '../../shared/manifest';
-import { idSchema } from '../../shared/schemas/common';
 import { certificatePdf } from '../../shared/usecases/certificates';
 
-const params = z.strictObject({ id: idSchema });
-
 /** The PDF's bytes, on AWS and locally alike (a certificate is ~16 KB, far below the 6 MB limit). */
-export const handler = defineRoute(routes.certificatePdf, { params }, async ({ principal, params }) => {
+export const handler = defineRoute(routes.certificatePdf, certificatesApi.certificatePdf, async ({ principal, params }) => {
   const { pdf, number } = await certificatePdf(principal, params.id);
   return {
     status: 200,

@@ -1,12 +1,9 @@
-import * as z from '../../shared/schemas/zod';
 import { defineRoute } from '../../shared/http/route';
+import { certificatesApi } from '../../shared/api/certificates';
 import { routes } from '../../shared/manifest';
-import { idSchema } from '../../shared/schemas/common';
 import { resendCertificate } from '../../shared/usecases/delivery';
 
-const params = z.strictObject({ id: idSchema });
-
-export const handler = defineRoute(routes.resendCertificate, { params }, async ({ principal, params }) => ({
+export const handler = defineRoute(routes.resendCertificate, certificatesApi.resendCertificate, async ({ principal, params }) => ({
   status: 202,
   body: await resendCertificate(principal, params.id),
 }));

@@ -1,11 +1,9 @@
-import * as z from '../../shared/schemas/zod';
 import { defineRoute } from '../../shared/http/route';
+import { certificatesApi } from '../../shared/api/certificates';
 import { routes } from '../../shared/manifest';
 import { verifyCertificate } from '../../shared/usecases/certificates';
 
-const params = z.strictObject({ code: z.string().check(z.minLength(1), z.maxLength(32)) });
-
-export const handler = defineRoute(routes.verifyCertificate, { params }, async ({ params }) => ({
+export const handler = defineRoute(routes.verifyCertificate, certificatesApi.verifyCertificate, async ({ params }) => ({
   status: 200,
   body: await verifyCertificate(params.code),
 }));

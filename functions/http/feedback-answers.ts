@@ -1,12 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
+import { feedbackApi } from '../../shared/api/feedback';
 import { routes } from '../../shared/manifest';
-import { feedbackAnswersQuery } from '../../shared/schemas/feedback';
-import { trainingIdParams } from '../../shared/schemas/training';
 import { feedbackAnswersFor } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
   routes.feedbackAnswers,
-  { params: trainingIdParams, query: feedbackAnswersQuery },
+  feedbackApi.feedbackAnswers,
   async ({ principal, params, query }) => ({
     status: 200,
     body: await feedbackAnswersFor(principal, params.id, query.question, query.cursor),

@@ -1,11 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
+import { feedbackApi } from '../../shared/api/feedback';
 import { routes } from '../../shared/manifest';
-import { feedbackFormQuery } from '../../shared/schemas/feedback';
-import { trainingIdParams } from '../../shared/schemas/training';
 import { feedbackFormFor } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
   routes.feedbackForm,
-  { params: trainingIdParams, query: feedbackFormQuery },
+  feedbackApi.feedbackForm,
   async ({ principal, params, query }) => ({ status: 200, body: await feedbackFormFor(params.id, query.lang, principal) }),
 );

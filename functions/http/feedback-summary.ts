@@ -1,8 +1,7 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
+import { feedbackApi } from '../../shared/api/feedback';
 import { routes } from '../../shared/manifest';
-import { feedbackSummaryQuery } from '../../shared/schemas/feedback';
-import { trainingIdParams } from '../../shared/schemas/training';
 import { feedbackSummaryFor, type FeedbackSummaryView } from '../../shared/usecases/feedback';
 import { sealForRoute } from '../../shared/http/cursors';
 
@@ -29,7 +28,7 @@ function attachment(fileName: string): string {
 
 export const handler = defineRoute(
   routes.feedbackSummary,
-  { params: trainingIdParams, query: feedbackSummaryQuery },
+  feedbackApi.feedbackSummary,
   async ({ principal, params, query }) => {
     // The files carry every answer; the JSON pages them (GET …/feedback/answers).
     const summary = await feedbackSummaryFor(principal, params.id, query.lang, { allAnswers: query.format !== 'json' });

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
+import { journalApi } from '../../shared/api/journal';
 import { routes } from '../../shared/manifest';
-import { journalEntryParams, shareSchema } from '../../shared/schemas/journal';
 import { shareJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
   routes.shareJournalEntry,
-  { params: journalEntryParams, body: shareSchema },
+  journalApi.shareJournalEntry,
   async ({ principal, params, body }) => ({ status: 200, body: await shareJournalEntry(principal, params.entryId, body.shared) }),
 );

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
+import { journalApi } from '../../shared/api/journal';
 import { routes } from '../../shared/manifest';
-import { journalEntryParams, updateJournalEntrySchema } from '../../shared/schemas/journal';
 import { updateJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
   routes.updateJournalEntry,
-  { params: journalEntryParams, body: updateJournalEntrySchema },
+  journalApi.updateJournalEntry,
   async ({ principal, params, body }) => ({ status: 200, body: await updateJournalEntry(principal, params.entryId, body) }),
 );

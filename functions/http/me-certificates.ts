@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
+import { meApi } from '../../shared/api/me';
 import { routes } from '../../shared/manifest';
-import { pageQuery } from '../../shared/schemas/paging';
 import { myCertificates } from '../../shared/usecases/certificates';
 
-export const handler = defineRoute(routes.myCertificates, { query: pageQuery }, async ({ principal, query }) => ({
+export const handler = defineRoute(routes.myCertificates, meApi.myCertificates, async ({ principal, query }) => ({
   status: 200,
   body: await myCertificates(principal, query),
 }));

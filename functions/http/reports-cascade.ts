@@ -1,12 +1,12 @@
 import { cascadeSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
+import { reportsApi } from '../../shared/api/reports';
 import { routes } from '../../shared/manifest';
-import { cascadeReportParams, cascadeReportQuery } from '../../shared/schemas/reports';
 import { cascadeReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
   routes.cascadeReport,
-  { params: cascadeReportParams, query: cascadeReportQuery },
+  reportsApi.cascadeReport,
   async ({ principal, params, query }) => {
     const report = await cascadeReport(principal, params.trainingId, {
       limit: query.limit,

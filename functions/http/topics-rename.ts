@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
+import { topicsApi } from '../../shared/api/topics';
 import { routes } from '../../shared/manifest';
-import { renameTopicSchema, topicParams } from '../../shared/schemas/topics';
 import { renameTopic } from '../../shared/usecases/topics';
 
 export const handler = defineRoute(
   routes.renameTopic,
-  { params: topicParams, body: renameTopicSchema },
+  topicsApi.renameTopic,
   async ({ principal, params, body }) => ({ status: 200, body: await renameTopic(principal, params.id, body) }),
 );

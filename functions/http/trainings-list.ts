@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
+import { trainingsApi } from '../../shared/api/trainings';
 import { routes } from '../../shared/manifest';
-import { listTrainingsQuery } from '../../shared/schemas/training';
 import { listTrainings } from '../../shared/usecases/trainings';
 
-export const handler = defineRoute(routes.listTrainings, { query: listTrainingsQuery }, async ({ query }) => ({
+export const handler = defineRoute(routes.listTrainings, trainingsApi.listTrainings, async ({ query }) => ({
   status: 200,
   body: await listTrainings(query),
 }));

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
+import { trainingsApi } from '../../shared/api/trainings';
 import { routes } from '../../shared/manifest';
-import { trainingIdParams, updateTrainingSchema } from '../../shared/schemas/training';
 import { updateTraining } from '../../shared/usecases/trainings';
 
 export const handler = defineRoute(
   routes.updateTraining,
-  { params: trainingIdParams, body: updateTrainingSchema },
+  trainingsApi.updateTraining,
   async ({ principal, params, body }) => ({ status: 200, body: await updateTraining(principal, params.id, body) }),
 );

@@ -43,7 +43,11 @@ export interface RouteContext<R extends RouteDefinition, TBody, TQuery, TParams>
 /** Any zod schema whose output is T (the runtime schemas are zod/mini; see shared/schemas/zod.ts). */
 type Schema<T> = z.core.$ZodType<T>;
 
-export interface RouteSpec<TBody, TQuery, TParams> {
+/**
+ * What a route accepts. Each route's spec is declared once, in shared/api/<area>.ts (with its
+ * responses beside it), and read from there by its handler and by the OpenAPI document.
+ */
+export interface RouteSpec<TBody = unknown, TQuery = unknown, TParams = unknown> {
   body?: Schema<TBody>;
   query?: Schema<TQuery>;
   params?: Schema<TParams>;

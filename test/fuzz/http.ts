@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { safeParse } from 'zod/v4/core';
+import { errorBodySchema } from '../../shared/api/errors';
 
 /** One request exactly as sent: the path is not normalized, headers may repeat, any method may carry a body. */
 export interface RawRequest {
@@ -120,6 +122,10 @@ export function answerProblem(response: RawResponse): string | undefined {
         }
       }
     }
+  }
+  const declared = safeParse(errorBodySchema, body);
+  if (!declared.success) {
+    problems.push(`not the declared error body (shared/api/errors.ts): ${declared.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join(', ')}`);
   }
   return problems.length > 0 ? `answered ${response.status}: ${problems.join('; ')}` : undefined;
 }

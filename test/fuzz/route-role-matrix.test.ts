@@ -27,6 +27,7 @@ type ObjectRule =
 
 const objectRules = {
   health: { kind: 'none', why: 'public' },
+  openApiDocument: { kind: 'none', why: 'public: the API description, the same for everyone' },
   listRegions: { kind: 'none', why: 'public' },
   listTopics: { kind: 'none', why: 'public' },
   createTopic: { kind: 'none', why: 'admins only' },

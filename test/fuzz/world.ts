@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, inject } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import type { TokenRequest } from '../../local/tokens';
-import { api, emailsTo, eventually, publishTraining, resetClock, setClock, tokenFor, trainingBody } from '../support/api';
+import { api, emailsTo, eventually, publishTraining, resetClock, setClock, tokenFor, trainingBody, call } from '../support/api';
 
 /** A signed-in caller of the world: the token plus who they are, so a failure can name them. */
 export interface Caller {
@@ -70,7 +70,7 @@ export async function buildWorld(): Promise<World> {
     trainer.token,
     trainingBody({ capacity: 5, feedbackRequired: false, sessions: [trainingBody().sessions[0]] }),
   );
-  const registration = await api<{ registrationId: string }>('POST', `/api/trainings/${training.id}/registrations`, {
+  const registration = await call('register', `/api/trainings/${training.id}/registrations`, {
     token: holder.token,
     body: { fullName: holder.identity.name },
   });
@@ -91,9 +91,7 @@ export async function buildWorld(): Promise<World> {
   }
   const certificate = await eventually(
     async () => {
-      const mine = await api<{ items: { id: string; trainingId: string; number: string; verificationCode: string }[] }>(
-        'GET',
-        '/api/me/certificates',
+      const mine = await call('myCertificates', '/api/me/certificates',
         { token: holder.token },
       );
       const found = mine.body.items.find((item) => item.trainingId === training.id);
@@ -118,7 +116,7 @@ export async function buildWorld(): Promise<World> {
     cursors.push(page.body.nextCursor!);
   }
 
-  const entry = await api<{ entryId: string }>('POST', '/api/me/journal', {
+  const entry = await call('createJournalEntry', '/api/me/journal', {
     token: holder.token,
     body: { title: 'Рефлексия', text: 'Сабақтан кейінгі ойларым.', language: 'kk', trainingId: training.id },
   });

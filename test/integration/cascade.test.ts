@@ -11,23 +11,23 @@ import type * as Reconcile from '../../shared/usecases/reconcile';
 import {
   accounts,
   api,
+  call,
   drainStreams,
-  type ErrorBody,
   eventually,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   setClock,
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 
 const MINUTE = 60_000;
 type Receipt = { registrationId: string };
 type MyCertificates = { items: { id: string; trainingId: string; number: string; verificationCode: string }[] };
-type Metrics = Record<string, number | null>;
 
 let admin: string;
 let nationalTrainer: string;
@@ -138,9 +138,9 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     const teacher = await newPerson('Әйгерім Құдайбергенқызы');
     await complete(level1, regional.token, teacher);
     const teacherCertificate = await certificateOf(teacher, level1.id);
-    const verified = await api<{ trainerCertificateNumber: string | null }>('GET', `/api/verify/${teacherCertificate.verificationCode}`);
+    const verified = await call('verifyCertificate', `/api/verify/${teacherCertificate.verificationCode}`);
     expect(verified.body.trainerCertificateNumber).toBe(regionalCertificate.number);
-    const nationalVerified = await api<{ trainerCertificateNumber: string | null }>('GET', `/api/verify/${regionalCertificate.verificationCode}`);
+    const nationalVerified = await call('verifyCertificate', `/api/verify/${regionalCertificate.verificationCode}`);
     expect(nationalVerified.body.trainerCertificateNumber).toBeNull();
   });
 
@@ -149,9 +149,7 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     const month = monthOf(level1.sessions[0]!.startsAt);
     const report = await eventually(
       async () => {
-        const response = await api<{ totals: Metrics; byLevel: { level: number; metrics: Metrics }[]; byMonth: { month: string; metrics: Metrics }[] }>(
-          'GET',
-          `/api/reports/regions/mangystau?from=${month}&to=${month}`,
+        const response = await call('regionReport', `/api/reports/regions/mangystau?from=${month}&to=${month}`,
           { token: admin },
         );
         return response.body.totals.certificatesIssued === 1 ? response.body : undefined;
@@ -178,18 +176,14 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     });
     expect(report.byLevel.find((row) => row.level === 1)?.metrics.trainingsHeld).toBe(1);
     expect(report.byLevel.find((row) => row.level === 0)?.metrics.trainingsHeld).toBe(0);
-    const regions = await api<{ items: { region: string; metrics: Metrics }[] }>('GET', '/api/reports/regions', { token: admin });
+    const regions = await call('regionsReport', '/api/reports/regions', { token: admin });
     expect(regions.body.items.find((row) => row.region === 'mangystau')?.metrics, 'the all-time item counts the multiplier').toMatchObject({
       trainingsHeld: 1,
       activeMultipliers: 1,
     });
     expect(report.byMonth).toEqual([{ month, metrics: report.totals }]);
 
-    const cascade = await api<{
-      root: { trainingId: string };
-      summary: { multipliers: number; trainingsHeld: number; reach: number; multiplicationFactor: number | null; dropOffByLevel: unknown[] };
-      nodes: { trainingId: string; parentTrainingId: string | null; level: number; certified: number; flagged?: string }[];
-    }>('GET', `/api/reports/cascade/${national.id}`, { token: admin });
+    const cascade = await call('cascadeReport', `/api/reports/cascade/${national.id}`, { token: admin });
     expect(cascade.status, cascade.text).toBe(200);
     expect(cascade.body.summary).toMatchObject({ multipliers: 1, trainingsHeld: 1, reach: 1, multiplicationFactor: 1 });
     expect(cascade.body.summary.dropOffByLevel[0]).toEqual({ level: 0, certified: 1, deliveredNext: 1, dropOffRate: 0 });
@@ -197,14 +191,14 @@ describe('the cascade, end to end through the gateway and the stream', () => {
       expect.objectContaining({ trainingId: national.id, parentTrainingId: null, level: 0, certified: 1 }),
       expect.objectContaining({ trainingId: level1.id, parentTrainingId: national.id, level: 1, certified: 1 }),
     ]);
-    const shallow = await api<{ nodes: unknown[] }>('GET', `/api/reports/cascade/${national.id}?depth=0`, { token: admin });
+    const shallow = await call('cascadeReport', `/api/reports/cascade/${national.id}?depth=0`, { token: admin });
     expect(shallow.body.nodes).toHaveLength(1);
-    const paged = await api<{ nodes: unknown[]; nextCursor?: string }>('GET', `/api/reports/cascade/${national.id}?limit=1`, { token: admin });
+    const paged = await call('cascadeReport', `/api/reports/cascade/${national.id}?limit=1`, { token: admin });
     expect(paged.body.nodes).toHaveLength(1);
-    const second = await api<{ nodes: { trainingId: string }[] }>('GET', `/api/reports/cascade/${national.id}?limit=1&cursor=${paged.body.nextCursor}`, { token: admin });
+    const second = await call('cascadeReport', `/api/reports/cascade/${national.id}?limit=1&cursor=${paged.body.nextCursor}`, { token: admin });
     expect(second.body.nodes.map((node) => node.trainingId)).toEqual([level1.id]);
 
-    const multipliers = await api<{ items: Record<string, unknown>[] }>('GET', '/api/reports/multipliers?region=mangystau', { token: admin });
+    const multipliers = await call('multipliersReport', '/api/reports/multipliers?region=mangystau', { token: admin });
     expect(multipliers.body.items).toEqual([
       { trainerSub: expect.any(String) as string, name: 'Ерлан Әбенов', region: 'mangystau', certificateNumber: level1.qualifyingCertificateNumber, trainingsHeld: 1, reach: 1 },
     ]);
@@ -235,7 +229,7 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     expect(drifted.drift).toEqual([{ item: `${monthKey.pk}\n${monthKey.sk}`, attribute: counter, expected: 1, actual: 6 }]);
     await reconcile({ repair: true });
     expect((await reconcile({ repair: false })).drift).toEqual([]);
-    const repaired = await api<{ totals: Metrics }>('GET', `/api/reports/regions/mangystau?from=${month}&to=${month}`, { token: admin });
+    const repaired = await call('regionReport', `/api/reports/regions/mangystau?from=${month}&to=${month}`, { token: admin });
     expect(repaired.body.totals.completed).toBe(1);
   });
 
@@ -244,12 +238,12 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     expect((await api('GET', '/api/reports/regions/almaty', { token: coordinator })).status).toBe(403);
     expect((await api('GET', '/api/reports/multipliers?region=almaty', { token: coordinator })).status).toBe(403);
     expect((await api('GET', '/api/reports/regions/mangystau', { token: coordinator })).status).toBe(200);
-    const own = await api<{ items: { region: string }[] }>('GET', '/api/reports/regions', { token: coordinator });
+    const own = await call('regionsReport', '/api/reports/regions', { token: coordinator });
     expect(own.body.items.map((item) => item.region)).toEqual(['mangystau']);
-    const all = await api<{ items: { region: string }[] }>('GET', '/api/reports/regions', { token: admin });
+    const all = await call('regionsReport', '/api/reports/regions', { token: admin });
     expect(all.body.items).toHaveLength(20);
     expect((await api('GET', '/api/reports/regions', { token: regional.token })).status).toBe(403);
-    const cascade = await api<{ nodes: { region: string }[] }>('GET', `/api/reports/cascade/${national.id}`, { token: coordinator });
+    const cascade = await call('cascadeReport', `/api/reports/cascade/${national.id}`, { token: coordinator });
     expect(cascade.body.nodes.map((node) => node.region)).toEqual(['mangystau']);
   });
 
@@ -286,7 +280,7 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     expect(revoked.body.error.reason).toBe('qualifying_certificate_revoked');
     expect(revoked.body.error.message).toMatch(/has been revoked/);
 
-    const cascade = await api<{ nodes: { trainingId: string; flagged?: string }[] }>('GET', `/api/reports/cascade/${national.id}`, { token: admin });
+    const cascade = await call('cascadeReport', `/api/reports/cascade/${national.id}`, { token: admin });
     expect(cascade.body.nodes.find((node) => node.trainingId === level1.id)?.flagged).toBe('qualifying-certificate-revoked');
     // The past training keeps its history.
     expect((await api<Training>('GET', `/api/trainings/${level1.id}`, { token: admin })).body.status).toBe('closed');
@@ -294,7 +288,7 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     await drainStreams();
     const cascadeRoot = await eventually(
       async () => {
-        const response = await api<{ summary: { dropOffByLevel: { certified: number }[] } }>('GET', `/api/reports/cascade/${national.id}`, { token: admin });
+        const response = await call('cascadeReport', `/api/reports/cascade/${national.id}`, { token: admin });
         return response.body.summary.dropOffByLevel[0]?.certified === 0 ? response.body : undefined;
       },
       { what: 'the revocation counted' },

@@ -10,18 +10,19 @@ import { certificateKeys } from '../../shared/store/keys';
 import {
   api,
   apiUrl,
+  call,
   drainStreams,
   emailsTo,
-  type ErrorBody,
   eventually,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   setClock,
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 import { pdfText } from '../support/pdf';
 import { inProcessWorkflow, type StreamHandler, workerContext as context } from '../support/workflow-worker';
@@ -99,7 +100,7 @@ async function issuedCertificates(people: Person[]): Promise<MyCertificates['ite
   const training = await publishTraining(trainer, trainingBody({ capacity: people.length, feedbackRequired: false }));
   const receipts = [];
   for (const person of people) {
-    const response = await api<{ registrationId: string }>('POST', `/api/trainings/${training.id}/registrations`, {
+    const response = await call('register', `/api/trainings/${training.id}/registrations`, {
       token: person.token,
       body: { fullName: person.name },
     });
@@ -223,7 +224,7 @@ describe('certificate lifecycle', () => {
     await verifiedPayload(listJwt.text, jwk);
 
     // Verify, my certificates and the download all say so.
-    const verified = await api<{ status: string; revocation?: { reason: string; revokedAt: string } }>('GET', `/api/verify/${certificate!.verificationCode}`);
+    const verified = await call('verifyCertificate', `/api/verify/${certificate!.verificationCode}`);
     expect(verified.body.status).toBe('revoked');
     expect(verified.body.revocation).toEqual(revoked.body.revocation);
     const mine = await api<MyCertificates>('GET', '/api/me/certificates', { token: holder.token });
@@ -320,7 +321,7 @@ describe('certificate lifecycle', () => {
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdfText(Buffer.from(await downloaded.arrayBuffer()))).toContain('Айгерім Сәтбаева');
 
-    const verified = await api<{ holderName: string; number: string; status: string }>('GET', `/api/verify/${certificate!.verificationCode}`);
+    const verified = await call('verifyCertificate', `/api/verify/${certificate!.verificationCode}`);
     expect(verified.body).toMatchObject({ holderName: 'Айгерім Сәтбаева', number: certificate!.number, status: 'valid' });
 
     // A second reissue (no new name) is version 3: one more email, and still one for version 2.

@@ -7,6 +7,7 @@ import { certificateKeys } from '../../shared/store/keys';
 import type { Training } from '../../shared/schemas/training';
 import {
   api,
+  call,
   drainStreams,
   emailsTo,
   newPerson,
@@ -49,7 +50,7 @@ describe('a resend under at-least-once delivery', () => {
     const trainer = await tokenFor(uniqueAccount('trainers', 'Ерлан Әбенов'));
     const training: Training = await publishTraining(trainer, trainingBody({ capacity: 2, feedbackRequired: false }));
     const holder = await newPerson('Ұлжан Қайратқызы');
-    const receipt = await api<{ registrationId: string }>('POST', `/api/trainings/${training.id}/registrations`, {
+    const receipt = await call('register', `/api/trainings/${training.id}/registrations`, {
       token: holder.token,
       body: { fullName: holder.name },
     });
@@ -68,7 +69,7 @@ describe('a resend under at-least-once delivery', () => {
     setLocalClock(afterTraining);
     expect((await api('POST', `/api/trainings/${training.id}/close`, { token: trainer })).status).toBe(200);
     await settle();
-    const progress = await api<{ items: { certificateId?: string }[] }>('GET', `/api/trainings/${training.id}/issuance`, { token: trainer });
+    const progress = await call('issuanceProgress', `/api/trainings/${training.id}/issuance`, { token: trainer });
     const certificateId = progress.body.items[0]!.certificateId!;
 
     const resent = await api('POST', `/api/certificates/${certificateId}/resend`, { token: trainer });

@@ -11,11 +11,10 @@ import type { Training } from '../../shared/schemas/training';
 import { aggregateKeys, trainingKeys } from '../../shared/store/keys';
 import {
   api,
+  call,
   drainStreams,
-  type ErrorBody,
   eventually,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   runSchedule,
@@ -23,6 +22,8 @@ import {
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 import { partitionItems, rawTableClient } from '../support/stack-table';
 
@@ -162,7 +163,7 @@ describe('reading after every answer', () => {
     expect(late.status, late.text).toBe(409);
     expect(late.body.error.reason).toBe('feedback_released');
     expect(late.body.error.message).toMatch(/no longer taken/);
-    const form = await api<{ open: boolean; releasedAt: string | null }>('GET', `/api/trainings/${training.id}/feedback/form`);
+    const form = await call('feedbackForm', `/api/trainings/${training.id}/feedback/form`);
     expect(form.body).toMatchObject({ open: false, releasedAt: released.body.releasedAt });
     const withoutNames = ({ nonResponders: _ignored, canCloseEarly: _also, ...rest }: Summary) => rest;
     const first = withoutNames((await summaryOf(training, trainer)).body);
@@ -301,7 +302,7 @@ describe('closing early lifts the feedback requirement', () => {
 
     expect((await closeEarly(training, trainer)).status).toBe(200);
     await eventually(async () => ((await outcomeOf()) === 'issued' ? true : undefined), { timeoutMs: 30_000, what: 'certificate after the early close' });
-    const mine = await api<{ items: { trainingId: string }[] }>('GET', '/api/me/certificates', { token: silent.token });
+    const mine = await call('myCertificates', '/api/me/certificates', { token: silent.token });
     expect(mine.body.items.map((item) => item.trainingId)).toContain(training.id);
   });
 });

@@ -7,19 +7,20 @@ import type { Training } from '../../shared/schemas/training';
 import { registrationKeys, trainingKeys } from '../../shared/store/keys';
 import {
   api,
+  call,
   drainStreams,
   emailsTo,
-  type ErrorBody,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   runSchedule,
   setClock,
-  type StoredEmail,
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
+  type StoredEmail,
 } from '../support/api';
 import { partitionItems as itemsOfPartition, rawTableClient } from '../support/stack-table';
 
@@ -369,10 +370,10 @@ describe('the feedback summary', () => {
     const collected = [...page.items];
     let cursor = page.nextCursor;
     while (cursor) {
-      const next = await api<{ items: string[]; nextCursor?: string }>('GET', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${cursor}`, { token: trainer });
+      const next = await call('feedbackAnswers', `/api/trainings/${training.id}/feedback/answers?question=sustain&cursor=${cursor}`, { token: trainer });
       expect(next.status, next.text).toBe(200);
       collected.push(...next.body.items);
-      cursor = next.body.nextCursor;
+      cursor = 'nextCursor' in next.body ? next.body.nextCursor : undefined;
     }
     expect(collected).toHaveLength(count);
     expect(new Set(collected).size).toBe(count);

@@ -4,15 +4,16 @@ import type { Training } from '../../shared/schemas/training';
 import {
   accounts,
   api,
+  call,
   drainStreams,
   emailsTo,
-  type ErrorBody,
   newPerson,
-  type Person,
   publishTraining,
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 import { pdfText } from '../support/pdf';
 
@@ -79,7 +80,7 @@ describe('the reflective learning journal', () => {
     expect(sessionOnly.status).toBe(400);
     const unknownTraining = await write(author, { title: 'Сабақ', text: 'Мәтін', trainingId: 'nosuchtraining' });
     expect(unknownTraining.status).toBe(404);
-    const list = await api<{ items: Entry[] }>('GET', '/api/me/journal', { token: author.token });
+    const list = await call('listJournal', '/api/me/journal', { token: author.token });
     expect(list.body.items).toHaveLength(0);
     // Exactly at the limit is fine.
     const atLimit = await write(author, { title: 'Шекте', text: 'қ'.repeat(20_000) });
@@ -233,10 +234,10 @@ describe('the reflective learning journal', () => {
       body: { prompts: [{ kk: 'Сыныптағы бір сәтті сипаттаңыз', ru: 'Опишите один момент урока' }] },
     });
     expect(set.status, set.text).toBe(200);
-    const ru = await api<{ prompts: { source: string; text: string }[] }>('GET', `/api/journal/prompts?trainingId=${training.id}&lang=ru`, { token: author.token });
+    const ru = await call('journalPrompts', `/api/journal/prompts?trainingId=${training.id}&lang=ru`, { token: author.token });
     expect(ru.body.prompts.filter((prompt) => prompt.source === 'interview').map((prompt) => prompt.text)).toEqual(formIn('ru').questions.map((q) => q.text));
     expect(ru.body.prompts.at(-1)).toMatchObject({ source: 'trainer', text: 'Опишите один момент урока' });
-    const kk = await api<{ prompts: { text: string }[] }>('GET', `/api/journal/prompts?trainingId=${training.id}&lang=kk`, { token: author.token });
+    const kk = await call('journalPrompts', `/api/journal/prompts?trainingId=${training.id}&lang=kk`, { token: author.token });
     expect(kk.body.prompts.at(-1)!.text).toBe('Сыныптағы бір сәтті сипаттаңыз');
     expect((await api('GET', '/api/journal/prompts?lang=xx', { token: author.token })).status).toBe(400);
   });

@@ -7,11 +7,10 @@ import { certificateKeys } from '../../shared/store/keys';
 import {
   accounts,
   api,
+  call,
   emailsTo,
-  type ErrorBody,
   eventually,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   runSchedule,
@@ -19,6 +18,8 @@ import {
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 
 const MINUTE = 60_000;
@@ -102,7 +103,7 @@ async function complete(training: Training, trainerToken: string, participants: 
 async function certificateOf(holder: Person, trainingId: string): Promise<MyCertificate> {
   return eventually(
     async () =>
-      (await api<{ items: MyCertificate[] }>('GET', '/api/me/certificates', { token: holder.token })).body.items.find(
+      (await call('myCertificates', '/api/me/certificates', { token: holder.token })).body.items.find(
         (item) => item.trainingId === trainingId,
       ),
     { timeoutMs: 20_000, what: 'certificate issued' },

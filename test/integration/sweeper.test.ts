@@ -2,11 +2,10 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import {
   api,
+  call,
   drainStreams,
   emailsTo,
-  type ErrorBody,
   newPerson,
-  type Person,
   publishTraining,
   resetClock,
   runSchedule,
@@ -15,6 +14,8 @@ import {
   tokenFor,
   trainingBody,
   uniqueAccount,
+  type ErrorBody,
+  type Person,
 } from '../support/api';
 
 /**
@@ -242,7 +243,7 @@ describe('the sweeper', () => {
     expect((await api('DELETE', `/api/trainings/${training.id}/registrations/me`, { token: first.token })).status).toBe(200);
     await settle();
     // The seat is filled by the stream although both emails (withdrawn, promoted) failed every retry.
-    const mine = await api<{ items: { trainingId: string; status: string }[] }>('GET', '/api/me/registrations', { token: second.token });
+    const mine = await call('myRegistrations', '/api/me/registrations', { token: second.token });
     expect(mine.body.items.find((item) => item.trainingId === training.id)?.status).toBe('confirmed');
     await setOutage(false);
     await advanceClock(STUCK_AFTER_MS);
@@ -266,7 +267,7 @@ describe('the sweeper', () => {
     expect((await api('DELETE', `/api/trainings/${training.id}/registrations/me`, { token: first.token })).status).toBe(200);
     await settle();
     const statusOf = async () =>
-      (await api<{ items: { trainingId: string; status: string }[] }>('GET', '/api/me/registrations', { token: second.token })).body.items.find(
+      (await call('myRegistrations', '/api/me/registrations', { token: second.token })).body.items.find(
         (item) => item.trainingId === training.id,
       )?.status;
     expect(await statusOf()).toBe('waitlisted');
@@ -340,7 +341,7 @@ describe('closed means closed', () => {
   it('answers each attendance write and withdrawal racing the close either before the close or with a refusal', async () => {
     const { training, people } = await heldTraining(12, 'close-race');
     const teachers = await Promise.all(people.slice(6).map(async (person) => ({ ...person, token: await tokenFor({ email: person.email, name: person.name, groups: ['teachers'] }) })));
-    const roster = await api<{ items: { registrationId: string; email: string }[] }>('GET', `/api/trainings/${training.id}/registrations?limit=100`, { token: trainer.token });
+    const roster = await call('roster', `/api/trainings/${training.id}/registrations?limit=100`, { token: trainer.token });
     const idOf = (email: string) => roster.body.items.find((item) => item.email === email)!.registrationId;
     const lastSession = training.sessions.at(-1)!;
     // The last of the marked people is re-marked absent (a correction) while the close runs, and
@@ -357,9 +358,7 @@ describe('closed means closed', () => {
     for (const answer of answers) expect([200, 409], answer.text).toContain(answer.status);
     await settle();
 
-    const final = await api<{ participants: { registrationId: string; sessions: Record<string, string> }[] }>(
-      'GET',
-      `/api/trainings/${training.id}/attendance?format=json`,
+    const final = await call('attendanceReport', `/api/trainings/${training.id}/attendance?format=json`,
       { token: trainer.token },
     );
     expect(final.status, final.text).toBe(200);
@@ -399,7 +398,7 @@ describe('closed means closed', () => {
     const lastSession = training.sessions.at(-1)!;
     // Just before the last session ends: the code is valid, and the close becomes possible a moment later.
     await setClock(new Date(Date.parse(lastSession.endsAt) - 3_000));
-    const code = await api<{ code: string }>('POST', `/api/trainings/${training.id}/sessions/${lastSession.id}/check-in-codes`, { token: trainer.token });
+    const code = await call('issueCheckInCode', `/api/trainings/${training.id}/sessions/${lastSession.id}/check-in-codes`, { token: trainer.token });
     expect(code.status, code.text).toBe(200);
     const checkIns: Promise<{ status: number; text: string }>[] = [];
     let closedStatus = 0;

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
 import type { Training } from '../../shared/schemas/training';
 import { attendanceKeys } from '../../shared/store/keys';
-import { api, type ErrorBody, newPerson, type Person, publishTraining, resetClock, setClock, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { api, type ErrorBody, newPerson, type Person, publishTraining, resetClock, setClock, tokenFor, trainingBody, uniqueAccount, call } from '../support/api';
 import { tsv, utf16WithBom, utf8 } from '../support/teams-reports';
 
 type Mark = {
@@ -71,7 +71,7 @@ function importReport(training: Training, body: Record<string, unknown>, token =
 }
 
 async function register(training: Training, who: Person): Promise<string> {
-  const response = await api<{ registrationId: string }>('POST', `/api/trainings/${training.id}/registrations`, {
+  const response = await call('register', `/api/trainings/${training.id}/registrations`, {
     token: who.token,
     body: { fullName: who.name },
   });

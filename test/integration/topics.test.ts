@@ -10,7 +10,7 @@ import type * as Keys from '../../shared/store/keys';
 import type * as Trainings from '../../shared/store/trainings';
 import type * as Migration from '../../shared/usecases/topic-migration';
 import type * as Reconcile from '../../shared/usecases/reconcile';
-import { accounts, api, drainStreams, type ErrorBody, publishTraining, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { accounts, api, drainStreams, type ErrorBody, publishTraining, tokenFor, trainingBody, uniqueAccount, call } from '../support/api';
 
 type TopicView = { id: string; name: { kk: string; ru: string; en: string }; seeded: boolean };
 
@@ -34,7 +34,7 @@ beforeAll(async () => {
 });
 
 async function topics(): Promise<TopicView[]> {
-  const response = await api<{ items: TopicView[] }>('GET', '/api/topics');
+  const response = await call('listTopics', '/api/topics');
   expect(response.status).toBe(200);
   return response.body.items;
 }
@@ -93,7 +93,7 @@ describe('a training names a topic of the vocabulary', () => {
       expect(response.body.error.fields).toHaveProperty('topic');
       expect(response.body.error.message).toMatch(/topic|field/i);
     }
-    const mine = await api<{ items: Training[] }>('GET', '/api/me/trainings', { token });
+    const mine = await call('myTrainings', '/api/me/trainings', { token });
     expect(mine.body.items).toEqual([]);
 
     const created = await api<Training>('POST', '/api/trainings', { token, body: trainingBody({ topic: 'lesson-study' }) });
@@ -109,8 +109,7 @@ describe('a training names a topic of the vocabulary', () => {
     await publishTraining(trainer, trainingBody({ topic: 'inclusive-education', region: 'pavlodar', level: 0 }));
     await drainStreams();
     const month = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 7);
-    const report = await api<{ byTopic: { topic: string; name: TopicView['name']; metrics: { trainingsScheduled: number } }[] }>(
-      'GET', `/api/reports/regions/pavlodar?from=${month}&to=${month}`, { token: admin },
+    const report = await call('regionReport', `/api/reports/regions/pavlodar?from=${month}&to=${month}`, { token: admin },
     );
     expect(report.status, report.text).toBe(200);
     const row = report.body.byTopic.find((entry) => entry.topic === 'inclusive-education');

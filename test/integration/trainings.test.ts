@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
 import type { Training } from '../../shared/schemas/training';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../../local/tokens';
-import { api, resetClock, setClock, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { accounts, api, call, resetClock, setClock, tokenFor, trainingBody, uniqueAccount } from '../support/api';
 
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]>; reason?: string } };
 type ListBody = { items: Training[]; nextCursor?: string };
@@ -250,7 +250,7 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     expect(inverted.status, inverted.text).toBe(400);
     expect(inverted.body.error.fields?.['query.from']).toEqual([expect.stringMatching(/after to/)]);
     // Only `to`, before the default start (today): nothing can match, and that is the answer.
-    const past = await api<{ items: unknown[] }>('GET', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
+    const past = await call('listTrainings', '/api/trainings?region=almaty&to=2020-01-01T00:00:00%2B05:00');
     expect(past.status, past.text).toBe(200);
     expect(past.body.items).toEqual([]);
   });
@@ -291,5 +291,25 @@ describe('bad input gets a 4xx with field-level messages, never a 5xx', () => {
     const expired = await api<{ message: string }>('POST', '/api/trainings', { token: shortLived, body: trainingBody() });
     expect(expired.status).toBe(401);
     expect(expired.body.message).toMatch(/expired/);
+  });
+});
+
+describe('national trainers', () => {
+  it('publish level 0 only while an admin has them designated', async () => {
+    const admin = await tokenFor(accounts.admin);
+    const account = uniqueAccount('trainers');
+    const trainer = await tokenFor(account);
+    const draft = await call('createTraining', '/api/trainings', { token: trainer, body: trainingBody({ level: 0 }, Date.now(), 40) });
+    expect(draft.status, draft.text).toBe(201);
+
+    const undesignated = await call('undesignateNationalTrainer', `/api/national-trainers/${encodeURIComponent(account.email)}`, { token: admin });
+    expect(undesignated.status, undesignated.text).toBe(204);
+    const refused = await api<ErrorBody>('POST', `/api/trainings/${draft.body.id}/publish`, { token: trainer });
+    expect(refused.status, refused.text).toBe(403);
+
+    const designated = await call('designateNationalTrainer', `/api/national-trainers/${encodeURIComponent(account.email)}`, { token: admin });
+    expect(designated.body).toEqual({ email: account.email, nationalTrainer: true });
+    const published = await call('publishTraining', `/api/trainings/${draft.body.id}/publish`, { token: trainer });
+    expect(published.status, published.text).toBe(200);
   });
 });

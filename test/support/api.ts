@@ -2,6 +2,9 @@ import { expect, inject } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import { demoAccounts } from '../../local/demo-accounts';
 import type { TokenRequest } from '../../local/tokens';
+import { checkContract } from './contract';
+import type { PathTo, ResponseBody, RouteName } from '../../shared/api/client';
+import { routes } from '../../shared/manifest';
 
 export const apiUrl = () => inject('apiUrl');
 
@@ -39,7 +42,17 @@ export async function api<T = Record<string, unknown>>(method: string, path: str
   } catch {
     parsed = undefined;
   }
+  checkContract(method, path, { status: response.status, contentType: response.headers.get('content-type') ?? '', body: parsed, text });
   return { status: response.status, headers: response.headers, body: parsed as T, text };
+}
+
+/**
+ * One call of a manifest route: the method comes from the manifest, `path` must reach the route
+ * (checked when this compiles) and the body is typed by the route's declaration in shared/api.
+ * For answers a test expects to be errors, use api<ErrorBody>.
+ */
+export function call<N extends RouteName>(route: N, path: PathTo<N>, request: ApiRequest = {}): Promise<ApiResponse<ResponseBody<N>>> {
+  return api<ResponseBody<N>>(routes[route].method, path, request);
 }
 
 /**
@@ -59,7 +72,7 @@ let adminToken: Promise<string> | undefined;
 
 export async function designateNationalTrainer(email: string): Promise<void> {
   adminToken ??= tokenFor(demoAccounts.admin);
-  const response = await api('PUT', `/api/national-trainers/${encodeURIComponent(email)}`, { token: await adminToken });
+  const response = await call('designateNationalTrainer', `/api/national-trainers/${encodeURIComponent(email)}`, { token: await adminToken });
   if (response.status !== 200) throw new Error(`designation failed: ${response.status} ${response.text}`);
 }
 
@@ -147,7 +160,8 @@ export async function runSchedule(name: string): Promise<unknown> {
   return response.body.result;
 }
 
-export type ErrorBody = { error: { code: string; message: string; reason?: string; fields?: Record<string, string[]> } };
+/** The one error body every route answers (shared/api/errors.ts). */
+export type { ErrorBody } from '../../shared/api/errors';
 
 /** Someone signed in: what tests need to act as them and to find their email. */
 export interface Person {
@@ -163,9 +177,9 @@ export async function newPerson(name = 'Айгүл Жұмабекқызы', grou
 
 /** Creates and publishes a training as `token`, failing the test with the API's answer if either step fails. */
 export async function publishTraining(token: string, body: Record<string, unknown>): Promise<Training> {
-  const created = await api<Training>('POST', '/api/trainings', { token, body });
+  const created = await call('createTraining', '/api/trainings', { token, body });
   expect(created.status, created.text).toBe(201);
-  const published = await api<Training>('POST', `/api/trainings/${created.body.id}/publish`, { token });
+  const published = await call('publishTraining', `/api/trainings/${created.body.id}/publish`, { token });
   expect(published.status, published.text).toBe(200);
   return published.body;
 }

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestProject } from 'vitest/node';
+import { uncoveredRoutes } from './contract-coverage';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,6 +16,8 @@ declare module 'vitest' {
     sesProxyUrl: string;
     /** The stack's data directory: tests read its local JWT key to mint subtly wrong tokens. */
     dataDirectory: string;
+    /** Where test/support/contract.ts logs the answers it checked against shared/api. */
+    contractLogDirectory: string;
   }
 }
 
@@ -45,5 +50,28 @@ export default async function setup(project: TestProject) {
     throw error;
   });
   for (const [key, value] of Object.entries(urls) as [keyof StackUrls, string][]) project.provide(key, value);
-  return stop;
+  const contractLog = mkdtempSync(path.join(tmpdir(), `contract-${project.name}-`));
+  project.provide('contractLogDirectory', contractLog);
+  return async () => {
+    await stop();
+    if (project.name === 'integration') assertEveryRouteSucceeded(project, contractLog);
+    rmSync(contractLog, { recursive: true, force: true });
+  };
+}
+
+/**
+ * After a whole integration run, every manifest route must have been seen answering a 2xx (and
+ * so checked against its declared schema). A run of some files only covers what they touch, so
+ * it is not judged. A teardown that throws does not fail the run; the exit code does.
+ */
+function assertEveryRouteSucceeded(project: TestProject, directory: string): void {
+  const ran = new Set(project.vitest.state.getFiles().map((file) => path.basename(file.filepath)));
+  const allFiles = readdirSync(path.join(import.meta.dirname, '../integration')).filter((file) => file.endsWith('.test.ts'));
+  if (!allFiles.every((file) => ran.has(file))) return;
+  const lines = readdirSync(directory).flatMap((file) => readFileSync(path.join(directory, file), 'utf8').split('\n').filter(Boolean));
+  const missing = uncoveredRoutes(lines);
+  if (missing.length > 0) {
+    console.error(`Contract: no integration test saw these routes succeed, so their success schemas were never checked: ${missing.join(', ')}`);
+    process.exitCode = 1;
+  }
 }

@@ -1,3 +1,5 @@
+import type { MethodOf, PathTo, ResponseBody, RouteName } from '../../shared/api/client';
+
 /** The API on the same origin; errors carry the server's message and the fields it names. */
 export class ApiError extends Error {
   constructor(
@@ -51,20 +53,39 @@ async function send(method: string, path: string, body?: unknown, contentType = 
   );
 }
 
-export async function apiJson<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await send(method, path, body);
+async function json<T>(response: Response): Promise<T> {
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
-export const get = <T>(path: string) => apiJson<T>('GET', path);
-export const post = <T>(path: string, body?: unknown) => apiJson<T>('POST', path, body);
+/** Routes of one method: `get` takes only GET routes, and so on. */
+type RouteWith<M extends string> = { [N in RouteName]: MethodOf<N> extends M ? N : never }[RouteName];
 
-export async function postText<T>(path: string, text: string, contentType: string): Promise<T> {
-  return (await (await send('POST', path, text, contentType)).json()) as T;
+/** A path some GET route answers (downloads: the file is not typed, only where it comes from). */
+export type GetPath = PathTo<RouteWith<'GET'>>;
+
+/**
+ * One call of a manifest route, its answer typed by the route's declaration in shared/api. The
+ * route name exists for the types: `path` must be one of that route's paths (checked when this
+ * compiles), so a page can no longer claim an answer another route gives.
+ */
+export function apiJson<N extends RouteName>(method: MethodOf<N>, _route: N, path: PathTo<N>, body?: unknown): Promise<ResponseBody<N>> {
+  return send(method, path, body).then((response) => json<ResponseBody<N>>(response));
+}
+
+export const get = <N extends RouteWith<'GET'>>(route: N, path: PathTo<N>) => apiJson<N>('GET', route, path);
+export const post = <N extends RouteWith<'POST'>>(route: N, path: PathTo<N>, body?: unknown) => apiJson<N>('POST', route, path, body);
+
+export async function postText<N extends RouteWith<'POST'>>(_route: N, path: PathTo<N>, text: string, contentType: string): Promise<ResponseBody<N>> {
+  return json<ResponseBody<N>>(await send('POST', path, text, contentType));
+}
+
+/** The local runtime's own routes (sign-in): outside the manifest and its contract. */
+export async function localJson<T>(path: `/api/local/${string}`, body: unknown): Promise<T> {
+  return json<T>(await send('POST', path, body));
 }
 
 /** Downloads a file the API serves only with the token (PDF, CSV, XLSX) under the given name. */
-export async function download(path: string, filename: string): Promise<void> {
+export async function download(path: GetPath, filename: string): Promise<void> {
   const blob = await (await send('GET', path)).blob();
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
@@ -77,7 +98,7 @@ export async function download(path: string, filename: string): Promise<void> {
 }
 
 /** Builds `path?a=1&b=2`, leaving out empty values. */
-export function withQuery(path: string, query: Record<string, string | number | undefined>): string {
+export function withQuery<P extends string>(path: P, query: Record<string, string | number | undefined>): P | `${P}?${string}` {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
   const text = params.toString();

@@ -1,18 +1,14 @@
 import { get } from './api';
 import type { Language } from './i18n';
+import type { ResponseBody } from '../../shared/api/client';
 
-export interface Region {
-  id: string;
-  code: string;
-  kind: string;
-  name: Record<Language, string>;
-}
+export type Region = ResponseBody<'listRegions'>['items'][number];
 
 let cached: Promise<Region[]> | undefined;
 
 /** The 20 regions change with a law, not a deploy: fetched once per page load. */
 export function loadRegions(): Promise<Region[]> {
-  cached ??= get<{ items: Region[] }>('/api/regions').then((body) => body.items, (error: unknown) => {
+  cached ??= get('listRegions', '/api/regions').then((body) => body.items, (error: unknown) => {
     cached = undefined;
     throw error;
   });

@@ -1,44 +1,17 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import type { Training } from '../../shared/schemas/training';
+import type { PublicTraining as Training } from '../../shared/domain/training';
 import { post } from './api';
 import { formatDateTime, formatTime } from './format';
 import { language, t, type MessageKey } from './i18n';
 import { ErrorBox } from './ui';
+import type { ResponseBody } from '../../shared/api/client';
 
-type MatchedBy = 'email' | 'upn' | 'name' | 'name-partial' | 'manual';
+/** What POST …/attendance/teams-report answers, as shared/api declares it. */
+export type TeamsPreview = ResponseBody<'importTeamsReport'>;
 
-interface ReportRow {
-  key: string;
-  name: string;
-  email?: string;
-  role: 'organizer' | 'presenter' | 'attendee';
-  file: number;
-  line: number;
-  minutes: number;
-}
-
-/** What POST …/attendance/teams-report answers (shared/usecases/attendance.ts, TeamsImportResult). */
-export interface TeamsPreview {
-  session: { startsAt: string; endsAt: string; minutes: number; thresholdMinutes: number };
-  files: { name: string; sha256: string }[];
-  meetings: { file: number; fileName: string; title?: string; startsAt: string; endsAt: string }[];
-  marks: {
-    registrationId: string;
-    fullName: string;
-    email: string;
-    status: 'present' | 'absent';
-    minutes: number;
-    matchedFrom: (ReportRow & { by: MatchedBy })[];
-    current?: { status: string; minutes?: number; source: string };
-    leftUnchanged: boolean;
-  }[];
-  unmatched: (ReportRow & { reason: 'no_match' | 'ambiguous'; candidates?: string[] })[];
-  ignored: (ReportRow & { reason: 'organizer' | 'presenter' | 'excluded' })[];
-  notFound: string[];
-  unreadable: { file: number; fileName: string; line: number; reason: string; value?: string; problem: string }[];
-  applied?: { written: number; unchanged: number };
-}
+/** One row of a report, however it was matched. */
+type ReportRow = Omit<TeamsPreview['unmatched'][number], 'reason' | 'candidates'>;
 
 interface UploadedFile {
   name: string;
@@ -76,13 +49,13 @@ export function TeamsImport({ training, sessionId, onApplied }: { training: Trai
   const [preview, setPreview] = useState<TeamsPreview>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
-  const path = `/api/trainings/${training.id}/sessions/${sessionId}/attendance/teams-report`;
+  const path = `/api/trainings/${training.id}/sessions/${sessionId}/attendance/teams-report` as const;
 
   const run = async (mode: 'preview' | 'apply', nextMatches = matches, nextKeep = keep, nextFiles = files) => {
     setBusy(true);
     setError(undefined);
     try {
-      const result = await post<TeamsPreview>(path, { files: nextFiles, mode, matches: nextMatches, leaveUnchanged: nextKeep });
+      const result = await post('importTeamsReport', path, { files: nextFiles, mode, matches: nextMatches, leaveUnchanged: nextKeep });
       setPreview(result);
       if (mode === 'apply') onApplied();
     } catch (caught) {

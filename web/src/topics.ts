@@ -1,17 +1,14 @@
 import { get } from './api';
 import type { Language } from './i18n';
+import type { ResponseBody } from '../../shared/api/client';
 
-export interface Topic {
-  id: string;
-  name: Record<Language, string>;
-  seeded: boolean;
-}
+export type Topic = ResponseBody<'listTopics'>['items'][number];
 
 let cached: Promise<Topic[]> | undefined;
 
 /** The topic vocabulary changes when an admin adds or renames one: fetched once per page load. */
 export function loadTopics(): Promise<Topic[]> {
-  cached ??= get<{ items: Topic[] }>('/api/topics').then((body) => body.items, (error: unknown) => {
+  cached ??= get('listTopics', '/api/topics').then((body) => body.items, (error: unknown) => {
     cached = undefined;
     throw error;
   });

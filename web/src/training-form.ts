@@ -1,4 +1,4 @@
-import type { Training } from '../../shared/schemas/training';
+import type { PublicTraining as Training } from '../../shared/domain/training';
 import { almatyLocalToIso, isoToAlmatyLocal } from './format';
 
 /** The training form's state: text as typed, times as Almaty wall-clock `datetime-local` values. */

@@ -1,6 +1,4 @@
 import { html } from 'htm/preact';
-import type { JournalSummary } from '../../../shared/usecases/journal-stats';
-import type { ExpiringQualificationsReport } from '../../../shared/usecases/renewal';
 import { get, withQuery } from '../api';
 import { formatDate, formatNumber, formatPercent } from '../format';
 import { language, t } from '../i18n';
@@ -8,7 +6,7 @@ import { ErrorBox, useAsync } from '../ui';
 
 /** Multipliers whose qualifying certificate expires within 180 days, soonest first. */
 export function ExpiringQualifications({ region, save }: { region: string; save: (path: string, name: string) => void }) {
-  const report = useAsync(() => get<ExpiringQualificationsReport>(withQuery('/api/reports/expiring-qualifications', { region })), [region]);
+  const report = useAsync(() => get('expiringQualificationsReport', withQuery('/api/reports/expiring-qualifications', { region })), [region]);
   return html`<section aria-labelledby="expiring-heading">
     <h2 id="expiring-heading">${t('dashboard.expiring')}</h2>
     <${ErrorBox} error=${report.error} />
@@ -29,7 +27,7 @@ export function ExpiringQualifications({ region, save }: { region: string; save:
 
 /** Journal counts only: how many write, never what. */
 export function JournalCounts({ region, from, to }: { region: string; from: string; to: string }) {
-  const report = useAsync(() => get<JournalSummary>(withQuery(`/api/reports/regions/${encodeURIComponent(region)}/journal`, { from, to })), [region, from, to]);
+  const report = useAsync(() => get('journalReport', withQuery(`/api/reports/regions/${encodeURIComponent(region)}/journal`, { from, to })), [region, from, to]);
   const entries = report.data?.entriesByMonth.reduce((sum, month) => sum + month.entries, 0) ?? 0;
   return html`<section aria-labelledby="journal-counts-heading">
     <h2 id="journal-counts-heading">${t('dashboard.journal')}</h2>

@@ -1,9 +1,8 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import type { Training } from '../../../shared/schemas/training';
 // The server's own response types: the page and the API cannot drift apart unnoticed.
-import type { CascadeReport, MultipliersReport, RegionReport } from '../../../shared/usecases/reports';
-import { ApiError, download, get, withQuery } from '../api';
+import type { ResponseBody } from '../../../shared/api/client';
+import { ApiError, download, get, withQuery, type GetPath } from '../api';
 import { buildTree, horizontalBars, linePoints, type TreeNode } from '../charts';
 import { formatNumber, formatPercent } from '../format';
 import { language, localized, t, type MessageKey } from '../i18n';
@@ -12,7 +11,8 @@ import { hasRole } from '../session';
 import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
 import { ExpiringQualifications, JournalCounts } from './dashboard-followup';
 
-type CascadeNode = CascadeReport['nodes'][number];
+type RegionReport = ResponseBody<'regionReport'>;
+type CascadeNode = ResponseBody<'cascadeReport'>['nodes'][number];
 
 const funnelSteps = ['registrations', 'confirmed', 'completed', 'certificatesIssued'] as const;
 
@@ -94,9 +94,9 @@ function Tree({ nodes }: { nodes: TreeNode<CascadeNode>[] }) {
 }
 
 function CascadeView({ region }: { region: string }) {
-  const trainings = useAsync(() => get<{ items: Training[] }>(withQuery('/api/trainings', { region, from: '2000-01-01T00:00:00+05:00', limit: 100 })), [region]);
+  const trainings = useAsync(() => get('listTrainings', withQuery('/api/trainings', { region, from: '2000-01-01T00:00:00+05:00', limit: 100 })), [region]);
   const [root, setRoot] = useState('');
-  const cascade = useAsync(() => (root ? get<CascadeReport>(`/api/reports/cascade/${encodeURIComponent(root)}`) : Promise.resolve(undefined)), [root]);
+  const cascade = useAsync(() => (root ? get('cascadeReport', `/api/reports/cascade/${encodeURIComponent(root)}`) : Promise.resolve(undefined)), [root]);
   return html`<section aria-labelledby="cascade-heading">
     <h2 id="cascade-heading">${t('dashboard.cascade')}</h2>
     <${SelectInput} label=${t('dashboard.rootTraining')} name="cascade-root" value=${root}
@@ -122,10 +122,10 @@ export function DashboardPage() {
   const [region, setRegion] = useState(session?.region ?? 'almaty');
   const [period, setPeriod] = useState({ from: '', to: '' });
   const query = { from: period.from, to: period.to };
-  const report = useAsync(() => get<RegionReport>(withQuery(`/api/reports/regions/${encodeURIComponent(region)}`, query)), [region, period.from, period.to]);
-  const multipliers = useAsync(() => get<MultipliersReport>(withQuery('/api/reports/multipliers', { region })), [region]);
+  const report = useAsync(() => get('regionReport', withQuery(`/api/reports/regions/${encodeURIComponent(region)}`, query)), [region, period.from, period.to]);
+  const multipliers = useAsync(() => get('multipliersReport', withQuery('/api/reports/multipliers', { region })), [region]);
   const [downloadError, setDownloadError] = useState<unknown>();
-  const save = (path: string, name: string) => {
+  const save = (path: GetPath, name: string) => {
     setDownloadError(undefined);
     download(path, name).catch(setDownloadError);
   };

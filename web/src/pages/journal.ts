@@ -1,52 +1,28 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
-import type { Training } from '../../../shared/schemas/training';
+import type { PublicTraining as Training } from '../../../shared/domain/training';
 import { apiJson, download, get, post, withQuery } from '../api';
 import { formatDate } from '../format';
 import { language, languages, localized, t } from '../i18n';
 import { pathTo } from '../router';
 import { ErrorBox, Field, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
+import type { ResponseBody } from '../../../shared/api/client';
 
-interface Comment {
-  commentId: string;
-  authorName: string;
-  text: string;
-  createdAt: string;
-}
+type Comment = ResponseBody<'commentJournalEntry'>;
 
-interface Entry {
-  entryId: string;
-  title: string;
-  text: string;
-  language: 'kk' | 'ru' | 'en';
-  trainingId?: string;
-  sessionId?: string;
-  prompt?: string;
-  createdAt: string;
-  updatedAt: string;
-  sharedAt?: string;
-  visibleToTrainer?: boolean;
-  comments?: Comment[];
-}
+/** An entry as listed (no comments) or opened (with the trainer's comments). */
+type Entry = ResponseBody<'listJournal'>['items'][number] & Partial<Pick<ResponseBody<'getJournalEntry'>, 'visibleToTrainer' | 'comments'>>;
 
-interface Prompt {
-  source: 'interview' | 'trainer';
-  id: string;
-  text: string;
-}
 
-interface SharedEntry extends Entry {
-  authorName: string;
-  comments: Comment[];
-}
+type SharedEntry = ResponseBody<'trainerJournal'>['items'][number];
 
 const TEXT_MAX = 20_000;
 
 /** The trainings I took part in: the ones an entry can be about and shared with. */
 async function myTrainings(): Promise<Training[]> {
-  const { items } = await get<{ items: { trainingId: string; status: string }[] }>('/api/me/registrations?limit=500');
+  const { items } = await get('myRegistrations', '/api/me/registrations?limit=500');
   const confirmed = items.filter((item) => item.status === 'confirmed');
-  const trainings = await Promise.all(confirmed.map((item) => get<Training>(`/api/trainings/${item.trainingId}`).catch(() => undefined)));
+  const trainings = await Promise.all(confirmed.map((item) => get('getTraining', `/api/trainings/${item.trainingId}`).catch(() => undefined)));
   return trainings.filter((training): training is Training => training !== undefined);
 }
 
@@ -66,7 +42,7 @@ function Comments({ comments }: { comments: readonly Comment[] }) {
 }
 
 export function JournalPage() {
-  const entries = useAsync(() => get<{ items: Entry[] }>('/api/me/journal?limit=100'), []);
+  const entries = useAsync(() => get('listJournal', '/api/me/journal?limit=100'), []);
   const [error, setError] = useState<unknown>();
   const exportAs = (format: 'md' | 'pdf') =>
     download(withQuery('/api/me/journal-export', { format, lang: language() }), `journal.${format}`).catch(setError);
@@ -97,7 +73,7 @@ export function JournalEntryPage({ entryId }: { entryId?: string }) {
   const { navigate } = useApp();
   const loaded = useAsync(async () => {
     const [entry, trainings] = await Promise.all([
-      entryId ? get<Entry>(`/api/me/journal/${encodeURIComponent(entryId)}`) : Promise.resolve(undefined),
+      entryId ? get('getJournalEntry', `/api/me/journal/${encodeURIComponent(entryId)}`) : Promise.resolve(undefined),
       myTrainings(),
     ]);
     return { entry, trainings };
@@ -123,7 +99,7 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
   const [busy, setBusy] = useState(false);
   const [saved, setSaved] = useState(false);
   const prompts = useAsync(
-    () => get<{ prompts: Prompt[] }>(withQuery('/api/journal/prompts', { lang: language(), trainingId: form.trainingId || undefined })),
+    () => get('journalPrompts', withQuery('/api/journal/prompts', { lang: language(), trainingId: form.trainingId || undefined })),
     [form.trainingId],
   );
 
@@ -154,7 +130,7 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
         ...(!entry && form.trainingId ? { trainingId: form.trainingId } : {}),
         ...(!entry && form.prompt ? { prompt: form.prompt } : {}),
       };
-      return entry ? apiJson<Entry>('PATCH', `/api/me/journal/${entry.entryId}`, body) : post<Entry>('/api/me/journal', body);
+      return entry ? apiJson('PATCH', 'updateJournalEntry', `/api/me/journal/${entry.entryId}`, body) : post('createJournalEntry', '/api/me/journal', body);
     });
 
   const training = trainings.find((item) => item.id === form.trainingId);
@@ -210,7 +186,7 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
                 onClick=${() =>
                   window.confirm(t('journal.deleteConfirm')) &&
                   void act(async () => {
-                    await apiJson('DELETE', `/api/me/journal/${entry.entryId}`);
+                    await apiJson('DELETE', 'deleteJournalEntry', `/api/me/journal/${entry.entryId}`);
                     navigate(pathTo('journal'));
                     return undefined;
                   })}
@@ -226,7 +202,7 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
                   type="button"
                   class="secondary"
                   disabled=${busy}
-                  onClick=${() => void act(() => apiJson<Entry>('PUT', `/api/me/journal/${entry.entryId}/share`, { shared: !entry.sharedAt }))}
+                  onClick=${() => void act(() => apiJson('PUT', 'shareJournalEntry', `/api/me/journal/${entry.entryId}/share`, { shared: !entry.sharedAt }))}
                 >${entry.sharedAt ? t('journal.unshare') : t('journal.share')}</button>
                 <button
                   type="button"
@@ -234,8 +210,8 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
                   disabled=${busy}
                   onClick=${() =>
                     void act(async () => {
-                      await apiJson('PUT', `/api/me/journal/trainings/${entry.trainingId}/share`, { shared: true });
-                      return get<Entry>(`/api/me/journal/${entry.entryId}`);
+                      await apiJson('PUT', 'shareJournalTraining', `/api/me/journal/trainings/${entry.trainingId}/share`, { shared: true });
+                      return get('getJournalEntry', `/api/me/journal/${entry.entryId}`);
                     })}
                 >${t('journal.shareAll')}</button>
                 <button
@@ -244,8 +220,8 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
                   disabled=${busy}
                   onClick=${() =>
                     void act(async () => {
-                      await apiJson('PUT', `/api/me/journal/trainings/${entry.trainingId}/share`, { shared: false });
-                      return get<Entry>(`/api/me/journal/${entry.entryId}`);
+                      await apiJson('PUT', 'shareJournalTraining', `/api/me/journal/trainings/${entry.trainingId}/share`, { shared: false });
+                      return get('getJournalEntry', `/api/me/journal/${entry.entryId}`);
                     })}
                 >${t('journal.unshareAll')}</button>
               </p>
@@ -270,7 +246,7 @@ function JournalEditor({ entry, trainings, onSaved }: { entry: Entry | undefined
 
 /** The trainer's view: what participants shared with this training, and a comment box under each. */
 export function TrainerJournalPage({ id }: { id: string }) {
-  const shared = useAsync(() => get<{ items: SharedEntry[] }>(`/api/trainings/${encodeURIComponent(id)}/journal`), [id]);
+  const shared = useAsync(() => get('trainerJournal', `/api/trainings/${encodeURIComponent(id)}/journal`), [id]);
   return html`<section>
     <h1 tabindex="-1">${t('journal.sharedTitle')}</h1>
     <p><a href=${pathTo('manageTraining', { id })}>${t('journal.backToTraining')}</a></p>
@@ -299,7 +275,7 @@ function SharedEntryCard({ trainingId, entry, onCommented }: { trainingId: strin
         setBusy(true);
         setError(undefined);
         try {
-          await post(`/api/trainings/${trainingId}/journal/${entry.entryId}/comments`, { text });
+          await post('commentJournalEntry', `/api/trainings/${trainingId}/journal/${entry.entryId}/comments`, { text });
           setText('');
           onCommented();
         } catch (caught) {

@@ -1,10 +1,9 @@
 // The server's own response type, so the page and the API cannot drift apart unnoticed.
-import type { VerificationView } from '../../../shared/usecases/certificates';
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Training } from '../../../shared/schemas/training';
+import type { PublicTraining as Training } from '../../../shared/domain/training';
 import { demoAccounts } from '../../../local/demo-accounts';
-import { ApiError, get, post, withQuery } from '../api';
+import { ApiError, get, localJson, withQuery } from '../api';
 import { appConfig } from '../config';
 import { finishHostedSignIn, startHostedSignIn } from '../cognito';
 import { almatyDayEnd, almatyDayStart, formatDate, formatDateTime } from '../format';
@@ -63,7 +62,7 @@ export function SignInPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const { token } = await post<{ token: string }>('/api/local/token', identity);
+      const { token } = await localJson<{ token: string }>('/api/local/token', identity);
       signIn(token);
       navigate(next, { replace: true });
     } catch (caught) {
@@ -155,7 +154,8 @@ export function TrainingsPage() {
   const regions = useAsync(loadRegions, []);
   const list = useAsync(
     () =>
-      get<{ items: Training[]; nextCursor?: string }>(
+      get(
+        'listTrainings',
         withQuery('/api/trainings', {
           region: filters.region,
           language: filters.language,
@@ -201,7 +201,7 @@ export function TrainingsPage() {
 }
 
 export function TrainingPage({ id }: { id: string }) {
-  const training = useAsync(() => get<Training>(`/api/trainings/${encodeURIComponent(id)}`), [id]);
+  const training = useAsync(() => get('getTraining', `/api/trainings/${encodeURIComponent(id)}`), [id]);
   const regions = useAsync(loadRegions, []);
   if (training.loading) return html`<${Loading} />`;
   if (!training.data) return html`<section><h1 tabindex="-1">${t('training.title')}</h1><${ErrorBox} error=${training.error} /></section>`;
@@ -223,10 +223,9 @@ export function TrainingPage({ id }: { id: string }) {
   </section>`;
 }
 
-type Verification = VerificationView;
 
 export function VerifyPage({ code }: { code: string }) {
-  const result = useAsync(() => get<Verification>(`/api/verify/${encodeURIComponent(code)}`), [code]);
+  const result = useAsync(() => get('verifyCertificate', `/api/verify/${encodeURIComponent(code)}`), [code]);
   const data = result.data;
   return html`<section>
     <h1 tabindex="-1">${t('verify.title')}</h1>

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isTeamsMeetingUrl } from '../../../shared/domain/online-meeting';
-import type { Training } from '../../../shared/schemas/training';
+import type { PublicTraining as Training } from '../../../shared/domain/training';
 import { ApiError, apiJson, download, get, post } from '../api';
 import { codeFromScan } from '../check-in-code';
 import { verificationUrl } from '../config';
@@ -10,16 +10,11 @@ import { language, localized, t, type MessageKey } from '../i18n';
 import { pathTo } from '../router';
 import { hasRole } from '../session';
 import { ErrorBox, Field, Loading, Notice, StatusBadge, TextInput, useApp, useAsync } from '../ui';
+import type { ResponseBody } from '../../../shared/api/client';
 
-interface MyRegistration {
-  registrationId: string;
-  trainingId: string;
-  status: 'confirmed' | 'waitlisted' | 'cancelled';
-  waitlistPosition?: number;
-  registeredAt: string;
-}
+type MyRegistration = ResponseBody<'myRegistrations'>['items'][number];
 
-const myRegistrations = () => get<{ items: MyRegistration[] }>('/api/me/registrations?limit=500');
+const myRegistrations = () => get('myRegistrations', '/api/me/registrations?limit=500');
 
 export function SessionList({ training }: { training: Training }) {
   return html`<ol class="sessions">
@@ -88,7 +83,7 @@ export function RegistrationPanel({ training }: { training: Training }) {
       class="stack"
       onSubmit=${(event: Event) => {
         event.preventDefault();
-        void act(() => post(`/api/trainings/${training.id}/registrations`, { fullName: form.fullName, ...(form.school ? { school: form.school } : {}), preferredLanguage: language() }));
+        void act(() => post('register', `/api/trainings/${training.id}/registrations`, { fullName: form.fullName, ...(form.school ? { school: form.school } : {}), preferredLanguage: language() }));
       }}
     >
       <${TextInput} label=${t('registration.fullName')} hint=${t('registration.fullNameHint')} name="fullName" value=${form.fullName} required autocomplete="name" error=${error} onInput=${(fullName: string) => setForm({ ...form, fullName })} />
@@ -100,14 +95,14 @@ export function RegistrationPanel({ training }: { training: Training }) {
 }
 
 function fetchDelete(trainingId: string): Promise<unknown> {
-  return apiJson('DELETE', `/api/trainings/${trainingId}/registrations/me`);
+  return apiJson('DELETE', 'withdrawRegistration', `/api/trainings/${trainingId}/registrations/me`);
 }
 
 export function MyTrainingsPage() {
   const data = useAsync(async () => {
     const { items } = await myRegistrations();
     const active = items.filter((item) => item.status !== 'cancelled');
-    const trainings = await Promise.all(active.map((item) => get<Training>(`/api/trainings/${item.trainingId}`).catch(() => undefined)));
+    const trainings = await Promise.all(active.map((item) => get('getTraining', `/api/trainings/${item.trainingId}`).catch(() => undefined)));
     return active.flatMap((registration, index) => (trainings[index] ? [{ registration, training: trainings[index] }] : []));
   }, []);
   return html`<section>
@@ -178,13 +173,7 @@ function Scanner({ onCode }: { onCode: (code: string) => void }) {
   return html`<video ref=${video} class="scanner" muted playsinline aria-label=${t('checkIn.camera')}></video>`;
 }
 
-interface CheckInReceipt {
-  trainingId: string;
-  sessionId: string;
-  status: string;
-  recordedAt: string;
-  alreadyRecorded: boolean;
-}
+type CheckInReceipt = ResponseBody<'checkIn'>;
 
 export function CheckInPage() {
   const { session, search } = useApp();
@@ -203,7 +192,7 @@ export function CheckInPage() {
     setError(undefined);
     setReceipt(undefined);
     try {
-      setReceipt(await post<CheckInReceipt>('/api/check-in', { code: codeFromScan(value) }));
+      setReceipt(await post('checkIn', '/api/check-in', { code: codeFromScan(value) }));
     } catch (caught) {
       setError(caught);
     } finally {
@@ -244,21 +233,10 @@ export function CheckInPage() {
   </section>`;
 }
 
-interface FeedbackForm {
-  title: string;
-  open: boolean;
-  intro: string;
-  window: { opensAt: string; closesAt: string };
-  answerMaxLength: number;
-  minimumResponses: number;
-  releasedAt: string | null;
-  ratings: { id: string; label: string; minLabel: string; maxLabel: string }[];
-  questions: { id: string; text: string }[];
-}
 
 export function FeedbackPage({ id }: { id: string }) {
   const { session } = useApp();
-  const form = useAsync(() => get<FeedbackForm>(`/api/trainings/${encodeURIComponent(id)}/feedback/form?lang=${language()}`), [id]);
+  const form = useAsync(() => get('feedbackForm', `/api/trainings/${encodeURIComponent(id)}/feedback/form?lang=${language()}`), [id]);
   const [ratings, setRatings] = useState<Record<string, number>>({});
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>();
@@ -288,7 +266,7 @@ export function FeedbackPage({ id }: { id: string }) {
         setBusy(true);
         setError(undefined);
         try {
-          await post(`/api/trainings/${encodeURIComponent(id)}/feedback`, { ratings, answers });
+          await post('submitFeedback', `/api/trainings/${encodeURIComponent(id)}/feedback`, { ratings, answers });
           setSent(true);
         } catch (caught) {
           setError(caught);
@@ -332,18 +310,10 @@ export function FeedbackPage({ id }: { id: string }) {
   </section>`;
 }
 
-interface MyCertificate {
-  id: string;
-  trainingId: string;
-  number: string;
-  verificationCode: string;
-  status: 'valid' | 'expired' | 'revoked';
-  issuedAt: string;
-  validUntil: string;
-}
+type MyCertificate = ResponseBody<'myCertificates'>['items'][number];
 
 function CertificateRow({ certificate }: { certificate: MyCertificate }) {
-  const training = useAsync(() => get<Training>(`/api/trainings/${certificate.trainingId}`), [certificate.trainingId]);
+  const training = useAsync(() => get('getTraining', `/api/trainings/${certificate.trainingId}`), [certificate.trainingId]);
   const [message, setMessage] = useState<string>();
   const [error, setError] = useState<unknown>();
   const run = (action: () => Promise<void>) => {
@@ -379,7 +349,7 @@ function CertificateRow({ certificate }: { certificate: MyCertificate }) {
 }
 
 export function MyCertificatesPage() {
-  const list = useAsync(() => get<{ items: MyCertificate[] }>('/api/me/certificates?limit=100'), []);
+  const list = useAsync(() => get('myCertificates', '/api/me/certificates?limit=100'), []);
   return html`<section>
     <h1 tabindex="-1">${t('certificates.title')}</h1>
     ${list.loading ? html`<${Loading} />` : null}

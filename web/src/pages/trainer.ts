@@ -1,7 +1,8 @@
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
-import type { Training } from '../../../shared/schemas/training';
-import type { AnswerPage, FeedbackSummaryView } from '../../../shared/usecases/feedback';
+// What the trainer's pages show is what everyone may see of a training (getTraining); their own list adds contacts.
+import type { PublicTraining as Training } from '../../../shared/domain/training';
+import type { PathTo, ResponseBody } from '../../../shared/api/client';
 import { ApiError, apiJson, download, get, post, postText, withQuery } from '../api';
 import { formatDateTime, formatPercent, formatTime } from '../format';
 import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDraft } from '../training-form';
@@ -20,16 +21,16 @@ import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, 
 async function loadManagedTraining(id: string): Promise<Training> {
   let cursor: string | undefined;
   do {
-    const page = await get<{ items: Training[]; nextCursor?: string }>(withQuery('/api/me/trainings', { limit: 100, cursor }));
+    const page = await get('myTrainings', withQuery('/api/me/trainings', { limit: 100, cursor }));
     const found = page.items.find((item) => item.id === id);
     if (found) return found;
     cursor = page.nextCursor;
   } while (cursor);
-  return get<Training>(`/api/trainings/${encodeURIComponent(id)}`);
+  return get('getTraining', `/api/trainings/${encodeURIComponent(id)}`);
 }
 
 export function ManagePage() {
-  const list = useAsync(() => get<{ items: Training[] }>('/api/me/trainings?limit=100'), []);
+  const list = useAsync(() => get('myTrainings', '/api/me/trainings?limit=100'), []);
   return html`<section>
     <h1 tabindex="-1">${t('manage.title')}</h1>
     <p><a class="button" href=${pathTo('newTraining')}>${t('manage.new')}</a></p>
@@ -88,8 +89,8 @@ export function TrainingFormPage({ id }: { id?: string }) {
         try {
           const body = trainingBody(draft, Boolean(id));
           const saved = id
-            ? await apiJson<Training>('PATCH', `/api/trainings/${encodeURIComponent(id)}`, body)
-            : await post<Training>('/api/trainings', body);
+            ? await apiJson('PATCH', 'updateTraining', `/api/trainings/${encodeURIComponent(id)}`, body)
+            : await post('createTraining', '/api/trainings', body);
           navigate(pathTo('manageTraining', { id: saved.id }));
         } catch (caught) {
           setError(caught);
@@ -158,17 +159,9 @@ export function TrainingFormPage({ id }: { id?: string }) {
   </section>`;
 }
 
-interface RosterEntry {
-  registrationId: string;
-  fullName: string;
-  email: string;
-  school?: string;
-  status: string;
-  waitlistPosition?: number;
-}
 
 function Roster({ training }: { training: Training }) {
-  const roster = useAsync(() => get<{ items: RosterEntry[] }>(`/api/trainings/${training.id}/registrations?limit=500`), [training.id]);
+  const roster = useAsync(() => get('roster', `/api/trainings/${training.id}/registrations?limit=500`), [training.id]);
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<{ results: { row: number; status: string; error?: string; waitlistPosition?: number }[]; summary: Record<string, number> }>();
   const [error, setError] = useState<unknown>();
@@ -194,7 +187,7 @@ function Roster({ training }: { training: Training }) {
             event.preventDefault();
             setError(undefined);
             try {
-              setReport(await postText(`/api/trainings/${training.id}/registrations/import`, csv, 'text/csv; charset=utf-8'));
+              setReport(await postText('importRegistrations', `/api/trainings/${training.id}/registrations/import`, csv, 'text/csv; charset=utf-8'));
               roster.reload();
             } catch (caught) {
               setError(caught);
@@ -223,14 +216,9 @@ function Roster({ training }: { training: Training }) {
 }
 
 type Cell = 'present' | 'absent' | 'late' | 'unmarked';
-interface AttendanceReport {
-  sessions: { id: string; startsAt: string; endsAt: string; hours: number }[];
-  requiredHours: number;
-  participants: { registrationId: string; fullName: string; sessions: Record<string, Cell>; minutes: Record<string, number>; attendedHours: number; completed: boolean; feedbackSubmitted: boolean }[];
-}
 
 function AttendanceGrid({ training }: { training: Training }) {
-  const report = useAsync(() => get<AttendanceReport>(`/api/trainings/${training.id}/attendance?format=json`), [training.id]);
+  const report = useAsync(() => get('attendanceReport', `/api/trainings/${training.id}/attendance?format=json`), [training.id]);
   const [sessionId, setSessionId] = useState(training.sessions[0]?.id ?? '');
   const [marks, setMarks] = useState<Record<string, { status: Cell; minutes: string }>>({});
   const [error, setError] = useState<unknown>();
@@ -270,7 +258,7 @@ function AttendanceGrid({ training }: { training: Training }) {
               .filter(([, mark]) => mark.status !== 'unmarked')
               .map(([registrationId, mark]) => ({ registrationId, status: mark.status, ...(mark.minutes !== '' ? { minutes: Number(mark.minutes) } : {}) }));
             try {
-              await apiJson('PUT', `/api/trainings/${training.id}/sessions/${sessionId}/attendance`, { records });
+              await apiJson('PUT', 'recordAttendance', `/api/trainings/${training.id}/sessions/${sessionId}/attendance`, { records });
               setSaved(true);
               report.reload();
             } catch (caught) {
@@ -311,13 +299,9 @@ function AttendanceGrid({ training }: { training: Training }) {
   </section>`;
 }
 
-interface Issuance {
-  summary: { participants: number; issued: number; notCompleted: number; pending: number; emailed: number; bounced: number; complained: number };
-  items: { registrationId: string; fullName: string; outcome: 'issued' | 'not-completed' | 'pending'; certificateId?: string; number?: string; delivery?: { status: string; at: string } }[];
-}
 
 function IssuanceProgress({ training }: { training: Training }) {
-  const progress = useAsync(() => get<Issuance>(`/api/trainings/${training.id}/issuance`), [training.id]);
+  const progress = useAsync(() => get('issuanceProgress', `/api/trainings/${training.id}/issuance`), [training.id]);
   const [error, setError] = useState<unknown>();
   const [resent, setResent] = useState<string>();
   return html`<section aria-labelledby="issuance-heading">
@@ -339,7 +323,7 @@ function IssuanceProgress({ training }: { training: Training }) {
                   <td>${item.certificateId
                     ? html`<button type="button" class="link-button" onClick=${() => {
                         setError(undefined);
-                        post(`/api/certificates/${item.certificateId}/resend`).then(() => setResent(item.fullName), setError);
+                        post('resendCertificate', `/api/certificates/${item.certificateId}/resend`).then(() => setResent(item.fullName), setError);
                       }}>${t('issuance.resend')}</button>`
                     : null}</td>
                 </tr>`,
@@ -352,7 +336,7 @@ function IssuanceProgress({ training }: { training: Training }) {
 }
 
 /** One question's released answers, with the next pages on demand. */
-function AnswerList({ training, question, first, minimum }: { training: Training; question: string; first: AnswerPage; minimum: number }) {
+function AnswerList({ training, question, first, minimum }: { training: Training; question: string; first: NonNullable<ResponseBody<'feedbackSummary'>['answers']>[keyof NonNullable<ResponseBody<'feedbackSummary'>['answers']>]; minimum: number }) {
   const [items, setItems] = useState(first.items);
   const [cursor, setCursor] = useState(first.nextCursor);
   const [error, setError] = useState<unknown>();
@@ -363,9 +347,10 @@ function AnswerList({ training, question, first, minimum }: { training: Training
     ${cursor
       ? html`<button type="button" class="secondary" onClick=${async () => {
           try {
-            const next = await get<AnswerPage>(withQuery(`/api/trainings/${training.id}/feedback/answers`, { question, cursor }));
+            const next = await get('feedbackAnswers', withQuery(`/api/trainings/${training.id}/feedback/answers`, { question, cursor }));
             setItems([...items, ...next.items]);
-            setCursor(next.nextCursor);
+            // Before release a page has no cursor (and no count); this list exists only after it.
+            setCursor('nextCursor' in next ? next.nextCursor : undefined);
           } catch (caught) {
             setError(caught);
           }
@@ -374,9 +359,9 @@ function AnswerList({ training, question, first, minimum }: { training: Training
 }
 
 function FeedbackSummaryPanel({ training }: { training: Training }) {
-  const summary = useAsync(() => get<FeedbackSummaryView>(`/api/trainings/${training.id}/feedback/summary?lang=${language()}`), [training.id]);
+  const summary = useAsync(() => get('feedbackSummary', `/api/trainings/${training.id}/feedback/summary?lang=${language()}`), [training.id]);
   // The questions' wording, in the reader's language, heads each question's answers.
-  const form = useAsync(() => get<{ questions: { id: string; text: string }[] }>(`/api/trainings/${training.id}/feedback/form?lang=${language()}`), [training.id]);
+  const form = useAsync(() => get('feedbackForm', `/api/trainings/${training.id}/feedback/form?lang=${language()}`), [training.id]);
   const questionText = (id: string) => form.data?.questions.find((question) => question.id === id)?.text ?? id;
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -386,7 +371,7 @@ function FeedbackSummaryPanel({ training }: { training: Training }) {
     setBusy(true);
     setError(undefined);
     try {
-      await post(`/api/trainings/${training.id}/feedback/close`);
+      await post('closeFeedback', `/api/trainings/${training.id}/feedback/close`);
       summary.reload();
     } catch (caught) {
       setError(caught);
@@ -437,11 +422,11 @@ export function ManageTrainingPage({ id }: { id: string }) {
   if (training.loading && !training.data) return html`<${Loading} />`;
   if (!training.data) return html`<section><h1 tabindex="-1">${t('training.title')}</h1><${ErrorBox} error=${training.error} /></section>`;
   const item = training.data;
-  const act = async (path: string) => {
+  const act = async <N extends 'publishTraining' | 'cancelTraining' | 'closeTraining'>(route: N, path: PathTo<N>) => {
     setBusy(true);
     setError(undefined);
     try {
-      await post(path);
+      await post(route, path);
       training.reload();
     } catch (caught) {
       setError(caught);
@@ -458,11 +443,11 @@ export function ManageTrainingPage({ id }: { id: string }) {
     <p class="actions">
       ${item.status === 'draft'
         ? html`<a class="button secondary" href=${pathTo('editTraining', { id: item.id })}>${t('manage.edit')}</a>
-            <button type="button" disabled=${busy} onClick=${() => void act(`/api/trainings/${item.id}/publish`)}>${t('manage.publish')}</button>`
+            <button type="button" disabled=${busy} onClick=${() => void act('publishTraining', `/api/trainings/${item.id}/publish`)}>${t('manage.publish')}</button>`
         : null}
       ${item.status === 'published'
-        ? html`<button type="button" disabled=${busy} onClick=${() => void act(`/api/trainings/${item.id}/close`)}>${t('manage.close')}</button>
-            <button type="button" class="danger" disabled=${busy} onClick=${() => window.confirm(t('manage.cancelConfirm')) && void act(`/api/trainings/${item.id}/cancel`)}>${t('manage.cancel')}</button>`
+        ? html`<button type="button" disabled=${busy} onClick=${() => void act('closeTraining', `/api/trainings/${item.id}/close`)}>${t('manage.close')}</button>
+            <button type="button" class="danger" disabled=${busy} onClick=${() => window.confirm(t('manage.cancelConfirm')) && void act('cancelTraining', `/api/trainings/${item.id}/cancel`)}>${t('manage.cancel')}</button>`
         : null}
       <a href=${pathTo('training', { id: item.id })}>${t('manage.publicPage')}</a>
       ${item.status !== 'draft' ? html`<a href=${pathTo('trainerJournal', { id: item.id })}>${t('journal.sharedLink')}</a>` : null}
@@ -475,12 +460,7 @@ export function ManageTrainingPage({ id }: { id: string }) {
   </section>`;
 }
 
-interface IssuedCode {
-  code: string;
-  qrSvg: string;
-  expiresAt: string;
-  checkInUrl: string;
-}
+type IssuedCode = ResponseBody<'issueCheckInCode'>;
 
 /** The projector view: the current code and its QR, fetched again before it expires. */
 export function CheckInScreenPage({ id, sessionId }: { id: string; sessionId: string }) {
@@ -491,7 +471,7 @@ export function CheckInScreenPage({ id, sessionId }: { id: string; sessionId: st
     let live = true;
     const refresh = async () => {
       try {
-        const issued = await post<IssuedCode>(`/api/trainings/${encodeURIComponent(id)}/sessions/${encodeURIComponent(sessionId)}/check-in-codes`);
+        const issued = await post('issueCheckInCode', `/api/trainings/${encodeURIComponent(id)}/sessions/${encodeURIComponent(sessionId)}/check-in-codes`);
         if (!live) return;
         setCode(issued);
         setError(undefined);

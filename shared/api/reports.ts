@@ -1,0 +1,19 @@
+import {
+  cascadeReportParams,
+  cascadeReportQuery,
+  expiringQualificationsQuery,
+  multipliersReportQuery,
+  regionReportParams,
+  regionReportQuery,
+  regionsReportQuery,
+} from '../schemas/reports';
+import type { AreaRequests } from './contract';
+
+export const reportsApi = {
+  regionsReport: { query: regionsReportQuery },
+  regionReport: { params: regionReportParams, query: regionReportQuery },
+  cascadeReport: { params: cascadeReportParams, query: cascadeReportQuery },
+  multipliersReport: { query: multipliersReportQuery },
+  journalReport: { params: regionReportParams, query: regionReportQuery },
+  expiringQualificationsReport: { query: expiringQualificationsQuery },
+} satisfies AreaRequests;
