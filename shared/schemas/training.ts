@@ -139,6 +139,9 @@ export const listTrainingsQuery = z
     language: languageSchema.optional(),
     from: instantSchema.optional(),
     to: instantSchema.optional(),
+    /** Closed trainings stay findable for the reports (a cascade's root is closed once it has run). */
+    status: z.enum(['published', 'closed'], { error: 'must be published or closed' }).default('published'),
+    level: z.coerce.number({ error: 'must be 0, 1 or 2' }).int({ error: 'must be 0, 1 or 2' }).min(0, { error: 'must be 0, 1 or 2' }).max(2, { error: 'must be 0, 1 or 2' }).optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: cursorSchema.optional(),
   })

@@ -84,6 +84,27 @@ export function withQuery(path: string, query: Record<string, string | number | 
   return text ? `${path}?${text}` : path;
 }
 
+/**
+ * Every page of a paged list, following `nextCursor` until the server says there is no more:
+ * a 1,000-person roster is ten pages of 100, not the first page. `onPage` reports how many
+ * items have arrived, for a progress bar.
+ */
+export async function getAllPages<T>(
+  path: string,
+  query: Record<string, string | number | undefined>,
+  onPage?: (loaded: number) => void,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await get<{ items: T[]; nextCursor?: string }>(withQuery(path, { ...query, cursor }));
+    items.push(...page.items);
+    onPage?.(items.length);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 /** The field errors that belong to one form field: exact key, or nested under it (`sessions.1.startsAt`). */
 export function fieldMessages(error: unknown, field: string): string[] {
   if (!(error instanceof ApiError)) return [];
