@@ -5,6 +5,7 @@ import type { RegionReport, RegionsReport } from '../../../shared/usecases/repor
 import { columns, dropOffs, horizontalBars, regionTiles, shadeClasses, shadeIndex, shades } from '../charts';
 import { formatNumber, formatPercent } from '../format';
 import { language, t, type MessageKey } from '../i18n';
+import type { Region } from '../regions';
 
 /**
  * The dashboard's pictures. Each draws in SVG, names every mark for screen readers (a focusable
@@ -67,7 +68,7 @@ const funnelSteps = ['registrations', 'confirmed', 'completed', 'certificatesIss
 export function FunnelChart({ report }: { report: RegionReport }) {
   const { mark, readout } = useReadout();
   const barHeight = 18;
-  const gap = 16;
+  const gap = 18;
   // Room for the longest step name at 12 px ("Берілген сертификаттар"), so no label runs under its bar.
   const labelWidth = 170;
   const barWidth = 210;
@@ -90,10 +91,10 @@ export function FunnelChart({ report }: { report: RegionReport }) {
         <svg viewBox=${`0 0 ${labelWidth + barWidth + 60} ${height}`} width="100%" role="group" aria-label=${levelName}>
           ${bars.map((bar, index) => {
             const drop = lost[index];
-            const dropText = drop === null || drop === undefined ? '' : t('dashboard.dropOff', { percent: formatPercent(drop, language()) });
+            const dropText = !drop ? '' : t('dashboard.dropOff', { percent: formatPercent(drop, language()) });
             const label = `${levelName}, ${bar.label}: ${num(bar.value)}${dropText ? ` (${dropText})` : ''}`;
             return html`<g class="mark" data-step=${funnelSteps[index]} data-value=${bar.value} ...${mark(label)}>
-              ${dropText ? html`<text x=${labelWidth} y=${bar.y - 4} font-size="10" fill=${muted}>↓ ${dropText}</text>` : null}
+              ${dropText ? html`<text x=${labelWidth} y=${bar.y - 4} font-size="11" fill=${muted}>↓ ${dropText}</text>` : null}
               <text x="0" y=${bar.y + 13} font-size="12" fill=${ink}>${bar.label}</text>
               <rect x=${labelWidth} y=${bar.y} width=${Math.max(bar.width, 1)} height=${bar.height} fill=${accent} rx="2"></rect>
               <text x=${labelWidth + 6 + bar.width} y=${bar.y + 13} font-size="12" fill=${ink}>${num(bar.value)}</text>
@@ -146,7 +147,7 @@ export function ReachChart({ report }: { report: RegionReport }) {
  * holds their own region only; the others are drawn hatched, as not theirs to read. An admin
  * picks a region by its tile.
  */
-export function RegionMap({ report, selected, onSelect }: { report: RegionsReport; selected: string; onSelect?: (region: string) => void }) {
+export function RegionMap({ report, regions, selected, onSelect }: { report: RegionsReport; regions: readonly Region[]; selected: string; onSelect?: (region: string) => void }) {
   const { mark, readout } = useReadout();
   const size = 66;
   const gap = 4;
@@ -166,7 +167,7 @@ export function RegionMap({ report, selected, onSelect }: { report: RegionsRepor
         const x = column * (size + gap);
         const y = row * (size + gap);
         const value = reach.get(region);
-        const code = region.slice(0, 3).toUpperCase();
+        const code = regions.find((item) => item.id === region)?.code ?? region.slice(0, 3).toUpperCase();
         if (value === undefined) {
           return html`<g data-region=${region} aria-hidden="true">
             <rect x=${x} y=${y} width=${size} height=${size} rx="4" fill="url(#no-access)" stroke="#cbd2d9"></rect>

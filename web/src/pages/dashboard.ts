@@ -115,7 +115,7 @@ export function DashboardPage() {
             <${ReachChart} report=${report.data!} />
           </div>`
       : null}
-    ${map.data ? html`<div class="charts"><${RegionMap} report=${map.data} selected=${region} onSelect=${admin ? setRegion : undefined} /></div>` : null}
+    ${map.data ? html`<div class="charts map"><${RegionMap} report=${map.data} regions=${regions.data ?? []} selected=${region} onSelect=${admin ? setRegion : undefined} /></div>` : null}
     ${map.error && !missing ? html`<${ErrorBox} error=${map.error} />` : null}
     ${totals ? html`<${TopicTable} report=${report.data!} />` : null}
     ${missing ? null : html`<section aria-labelledby="multipliers-heading">
