@@ -99,6 +99,8 @@ export interface EventRuleDefinition {
 }
 
 const staff = ['trainers', 'admins'] as const;
+/** `/api/me/*` answers every signed-in person about themselves: a trainer holds certificates too. */
+const signedIn = roles;
 
 function entityChange(types: readonly string[], events: readonly string[]): FilterPattern {
   return { eventName: events, dynamodb: { NewImage: { type: { S: types } } } };
@@ -198,7 +200,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/trainings',
     handler: 'functions/http/me-trainings.ts',
-    access: { roles: staff },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   register: {
@@ -241,7 +243,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/registrations',
     handler: 'functions/http/me-registrations.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   recordAttendance: {
@@ -393,7 +395,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/certificates',
     handler: 'functions/http/me-certificates.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   revokeCertificate: {
@@ -512,7 +514,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal',
     handler: 'functions/http/journal-list.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
   },
   createJournalEntry: {
@@ -520,7 +522,7 @@ export const routes = {
     method: 'POST',
     path: '/api/me/journal',
     handler: 'functions/http/journal-create.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
     // 20,000 characters of Kazakh or Russian are up to 40 KB of UTF-8, and JSON escapes add more.
     maxBodyBytes: 256 * 1024,
@@ -530,7 +532,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-get.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
   },
   updateJournalEntry: {
@@ -538,7 +540,7 @@ export const routes = {
     method: 'PATCH',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-update.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
     maxBodyBytes: 256 * 1024,
   },
@@ -547,7 +549,7 @@ export const routes = {
     method: 'DELETE',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-delete.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   shareJournalEntry: {
@@ -555,7 +557,7 @@ export const routes = {
     method: 'PUT',
     path: '/api/me/journal/{entryId}/share',
     handler: 'functions/http/journal-share-entry.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   shareJournalTraining: {
@@ -563,7 +565,7 @@ export const routes = {
     method: 'PUT',
     path: '/api/me/journal/trainings/{trainingId}/share',
     handler: 'functions/http/journal-share-training.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   exportJournal: {
@@ -571,7 +573,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal-export',
     handler: 'functions/http/journal-export.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
     rendersPdf: true,
     timeoutSeconds: 29,

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../config/regions';
 import type { CertificateRecordStatus } from '../domain/certificate';
 import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
@@ -8,7 +8,7 @@ import { deliveryOrder, type DeliveryState } from '../domain/delivery';
 import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
 import { certificateKeys, entityTypes, sweepKeys } from './keys';
-import { decodeCursor, encodeCursor } from './paging';
+import { batchGetAll, decodeCursor, encodeCursor } from './paging';
 import type { Page } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -242,20 +242,8 @@ export async function recordDelivery(certificateId: string, state: DeliveryState
 
 /** Reads many certificates by id (strongly consistent), in any order; missing ids are left out. */
 export async function findCertificates(certificateIds: readonly string[]): Promise<Certificate[]> {
-  const found: Certificate[] = [];
-  for (let index = 0; index < certificateIds.length; index += 100) {
-    let keys: Record<string, unknown>[] | undefined = certificateIds.slice(index, index + 100).map((id) => certificateKeys.item(id));
-    for (let attempt = 0; keys && keys.length > 0; attempt++) {
-      if (attempt >= 8) throw new Error('Certificates could not be read: DynamoDB kept returning unprocessed keys.');
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result: BatchGetCommandOutput = await documentClient.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }),
-      );
-      for (const item of result.Responses?.[tableName] ?? []) found.push(certificateFromItem(item));
-      keys = result.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return found;
+  const items = await batchGetAll(certificateIds.map((id) => certificateKeys.item(id)), { consistentRead: true });
+  return items.map(certificateFromItem);
 }
 
 /** One requested resend of a certificate email; its INSERT on the stream sends it. */

@@ -1,4 +1,4 @@
-import { paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, paginateQuery, type BatchGetCommandOutput, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '../errors';
 import { documentClient, tableName } from './client';
 
@@ -35,4 +35,23 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'Exc
   const items: Key[] = [];
   for await (const page of paginateQuery({ client: documentClient }, { TableName: tableName, ...input })) items.push(...(page.Items ?? []));
   return items;
+}
+
+/**
+ * Every item of these keys that exists (BatchGet: 100 keys a request, unprocessed keys retried
+ * with a growing pause), in any order.
+ */
+export async function batchGetAll(keys: readonly Key[], options: { consistentRead?: boolean } = {}): Promise<Key[]> {
+  const found: Key[] = [];
+  for (let index = 0; index < keys.length; index += 100) {
+    let pending: Key[] | undefined = keys.slice(index, index + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error('DynamoDB kept returning unprocessed keys.');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result: BatchGetCommandOutput = await documentClient.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ...(options.consistentRead ? { ConsistentRead: true } : {}) } } }));
+      found.push(...(result.Responses?.[tableName] ?? []));
+      pending = result.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
 }

@@ -5,7 +5,7 @@ import { firstSessionStart } from '../domain/training';
 import type { ListTrainingsQuery, Training } from '../schemas/training';
 import { documentClient, tableName } from './client';
 import { entityTypes, trainingKeys } from './keys';
-import { decodeCursor, encodeCursor, queryAll } from './paging';
+import { batchGetAll, decodeCursor, encodeCursor, queryAll } from './paging';
 
 export interface StoredTraining {
   training: Training;
@@ -60,6 +60,12 @@ export async function findTraining(trainingId: string): Promise<StoredTraining |
   );
   if (!Item) return undefined;
   return { training: trainingFromItem(Item), version: Item.version as number };
+}
+
+/** Many trainings by id, in any order; missing ids are left out (a person's registrations list). */
+export async function findTrainings(trainingIds: readonly string[]): Promise<Training[]> {
+  const items = await batchGetAll([...new Set(trainingIds)].map((id) => trainingKeys.item(id)));
+  return items.map(trainingFromItem);
 }
 
 /** Saves a whole training if nobody saved it since `expectedVersion` was read. */

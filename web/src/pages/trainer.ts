@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { Training } from '../../../shared/schemas/training';
 import type { AnswerPage, FeedbackSummaryView } from '../../../shared/usecases/feedback';
-import { ApiError, apiJson, download, get, post, postText, withQuery } from '../api';
+import { ApiError, apiJson, download, get, getAllPages, post, postText, withQuery } from '../api';
 import { formatDateTime, formatPercent, formatTime } from '../format';
 import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDraft } from '../training-form';
 import { language, localized, t, type MessageKey } from '../i18n';
@@ -11,7 +11,7 @@ import { loadTopics } from '../topics';
 import { pathTo } from '../router';
 import { HolidayWarning, ScheduleGenerator } from '../schedule-generator';
 import { TeamsImport } from '../teams-import';
-import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
+import { ErrorBox, Field, Loading, Notice, ProgressBar, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
 /**
  * A training as its trainer sees it. GET /api/trainings/{id} is a public route, so the HTTP API
@@ -29,7 +29,7 @@ async function loadManagedTraining(id: string): Promise<Training> {
 }
 
 export function ManagePage() {
-  const list = useAsync(() => get<{ items: Training[] }>('/api/me/trainings?limit=100'), []);
+  const list = useAsync(async () => ({ items: await getAllPages<Training>('/api/me/trainings', { limit: 100 }) }), []);
   return html`<section>
     <h1 tabindex="-1">${t('manage.title')}</h1>
     <p><a class="button" href=${pathTo('newTraining')}>${t('manage.new')}</a></p>
@@ -168,13 +168,18 @@ interface RosterEntry {
 }
 
 function Roster({ training }: { training: Training }) {
-  const roster = useAsync(() => get<{ items: RosterEntry[] }>(`/api/trainings/${training.id}/registrations?limit=500`), [training.id]);
+  const [loaded, setLoaded] = useState(0);
+  // Every page: a 1,000-person cohort is five pages of 200, all of them on the screen.
+  const roster = useAsync(async () => ({ items: await getAllPages<RosterEntry>(`/api/trainings/${training.id}/registrations`, { limit: 200 }, setLoaded) }), [training.id]);
+  const [importing, setImporting] = useState(false);
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<{ results: { row: number; status: string; error?: string; waitlistPosition?: number }[]; summary: Record<string, number> }>();
   const [error, setError] = useState<unknown>();
   return html`<section aria-labelledby="roster-heading">
     <h2 id="roster-heading">${t('manage.roster')}</h2>
     <${ErrorBox} error=${roster.error} />
+    ${roster.loading ? html`<${ProgressBar} label=${t('manage.rosterLoading')} value=${loaded} />` : null}
+    ${roster.data ? html`<p class="muted" data-testid="roster-count">${t('manage.rosterCount', { count: roster.data.items.length })}</p>` : null}
     <div class="table-wrap"><table>
       <caption class="visually-hidden">${t('manage.roster')}</caption>
       <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('signIn.email')}</th><th scope="col">${t('registration.school')}</th><th scope="col">${t('training.status')}</th></tr></thead>
@@ -193,11 +198,14 @@ function Roster({ training }: { training: Training }) {
           onSubmit=${async (event: Event) => {
             event.preventDefault();
             setError(undefined);
+            setImporting(true);
             try {
               setReport(await postText(`/api/trainings/${training.id}/registrations/import`, csv, 'text/csv; charset=utf-8'));
               roster.reload();
             } catch (caught) {
               setError(caught);
+            } finally {
+              setImporting(false);
             }
           }}
         >
@@ -210,7 +218,8 @@ function Roster({ training }: { training: Training }) {
               }} />`}
           <//>
           <${ErrorBox} error=${error} />
-          <button type="submit" disabled=${!csv}>${t('import.submit')}</button>
+          ${importing ? html`<${ProgressBar} label=${t('import.running', { rows: Math.max(0, csv.split('\n').filter((line) => line.trim()).length - 1) })} />` : null}
+          <button type="submit" disabled=${!csv || importing}>${t('import.submit')}</button>
         </form>`
       : null}
     ${report
@@ -318,6 +327,13 @@ interface Issuance {
 
 function IssuanceProgress({ training }: { training: Training }) {
   const progress = useAsync(() => get<Issuance>(`/api/trainings/${training.id}/issuance`), [training.id]);
+  const pending = progress.data?.summary.pending ?? 0;
+  // While certificates are still being made, the bar moves by itself.
+  useEffect(() => {
+    if (pending === 0) return undefined;
+    const timer = setTimeout(() => progress.reload(), 3000);
+    return () => clearTimeout(timer);
+  }, [progress.data]);
   const [error, setError] = useState<unknown>();
   const [resent, setResent] = useState<string>();
   return html`<section aria-labelledby="issuance-heading">
@@ -326,6 +342,7 @@ function IssuanceProgress({ training }: { training: Training }) {
     <${ErrorBox} error=${progress.error ?? error} />
     ${progress.data
       ? html`<p>${t('issuance.summary', { ...progress.data.summary })}</p>
+          <${ProgressBar} label=${t('issuance.progress')} value=${progress.data.summary.issued + progress.data.summary.notCompleted} max=${progress.data.summary.participants} />
           <p><button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button></p>
           <div class="table-wrap"><table>
             <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('issuance.outcome')}</th><th scope="col">${t('verify.number')}</th><th scope="col">${t('issuance.delivery')}</th><th scope="col"><span class="visually-hidden">${t('issuance.resend')}</span></th></tr></thead>
