@@ -382,6 +382,17 @@ export const routes = {
     // A 1,000-person cohort is ten roster pages, the work items and ten batch reads.
     timeoutSeconds: 29,
   },
+  certificatesZip: {
+    name: 'certificatesZip',
+    method: 'GET',
+    path: '/api/trainings/{id}/certificates.zip',
+    handler: 'functions/http/certificates-zip.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read', certificatesBucket: 'read' },
+    // Up to some 250 PDFs read from the bucket, 16 at a time, and zipped in memory.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   resendCertificate: {
     name: 'resendCertificate',
     method: 'POST',

@@ -4,11 +4,12 @@ import en from '../../web/i18n/en.json';
 import kk from '../../web/i18n/kk.json';
 import ru from '../../web/i18n/ru.json';
 import { demoAccounts } from '../../local/demo-accounts';
-import { HISTORY_NATIONAL_TRAINING } from '../../local/seed-history';
 import type { CascadeReport, RegionReport, RegionsReport } from '../../shared/usecases/reports';
 import { checkPage, connectBrowser, localApi, openTab, resetClock, type Tab } from './browser';
 
 const catalogues = { kk, ru, en };
+/** local/seed-history.ts HISTORY_NATIONAL_TRAINING (that module loads the store, which needs the stack's environment). */
+const HISTORY_NATIONAL_TRAINING = 'demo-history-national';
 type Language = keyof typeof catalogues;
 
 /** `YYYY-MM` in Almaty (UTC+5 all year), `shift` months away: the page's default period is the last 12. */

@@ -56,6 +56,7 @@ const objectRules = {
   verifyCertificate: { kind: 'none', why: 'public' },
   certificatePdf: { kind: 'object' },
   issuanceProgress: { kind: 'object' },
+  certificatesZip: { kind: 'object' },
   resendCertificate: { kind: 'object' },
   myCertificates: { kind: 'none', why: 'the caller’s own' },
   revokeCertificate: { kind: 'object' },

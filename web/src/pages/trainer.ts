@@ -336,6 +336,7 @@ function IssuanceProgress({ training }: { training: Training }) {
   }, [progress.data]);
   const [error, setError] = useState<unknown>();
   const [resent, setResent] = useState<string>();
+  const [zipping, setZipping] = useState(false);
   return html`<section aria-labelledby="issuance-heading">
     <h2 id="issuance-heading">${t('issuance.title')}</h2>
     ${progress.loading ? html`<${Loading} />` : null}
@@ -343,7 +344,17 @@ function IssuanceProgress({ training }: { training: Training }) {
     ${progress.data
       ? html`<p>${t('issuance.summary', { ...progress.data.summary })}</p>
           <${ProgressBar} label=${t('issuance.progress')} value=${progress.data.summary.issued + progress.data.summary.notCompleted} max=${progress.data.summary.participants} />
-          <p><button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button></p>
+          <p class="actions">
+            <button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button>
+            ${progress.data.summary.issued > 0
+              ? html`<button type="button" class="secondary" disabled=${zipping} onClick=${() => {
+                  setError(undefined);
+                  setZipping(true);
+                  download(`/api/trainings/${training.id}/certificates.zip`, `certificates-${training.id}.zip`).catch(setError).finally(() => setZipping(false));
+                }}>${t('issuance.zip')}</button>`
+              : null}
+          </p>
+          ${zipping ? html`<${ProgressBar} label=${t('issuance.zipping', { count: progress.data.summary.issued })} />` : null}
           <div class="table-wrap"><table>
             <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('issuance.outcome')}</th><th scope="col">${t('verify.number')}</th><th scope="col">${t('issuance.delivery')}</th><th scope="col"><span class="visually-hidden">${t('issuance.resend')}</span></th></tr></thead>
             <tbody>
