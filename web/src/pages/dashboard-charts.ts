@@ -28,12 +28,12 @@ export function monthName(month: string, short = false): string {
 /** The figure under the pointer or the keyboard focus; `mark(text)` wires one mark to it. */
 function useReadout() {
   const [text, setText] = useState<string>();
-  const mark = (label: string, role: 'img' | 'button' = 'img') => ({
+  const mark = (label: string, role: 'img' | 'button' = 'img', shown = label) => ({
     tabindex: 0,
     role,
     'aria-label': label,
-    onMouseEnter: () => setText(label),
-    onFocus: () => setText(label),
+    onMouseEnter: () => setText(shown),
+    onFocus: () => setText(shown),
     onMouseLeave: () => setText(undefined),
     onBlur: () => setText(undefined),
   });
@@ -177,15 +177,19 @@ export function RegionMap({ report, regions, selected, onSelect }: { report: Reg
         const shade = shadeIndex(value, classes);
         const text = shade >= 3 ? '#ffffff' : ink;
         const name = names.get(region) ?? region;
-        const label = `${name}: ${t('dashboard.mapValue', { count: num(value) })}`;
+        const figure = `${name}: ${t('dashboard.mapValue', { count: num(value) })}`;
+        // A tile's name starts with what it shows (code and figure), as a button's must.
+        const label = `${code} ${num(value)}, ${figure}`;
         const choose = onSelect ? () => onSelect(region) : undefined;
-        return html`<g class="mark tile" data-region=${region} data-value=${value} ...${mark(label, onSelect ? 'button' : 'img')}
+        return html`<g class="mark tile" data-region=${region} data-value=${value} ...${mark(label, onSelect ? 'button' : 'img', figure)}
             aria-pressed=${onSelect ? String(region === selected) : undefined}
             onClick=${choose}
             onKeyDown=${choose ? (event: KeyboardEvent) => (event.key === 'Enter' || event.key === ' ') && (event.preventDefault(), choose()) : undefined}>
           <rect x=${x} y=${y} width=${size} height=${size} rx="4" fill=${shades[shade]} stroke=${region === selected ? '#f5a623' : '#ffffff'} stroke-width=${region === selected ? 3 : 1}></rect>
-          <text x=${x + size / 2} y=${y + 26} font-size="11" font-weight="600" text-anchor="middle" fill=${text}>${code}</text>
-          <text x=${x + size / 2} y=${y + 46} font-size="15" font-weight="700" text-anchor="middle" fill=${text}>${num(value)}</text>
+          <text text-anchor="middle" fill=${text}>
+            <tspan x=${x + size / 2} y=${y + 26} font-size="11" font-weight="600">${`${code} `}</tspan>
+            <tspan x=${x + size / 2} y=${y + 46} font-size="15" font-weight="700">${num(value)}</tspan>
+          </text>
         </g>`;
       })}
       <g aria-hidden="true">
