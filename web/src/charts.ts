@@ -94,8 +94,9 @@ export function columns(
   const round = (value: number) => Math.round(value * 10) / 10;
   return {
     max,
-    // 0, half and the top: enough to read a value off the axis without a grid of lines.
-    ticks: [0, max / 2, max],
+    // 0, half and the top: enough to read a value off the axis without a grid of lines. Counts
+    // are whole, so an axis up to 5 has no half-way mark (it would print as 3).
+    ticks: Number.isInteger(max / 2) ? [0, max / 2, max] : [0, max],
     columns: values.map((entry, index) => {
       const barHeight = round((Math.max(0, entry.value) / max) * height);
       return { label: entry.label, value: entry.value, x: round(index * slot + gap / 2), y: round(height - barHeight), width: round(Math.max(0, slot - gap)), height: barHeight };
