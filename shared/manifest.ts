@@ -5,7 +5,7 @@
  * mappings and least-privilege grants; local/ turns it into the local gateway and stream poller.
  * A new route or consumer is one entry here plus one handler file.
  */
-import type { Role } from './auth/roles';
+import { roles, type Role } from './auth/roles';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -98,6 +98,8 @@ export interface EventRuleDefinition {
 }
 
 const staff = ['trainers', 'admins'] as const;
+/** `/api/me/*` answers every signed-in person about themselves: a trainer holds certificates too. */
+const signedIn = roles;
 
 function entityChange(types: readonly string[], events: readonly string[]): FilterPattern {
   return { eventName: events, dynamodb: { NewImage: { type: { S: types } } } };
@@ -206,7 +208,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/trainings',
     handler: 'functions/http/me-trainings.ts',
-    access: { roles: staff },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   register: {
@@ -249,7 +251,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/registrations',
     handler: 'functions/http/me-registrations.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   recordAttendance: {
@@ -388,6 +390,17 @@ export const routes = {
     // A 1,000-person cohort is ten roster pages, the work items and ten batch reads.
     timeoutSeconds: 29,
   },
+  certificatesZip: {
+    name: 'certificatesZip',
+    method: 'GET',
+    path: '/api/trainings/{id}/certificates.zip',
+    handler: 'functions/http/certificates-zip.ts',
+    access: { roles: ['trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read', certificatesBucket: 'read' },
+    // Up to some 250 PDFs read from the bucket, 16 at a time, and zipped in memory.
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   resendCertificate: {
     name: 'resendCertificate',
     method: 'POST',
@@ -401,7 +414,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/certificates',
     handler: 'functions/http/me-certificates.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read', cursorKey: true },
   },
   revokeCertificate: {
@@ -520,7 +533,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal',
     handler: 'functions/http/journal-list.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
   },
   createJournalEntry: {
@@ -528,7 +541,7 @@ export const routes = {
     method: 'POST',
     path: '/api/me/journal',
     handler: 'functions/http/journal-create.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
     // 20,000 characters of Kazakh or Russian are up to 40 KB of UTF-8, and JSON escapes add more.
     maxBodyBytes: 256 * 1024,
@@ -538,7 +551,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-get.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
   },
   updateJournalEntry: {
@@ -546,7 +559,7 @@ export const routes = {
     method: 'PATCH',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-update.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
     maxBodyBytes: 256 * 1024,
   },
@@ -555,7 +568,7 @@ export const routes = {
     method: 'DELETE',
     path: '/api/me/journal/{entryId}',
     handler: 'functions/http/journal-delete.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   shareJournalEntry: {
@@ -563,7 +576,7 @@ export const routes = {
     method: 'PUT',
     path: '/api/me/journal/{entryId}/share',
     handler: 'functions/http/journal-share-entry.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   shareJournalTraining: {
@@ -571,7 +584,7 @@ export const routes = {
     method: 'PUT',
     path: '/api/me/journal/trainings/{trainingId}/share',
     handler: 'functions/http/journal-share-training.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'readWrite' },
   },
   exportJournal: {
@@ -579,7 +592,7 @@ export const routes = {
     method: 'GET',
     path: '/api/me/journal-export',
     handler: 'functions/http/journal-export.ts',
-    access: { roles: ['teachers'] },
+    access: { roles: signedIn },
     permissions: { table: 'read' },
     rendersPdf: true,
     timeoutSeconds: 29,

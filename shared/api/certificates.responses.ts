@@ -70,6 +70,10 @@ export const certificatesResponses = {
   verifyCertificate: { success: { 200: replyAs<VerificationView>()('Valid, expired or revoked, with what the certificate says.', verification) }, errors: [404] },
   certificatePdf: { success: { 200: { description: 'The certificate as PDF.', files: ['application/pdf'] } }, errors: [404, 410] },
   issuanceProgress: { success: { 200: replyAs<IssuanceProgress>()('Each participant’s certificate and its email.', issuance) }, errors: [404] },
+  certificatesZip: {
+    success: { 200: { description: 'Every current certificate PDF of the training and a manifest.csv listing revoked ones, in one ZIP.', files: ['application/zip'] } },
+    errors: [404, 409],
+  },
   resendCertificate: {
     success: { 202: reply('The email is queued again.', z.object({ certificateId: z.string(), status: z.literal('queued') })) },
     errors: [404, 409, 429],

@@ -9,6 +9,7 @@ export const certificatesApi = {
   verifyCertificate: { params: verificationParams },
   certificatePdf: { params: certificateIdParams },
   issuanceProgress: { params: trainingIdParams },
+  certificatesZip: { params: trainingIdParams },
   resendCertificate: { params: certificateIdParams },
   revokeCertificate: { params: certificateIdParams, body: revokeBodySchema },
   // The body may be left out: a reissue without a new name renders the same name again.

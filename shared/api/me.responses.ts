@@ -4,7 +4,7 @@ import type { Training } from '../schemas/training';
 import type { MyCertificate } from '../usecases/certificates';
 import { instant, named, page, replyAs, type RouteResponses } from './reply';
 import { myCertificateSchema } from './certificates.responses';
-import { trainingSchema } from './trainings.responses';
+import { publicTrainingSchema, trainingSchema } from './trainings.responses';
 
 export const myRegistrationSchema = named('MyRegistration', z.object({
   registrationId: z.string(),
@@ -12,6 +12,8 @@ export const myRegistrationSchema = named('MyRegistration', z.object({
   status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
   waitlistPosition: z.optional(z.number()),
   registeredAt: instant,
+  /** The training comes with the registration, so "My trainings" is one request (a draft's is left out). */
+  training: z.optional(publicTrainingSchema),
 }));
 
 export const meResponses = {

@@ -148,6 +148,13 @@ export const listTrainingsQuery = z
     language: z.optional(languageSchema),
     from: z.optional(instantSchema),
     to: z.optional(instantSchema),
+    /** Closed trainings stay findable for the reports (a cascade's root is closed once it has run). */
+    status: z._default(z.enum(['published', 'closed'], { error: 'must be published or closed' }), 'published'),
+    level: z.optional(
+      z.coerce
+        .number({ error: 'must be 0, 1 or 2' })
+        .check(z.int({ error: 'must be 0, 1 or 2' }), z.gte(0, { error: 'must be 0, 1 or 2' }), z.lte(2, { error: 'must be 0, 1 or 2' })),
+    ),
     limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 20),
     cursor: z.optional(cursorSchema),
   })

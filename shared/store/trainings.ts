@@ -108,25 +108,34 @@ export async function replaceTopic(trainingId: string, from: string, to: string)
 }
 
 /**
- * Published trainings, by first session start, through gsi2 (one region) or gsi3 (all regions):
- * a Query, never a Scan. The language filter is applied by DynamoDB on the page it reads.
+ * Published trainings, by first session start, through gsi2 (one region) or gsi3 (all regions);
+ * closed ones through gsi3's CLOSED partition, one region by a filter: a Query, never a Scan.
+ * The language, level and (closed) region filters are applied by DynamoDB on the page it reads.
  */
-export async function listPublishedTrainings(
+export async function listListedTrainings(
   query: ListTrainingsQuery & { from: string },
 ): Promise<Page<Training>> {
-  const byRegion = query.region !== undefined;
+  const closed = query.status === 'closed';
+  const byRegion = query.region !== undefined && !closed;
   const index = byRegion ? 'gsi2' : 'gsi3';
   const partitionKey = byRegion ? 'gsi2pk' : 'gsi3pk';
   const sortKey = byRegion ? 'gsi2sk' : 'gsi3sk';
-  const partition = byRegion
-    ? trainingKeys.publishedRegionPartition(query.region!)
-    : trainingKeys.publishedEverywherePartition;
+  const partition = closed
+    ? trainingKeys.closedEverywherePartition
+    : byRegion
+      ? trainingKeys.publishedRegionPartition(query.region!)
+      : trainingKeys.publishedEverywherePartition;
   const from = new Date(query.from).toISOString();
   const to = query.to ? new Date(query.to).toISOString() : undefined;
   // A range that ends before it starts (only `to` given, before the default start of today)
   // matches nothing; DynamoDB would refuse the inverted BETWEEN instead of saying so.
   if (to !== undefined && to < from) return { items: [] };
 
+  const filters: { expression: string; name: string; attribute: string; value: string | number }[] = [
+    ...(query.language ? [{ expression: '#language = :language', name: '#language', attribute: 'language', value: query.language }] : []),
+    ...(query.level !== undefined ? [{ expression: '#level = :level', name: '#level', attribute: 'level', value: query.level }] : []),
+    ...(closed && query.region ? [{ expression: '#region = :region', name: '#region', attribute: 'region', value: query.region }] : []),
+  ];
   return queryPage(
     {
       IndexName: index,
@@ -137,10 +146,13 @@ export async function listPublishedTrainings(
         ':partition': partition,
         ':from': from,
         ...(to ? { ':to': `${to}~` } : {}),
-        ...(query.language ? { ':language': query.language } : {}),
+        ...Object.fromEntries(filters.map((filter) => [filter.name.replace('#', ':'), filter.value])),
       },
-      ...(query.language
-        ? { FilterExpression: '#language = :language', ExpressionAttributeNames: { '#language': 'language' } }
+      ...(filters.length > 0
+        ? {
+            FilterExpression: filters.map((filter) => filter.expression).join(' AND '),
+            ExpressionAttributeNames: Object.fromEntries(filters.map((filter) => [filter.name, filter.attribute])),
+          }
         : {}),
     },
     query,

@@ -146,6 +146,14 @@ export function assertNotRevoked(certificate: Certificate): void {
   );
 }
 
+/** The stored PDF of the certificate's current version, or nothing while it is being made. */
+export async function currentPdfOf(certificate: Certificate): Promise<Buffer | undefined> {
+  const stored = hasCurrentPdf(certificate) ? await readCertificatePdfObject(certificate.certificateId) : undefined;
+  // A PDF put late by a worker that rendered an older version is never handed out, even for the
+  // moment before that worker puts the current one again (usecases/issuance putCurrentPdf).
+  return stored && stored.version >= currentVersion(certificate) ? stored.pdf : undefined;
+}
+
 export async function certificatePdf(principal: Principal, certificateId: string): Promise<{ pdf: Buffer; number: string }> {
   const certificate = await findCertificate(certificateId);
   if (!certificate) throw new NotFoundError('No certificate has this id. Check the link in your email.');
@@ -153,10 +161,7 @@ export async function certificatePdf(principal: Principal, certificateId: string
     throw new ForbiddenError('Only the holder, the trainer, a coordinator of the region or an administrator can download this certificate.');
   }
   assertNotRevoked(certificate);
-  const stored = hasCurrentPdf(certificate) ? await readCertificatePdfObject(certificateId) : undefined;
-  // A PDF put late by a worker that rendered an older version is never handed out, even for the
-  // moment before that worker puts the current one again (usecases/issuance putCurrentPdf).
-  const pdf = stored && stored.version >= currentVersion(certificate) ? stored.pdf : undefined;
+  const pdf = await currentPdfOf(certificate);
   if (!pdf) {
     throw new ConflictError('The certificate is still being prepared. Try again in a minute.', 'pdf_not_ready');
   }

@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal';
 import { clock } from '../clock';
 import { assertCancellable, assertNotOwnTraining, assertRegistrationOpen, canManageParticipants } from '../domain/registration';
+import { publicView, type PublicTraining } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { newId } from '../ids';
 import type { ImportRow, RegisterBody, Registration, RegistrationStatus } from '../schemas/registration';
@@ -19,7 +20,7 @@ import {
   type StoredRegistration,
 } from '../store/registrations';
 import type { Page } from '../store/paging';
-import { findTraining } from '../store/trainings';
+import { findTraining, findTrainings } from '../store/trainings';
 
 export interface RegistrationReceipt {
   registrationId: string;
@@ -172,18 +173,32 @@ export async function roster(
   return { ...result, items: await Promise.all(result.items.map(withPosition)) };
 }
 
+/**
+ * The caller's registrations, each with its training (public view), so "My trainings" is one
+ * request: one Query and one BatchGet, not a request per registration.
+ */
 export async function myRegistrations(
   principal: Principal,
   page: { limit: number; cursor?: string },
-): Promise<Page<Pick<Registration, 'registrationId' | 'trainingId' | 'status' | 'waitlistPosition' | 'registeredAt'>>> {
+): Promise<Page<Pick<Registration, 'registrationId' | 'trainingId' | 'status' | 'waitlistPosition' | 'registeredAt'> & { training?: PublicTraining }>> {
   const result = await listRegistrationsOfPerson(principal.email.toLowerCase(), page);
-  const items = await Promise.all(
-    result.items.map(async (registration) => {
-      const { registrationId, trainingId, status, registeredAt, waitlistPosition } = await withPosition(registration);
-      return { registrationId, trainingId, status, registeredAt, ...(waitlistPosition ? { waitlistPosition } : {}) };
-    }),
-  );
-  return { ...result, items };
+  const [items, trainings] = await Promise.all([
+    Promise.all(result.items.map(withPosition)),
+    findTrainings(result.items.map((registration) => registration.trainingId)),
+  ]);
+  // A draft stays its trainer's, as on the training's own page.
+  const byId = new Map([...trainings.values()].filter((training) => training.status !== 'draft').map((training) => [training.id, publicView(training)]));
+  return {
+    ...result,
+    items: items.map(({ registrationId, trainingId, status, registeredAt, waitlistPosition }) => ({
+      registrationId,
+      trainingId,
+      status,
+      registeredAt,
+      ...(waitlistPosition ? { waitlistPosition } : {}),
+      ...(byId.has(trainingId) ? { training: byId.get(trainingId)! } : {}),
+    })),
+  };
 }
 
 export interface ImportResult {

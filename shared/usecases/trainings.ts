@@ -24,7 +24,7 @@ import type { CreateTrainingInput, ListTrainingsQuery, Training, UpdateTrainingI
 import {
   findTraining,
   insertTraining,
-  listPublishedTrainings,
+  listListedTrainings,
   listTrainingsOfTrainer,
   saveTraining,
   type StoredTraining,
@@ -117,9 +117,13 @@ export function cancelTraining(principal: Principal, trainingId: string, reason?
   return change(trainingId, (training) => cancelRule(training, principal, clock.now(), reason));
 }
 
-/** Upcoming trainings by default: without `from`, the list starts at today's first instant in Almaty. */
+/**
+ * Upcoming trainings by default: without `from`, the published list starts at today's first
+ * instant in Almaty. Closed trainings are history, so their list starts at the beginning.
+ */
 export async function listTrainings(query: ListTrainingsQuery): Promise<Page<PublicTraining>> {
-  const page = await listPublishedTrainings({ ...query, from: query.from ?? startOfTodayInAlmaty(clock.now()) });
+  const from = query.from ?? (query.status === 'closed' ? new Date(0).toISOString() : startOfTodayInAlmaty(clock.now()));
+  const page = await listListedTrainings({ ...query, from });
   return { ...page, items: page.items.map(publicView) };
 }
 

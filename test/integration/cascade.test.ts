@@ -144,6 +144,44 @@ describe('the cascade, end to end through the gateway and the stream', () => {
     expect(nationalVerified.body.trainerCertificateNumber).toBeNull();
   });
 
+  it('a multiplier signed in as a trainer only finds their own certificates, PDF and credential under /api/me', async () => {
+    const asTrainer = await tokenFor({ email: regional.email, name: regional.name, groups: ['trainers'] }, { nationalTrainer: false });
+    const mine = await api<MyCertificates>('GET', '/api/me/certificates', { token: asTrainer });
+    expect(mine.status, mine.text).toBe(200);
+    const held = mine.body.items.find((item) => item.id === regionalCertificateId);
+    expect(held?.trainingId).toBe(national.id);
+    const pdf = await api('GET', `/api/certificates/${regionalCertificateId}/pdf`, { token: asTrainer });
+    expect(pdf.status, pdf.text).toBe(200);
+    expect(pdf.headers.get('content-type')).toContain('application/pdf');
+    const credential = await api('GET', `/api/certificates/${regionalCertificateId}/credential.json`, { token: asTrainer });
+    expect(credential.status, credential.text).toBe(200);
+    expect(credential.text).toContain('OpenBadgeCredential');
+    const registrations = await api<{ items: { trainingId: string; training?: { id: string; trainer: Record<string, unknown> } }[] }>('GET', '/api/me/registrations', { token: asTrainer });
+    expect(registrations.status, registrations.text).toBe(200);
+    const registration = registrations.body.items.find((item) => item.trainingId === national.id);
+    // The training comes with the registration, in its public view (the trainer's name, not their account).
+    expect(registration?.training?.id).toBe(national.id);
+    expect(Object.keys(registration?.training?.trainer ?? {})).toEqual(['name']);
+  });
+
+  it('lists closed national trainings, the cascades\' roots, by status, level and region', async () => {
+    const roots = (query: string) => api<{ items: { id: string; level: number; status: string }[] }>('GET', `/api/trainings?status=closed&level=0&limit=100&${query}`);
+    const everywhere = await roots('');
+    expect(everywhere.status, everywhere.text).toBe(200);
+    expect(everywhere.body.items.map((item) => item.id)).toContain(national.id);
+    expect(everywhere.body.items.every((item) => item.level === 0 && item.status === 'closed')).toBe(true);
+    expect((await roots('region=kyzylorda')).body.items.map((item) => item.id)).toContain(national.id);
+    expect((await roots('region=almaty')).body.items.map((item) => item.id)).not.toContain(national.id);
+    const levelOne = await api<{ items: { id: string }[] }>('GET', '/api/trainings?status=closed&level=1&limit=100');
+    expect(levelOne.body.items.map((item) => item.id)).not.toContain(national.id);
+    // The public list of what is coming stays as it was: a closed training is not in it.
+    const upcoming = await api<{ items: { id: string }[] }>('GET', '/api/trainings?from=2000-01-01T00:00:00Z&limit=100&region=kyzylorda');
+    expect(upcoming.body.items.map((item) => item.id)).not.toContain(national.id);
+    const wrong = await api<ErrorBody>('GET', '/api/trainings?status=draft&level=7');
+    expect(wrong.status).toBe(400);
+    expect(Object.keys(wrong.body.error.fields ?? {}).sort()).toEqual(['query.level', 'query.status']);
+  });
+
   it('aggregates count the completion, and reconcile finds them equal to a recomputation', async () => {
     await drainStreams();
     const month = monthOf(level1.sessions[0]!.startsAt);

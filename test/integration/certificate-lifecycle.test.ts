@@ -2,6 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import * as ed from '@noble/ed25519';
 import type { AttributeValue as StreamAttributeValue } from 'aws-lambda';
+import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
 import { resetClock as resetLocalClock, setClock as setLocalClock } from '../../shared/clock';
@@ -247,6 +248,38 @@ describe('certificate lifecycle', () => {
 
     expect((await api('GET', '/api/status-lists/XXX-2026')).status).toBe(404);
     expect((await api('GET', '/api/status-lists/not-a-list')).status).toBe(400);
+  });
+
+  it('zips every current PDF of a training, named safely in ASCII, with a manifest that lists the revoked one', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const people = await Promise.all([newPerson('Әлия Ғалымжанқызы'), newPerson('Құдайберген Өңірбек'), newPerson('=HYPERLINK("x") Һадия')]);
+    const certificates = await issuedCertificates(people);
+    const trainingId = certificates[0]!.trainingId;
+    const revoked = certificates[1]!;
+    expect((await api('POST', `/api/certificates/${revoked.id}/revoke`, { token: coordinator, body: { reason: 'Қате жазба' } })).status).toBe(200);
+
+    const response = await fetch(`${apiUrl()}/api/trainings/${trainingId}/certificates.zip`, { headers: { authorization: `Bearer ${trainer}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const names = Object.keys(files).sort();
+    const numberOf = (index: number) => certificates[index]!.number;
+    expect(names).toEqual(['HYPERLINK_x_Hadiya_' + numberOf(2).replaceAll('-', '_') + '.pdf', 'Aliya_Galymzhanqyzy_' + numberOf(0).replaceAll('-', '_') + '.pdf', 'manifest.csv'].sort());
+    for (const name of names.filter((file) => file.endsWith('.pdf'))) expect(strFromU8(files[name]!.slice(0, 5))).toBe('%PDF-');
+    const manifest = strFromU8(files['manifest.csv']!);
+    const rows = manifest.replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(';'));
+    expect(rows).toHaveLength(4);
+    const revokedRow = rows.find((row) => row[0] === revoked.number)!;
+    expect(revokedRow.slice(1, 4)).toEqual(['Құдайберген Өңірбек', 'revoked', '']);
+    // The holder's name is user text: a cell starting with = never becomes a formula.
+    expect(manifest).toContain(`${numberOf(2)};"'=HYPERLINK(""x"") Һадия";`);
+
+    // Its trainer, the region's coordinators and admins; nobody else.
+    const status = async (token?: string) => (await fetch(`${apiUrl()}/api/trainings/${trainingId}/certificates.zip`, { headers: token ? { authorization: `Bearer ${token}` } : {} })).status;
+    expect(await status(coordinator)).toBe(200);
+    expect(await status(admin)).toBe(200);
+    expect(await status(otherCoordinator)).toBe(403);
+    expect(await status(people[0].token)).toBe(403);
+    expect(await status()).toBe(401);
   });
 
   it('lands every one of many revocations sent at once to the same status list', { timeout: TEST_TIMEOUT_MS }, async () => {

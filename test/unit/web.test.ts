@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { unreadableReasons } from '../../shared/attendance/teams-report';
-import { buildTree, horizontalBars, linePoints } from '../../web/src/charts';
+import { buildTree, columns, dropOffs, horizontalBars, linePoints, niceMax, regionTiles, shadeClasses, shadeIndex } from '../../web/src/charts';
+import regionConfig from '../../config/regions.json';
 import { codeFromScan } from '../../web/src/check-in-code';
 import { almatyLocalToIso, formatDate, isoToAlmatyLocal, TIME_ZONE } from '../../web/src/format';
 import { catalogues, languages, pickLanguage, translate, type MessageKey } from '../../web/src/i18n-core';
@@ -178,6 +179,28 @@ describe('charts', () => {
     const points = linePoints([{ label: '2026-01', value: 0 }, { label: '2026-02', value: 5 }, { label: '2026-03', value: 10 }], { width: 100, height: 50 });
     expect(points.map((point) => [point.x, point.y])).toEqual([[0, 50], [50, 25], [100, 0]]);
     expect(linePoints([{ label: 'only', value: 3 }], { width: 100, height: 50 })[0]).toMatchObject({ x: 50, y: 0 });
+  });
+
+  it('rounds the value axis up to 1, 2 or 5 × a power of ten, with whole ticks only', () => {
+    expect([0, 1, 3, 7, 11, 16, 230].map(niceMax)).toEqual([1, 1, 5, 10, 20, 20, 500]);
+    const chart = columns([{ label: '2026-01', value: 0 }, { label: '2026-02', value: 5 }], { width: 100, height: 50, gap: 10 });
+    expect(chart.ticks).toEqual([0, 5]);
+    expect(chart.columns.map((column) => [column.x, column.width, column.y, column.height])).toEqual([[5, 40, 50, 0], [55, 40, 0, 50]]);
+    expect(columns([{ label: 'a', value: 11 }], { width: 10, height: 10, gap: 0 }).ticks).toEqual([0, 10, 20]);
+  });
+
+  it('says what each funnel step lost, and nothing where there was nobody', () => {
+    expect(dropOffs([16, 16, 12, 0, 0])).toEqual([null, 0, 0.25, 1, null]);
+  });
+
+  it('places each of the 20 regions on its own tile, and shades zero apart from the rest', () => {
+    expect(Object.keys(regionTiles).sort()).toEqual(regionConfig.regions.map((region) => region.id).sort());
+    const cells = Object.values(regionTiles).map(({ column, row }) => `${column},${row}`);
+    expect(new Set(cells).size).toBe(20);
+    const classes = shadeClasses(16);
+    expect(classes).toEqual([{ from: 0, to: 0 }, { from: 1, to: 4 }, { from: 5, to: 8 }, { from: 9, to: 12 }, { from: 13, to: 16 }]);
+    expect([0, 1, 6, 16].map((value) => shadeIndex(value, classes))).toEqual([0, 1, 2, 4]);
+    expect(shadeClasses(0)).toEqual([{ from: 0, to: 0 }]);
   });
 
   it('nests the cascade by parent and keeps orphans as roots', () => {

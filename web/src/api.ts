@@ -105,6 +105,32 @@ export function withQuery<P extends string>(path: P, query: Record<string, strin
   return text ? `${path}?${text}` : path;
 }
 
+/**
+ * Every page of a paged list, following `nextCursor` until the server says there is no more:
+ * a 1,000-person roster is ten pages of 100, not the first page. `onPage` reports how many
+ * items have arrived, for a progress bar.
+ */
+export async function getAllPages<N extends PagedRoute>(
+  route: N,
+  path: PathTo<N> & string,
+  query: Record<string, string | number | undefined>,
+  onPage?: (loaded: number) => void,
+): Promise<PageItem<N>[]> {
+  const items: PageItem<N>[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = (await get(route, withQuery(path, { ...query, cursor }) as PathTo<N>)) as { items: PageItem<N>[]; nextCursor?: string };
+    items.push(...page.items);
+    onPage?.(items.length);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** GET routes that answer a page: `items`, and `nextCursor` while there are more. */
+type PagedRoute = { [N in RouteWith<'GET'>]: ResponseBody<N> extends { items: readonly unknown[]; nextCursor?: string } ? N : never }[RouteWith<'GET'>];
+type PageItem<N extends PagedRoute> = ResponseBody<N> extends { items: readonly (infer Item)[] } ? Item : never;
+
 /** The field errors that belong to one form field: exact key, or nested under it (`sessions.1.startsAt`). */
 export function fieldMessages(error: unknown, field: string): string[] {
   if (!(error instanceof ApiError)) return [];

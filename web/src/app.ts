@@ -40,6 +40,8 @@ function Navigation({ session }: { session: Session | undefined }) {
       { href: pathTo('journal'), label: t('nav.journal') },
     );
   }
+  // Every multiplier holds the certificate that let them train: theirs to download, as a teacher's.
+  else if (session) links.push({ href: pathTo('myCertificates'), label: t('nav.myCertificates') });
   if (hasRole(session, 'trainers', 'admins')) links.push({ href: pathTo('manage'), label: t('nav.manage') });
   if (hasRole(session, 'coordinators', 'admins')) links.push({ href: pathTo('dashboard'), label: t('nav.dashboard') });
   const current = location.pathname;

@@ -154,6 +154,18 @@ export function SelectInput(props: {
   <//>`;
 }
 
+/**
+ * A long operation's progress: a bar with its figures when the total is known, a moving bar
+ * (no value) while it is not. The label says what is being done.
+ */
+export function ProgressBar({ label, value, max }: { label: string; value?: number; max?: number }) {
+  const known = value !== undefined && max !== undefined && max > 0;
+  return html`<div class="progress" role="status">
+    <span>${label}${known ? ` ${Math.min(value, max)} / ${max}` : value !== undefined ? ` ${value}` : ''}</span>
+    <progress aria-label=${label} max=${known ? max : undefined} value=${known ? Math.min(value, max) : undefined}></progress>
+  </div>`;
+}
+
 export function StatusBadge({ status, label }: { status: string; label: string }) {
   return html`<span class=${`badge badge-${status}`}>${label}</span>`;
 }

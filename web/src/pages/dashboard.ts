@@ -2,68 +2,51 @@ import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 // The server's own response types: the page and the API cannot drift apart unnoticed.
 import type { ResponseBody } from '../../../shared/api/client';
-import { ApiError, download, get, withQuery, type GetPath } from '../api';
-import { buildTree, horizontalBars, linePoints, type TreeNode } from '../charts';
+import { ApiError, download, fieldMessages, get, withQuery, type GetPath } from '../api';
 import { formatNumber, formatPercent } from '../format';
-import { language, localized, t, type MessageKey } from '../i18n';
+import { language, t, type MessageKey } from '../i18n';
 import { loadRegions } from '../regions';
 import { hasRole } from '../session';
-import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
+import { ErrorBox, Loading, Notice, SelectInput, useApp, useAsync } from '../ui';
+import { CascadeView } from './dashboard-cascade';
+import { FunnelChart, ReachChart, RegionMap } from './dashboard-charts';
 import { ExpiringQualifications, JournalCounts } from './dashboard-followup';
 
+/** `YYYY-MM` of an instant in Almaty (UTC+5 all year), shifted by whole months. */
+function almatyMonth(now: number, shift = 0): string {
+  const local = new Date(now + 5 * 3_600_000);
+  const index = local.getUTCFullYear() * 12 + local.getUTCMonth() + shift;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The default period: the last twelve months, the current one included. */
+export function defaultPeriod(now = Date.now()): { from: string; to: string } {
+  return { from: almatyMonth(now, -11), to: almatyMonth(now) };
+}
+
+/**
+ * A month as two selects (month name, year): `<input type=month>` shows `--------- ----` in
+ * browsers without a month picker and in languages the browser has no names for.
+ */
+function MonthPicker({ legend, name, value, onChange, error }: { legend: string; name: 'from' | 'to'; value: string; onChange: (month: string) => void; error: unknown }) {
+  const [year, month] = value.split('-');
+  const thisYear = Number(almatyMonth(Date.now()).slice(0, 4));
+  const years = Array.from({ length: 6 }, (_, index) => String(thisYear - 5 + index));
+  return html`<fieldset class="month-picker" data-testid=${`period-${name}`}>
+    <legend>${legend}</legend>
+    <div class="row">
+      <${SelectInput} label=${t('dashboard.month')} name=${`${name}-month`} value=${month ?? ''}
+        options=${Array.from({ length: 12 }, (_, index) => ({ value: String(index + 1).padStart(2, '0'), label: t(`month.${index + 1}` as MessageKey) }))}
+        onChange=${(next: string) => onChange(`${year}-${next}`)} />
+      <${SelectInput} label=${t('dashboard.year')} name=${`${name}-year`} value=${year ?? ''}
+        options=${years.map((option) => ({ value: option, label: option }))}
+        onChange=${(next: string) => onChange(`${next}-${month}`)} />
+    </div>
+    ${fieldMessages(error, `query.${name}`).map((message) => html`<p class="field-error" role="alert">${message}</p>`)}
+  </fieldset>`;
+}
+
 type RegionReport = ResponseBody<'regionReport'>;
-type CascadeNode = ResponseBody<'cascadeReport'>['nodes'][number];
-
-const funnelSteps = ['registrations', 'confirmed', 'completed', 'certificatesIssued'] as const;
-
-function FunnelChart({ report }: { report: RegionReport }) {
-  const barHeight = 18;
-  // Room for the longest step name at 12 px ("Берілген сертификаттар"), so no label runs under its bar.
-  const funnelLabelWidth = 170;
-  return html`<figure class="chart">
-    <figcaption>${t('dashboard.funnel')}</figcaption>
-    ${report.byLevel.map(({ level, metrics }) => {
-      const bars = horizontalBars(
-        funnelSteps.map((step) => ({ label: t(`metric.${step}` as MessageKey), value: metrics[step] })),
-        { width: 220, barHeight, gap: 6 },
-      );
-      const height = bars.length * (barHeight + 6);
-      return html`<div class="funnel" data-level=${level}>
-        <h4>${t(`level.${level}` as MessageKey)}</h4>
-        <svg viewBox=${`0 0 ${funnelLabelWidth + 270} ${height}`} width="100%" role="img" aria-label=${`${t(`level.${level}` as MessageKey)}: ${bars.map((bar) => `${bar.label} ${bar.value}`).join(', ')}`}>
-          ${bars.map(
-            (bar) => html`<g>
-              <text x="0" y=${bar.y + 13} font-size="12" fill="#1f2933">${bar.label}</text>
-              <rect x=${funnelLabelWidth} y=${bar.y} width=${bar.width} height=${bar.height} fill="#1d5fa8" rx="2"></rect>
-              <text x=${funnelLabelWidth + 6 + bar.width} y=${bar.y + 13} font-size="12" fill="#1f2933">${formatNumber(bar.value, language())}</text>
-            </g>`,
-          )}
-        </svg>
-      </div>`;
-    })}
-  </figure>`;
-}
-
-function ReachChart({ report }: { report: RegionReport }) {
-  const points = linePoints(
-    report.byMonth.map((month) => ({ label: month.month, value: month.metrics.teachersReached })),
-    { width: 360, height: 120 },
-  );
-  return html`<figure class="chart">
-    <figcaption>${t('dashboard.reach')}</figcaption>
-    <svg viewBox="-30 -10 420 160" width="100%" role="img" aria-label=${`${t('dashboard.reach')}: ${points.map((point) => `${point.label} ${point.value}`).join(', ')}`}>
-      <line x1="0" y1="120" x2="360" y2="120" stroke="#52606d"></line>
-      <polyline fill="none" stroke="#1d5fa8" stroke-width="2" points=${points.map((point) => `${point.x},${point.y}`).join(' ')}></polyline>
-      ${points.map(
-        (point) => html`<g>
-          <circle cx=${point.x} cy=${point.y} r="3" fill="#1d5fa8"></circle>
-          <text x=${point.x} y="138" font-size="10" text-anchor="middle" fill="#1f2933">${point.label.slice(2)}</text>
-          <text x=${point.x} y=${point.y - 6} font-size="10" text-anchor="middle" fill="#1f2933">${point.value}</text>
-        </g>`,
-      )}
-    </svg>
-  </figure>`;
-}
 
 const topicColumns = ['trainingsHeld', 'registrations', 'certificatesIssued', 'teachersReached'] as const;
 
@@ -81,48 +64,17 @@ function TopicTable({ report }: { report: RegionReport }) {
   </section>`;
 }
 
-function Tree({ nodes }: { nodes: TreeNode<CascadeNode>[] }) {
-  return html`<ul class="tree">
-    ${nodes.map(
-      (node) => html`<li>
-        <span>${t(`level.${node.item.level}` as MessageKey)} · ${node.item.title} · ${node.item.trainerName} · ${t('dashboard.certified', { count: node.item.certified })}</span>
-        ${node.item.flagged ? html` <span class="badge badge-revoked">${t(`flag.${node.item.flagged}` as MessageKey)}</span>` : null}
-        ${node.children.length > 0 ? html`<${Tree} nodes=${node.children} />` : null}
-      </li>`,
-    )}
-  </ul>`;
-}
-
-function CascadeView({ region }: { region: string }) {
-  const trainings = useAsync(() => get('listTrainings', withQuery('/api/trainings', { region, from: '2000-01-01T00:00:00+05:00', limit: 100 })), [region]);
-  const [root, setRoot] = useState('');
-  const cascade = useAsync(() => (root ? get('cascadeReport', `/api/reports/cascade/${encodeURIComponent(root)}`) : Promise.resolve(undefined)), [root]);
-  return html`<section aria-labelledby="cascade-heading">
-    <h2 id="cascade-heading">${t('dashboard.cascade')}</h2>
-    <${SelectInput} label=${t('dashboard.rootTraining')} name="cascade-root" value=${root}
-      options=${[{ value: '', label: '—' }, ...(trainings.data?.items ?? []).filter((item) => item.level < 2).map((item) => ({ value: item.id, label: localized(item.title) || item.id }))]}
-      onChange=${setRoot} />
-    <${ErrorBox} error=${cascade.error} />
-    ${cascade.data
-      ? html`<p>${t('dashboard.cascadeSummary', {
-            multipliers: cascade.data.summary.multipliers,
-            held: cascade.data.summary.trainingsHeld,
-            reach: cascade.data.summary.reach,
-            factor: cascade.data.summary.multiplicationFactor ?? '—',
-          })}</p>
-          <${Tree} nodes=${buildTree(cascade.data.nodes)} />`
-      : null}
-  </section>`;
-}
+const kpiKeys = ['trainingsHeld', 'registrations', 'confirmed', 'completed', 'certificatesIssued', 'activeMultipliers', 'teachersReached'] as const;
 
 export function DashboardPage() {
   const { session } = useApp();
   const regions = useAsync(loadRegions, []);
   const admin = hasRole(session, 'admins');
   const [region, setRegion] = useState(session?.region ?? 'almaty');
-  const [period, setPeriod] = useState({ from: '', to: '' });
+  const [period, setPeriod] = useState(defaultPeriod);
   const query = { from: period.from, to: period.to };
   const report = useAsync(() => get('regionReport', withQuery(`/api/reports/regions/${encodeURIComponent(region)}`, query)), [region, period.from, period.to]);
+  const map = useAsync(() => get('regionsReport', '/api/reports/regions'), []);
   const multipliers = useAsync(() => get('multipliersReport', withQuery('/api/reports/multipliers', { region })), [region]);
   const [downloadError, setDownloadError] = useState<unknown>();
   const save = (path: GetPath, name: string) => {
@@ -131,6 +83,7 @@ export function DashboardPage() {
   };
   const totals = report.data?.totals;
   const missing = report.error instanceof ApiError && report.error.status === 404 && report.error.code === undefined;
+  const quiet = totals !== undefined && totals.registrations === 0 && totals.trainingsHeld === 0 && totals.teachersReached === 0;
 
   return html`<section>
     <h1 tabindex="-1">${t('dashboard.title')}</h1>
@@ -140,14 +93,15 @@ export function DashboardPage() {
             options=${(regions.data ?? []).map((item) => ({ value: item.id, label: item.name[language()] }))}
             onChange=${setRegion} />`
         : null}
-      <${TextInput} label=${t('dashboard.from')} name="from" type="month" value=${period.from} error=${report.error} onInput=${(from: string) => setPeriod({ ...period, from })} />
-      <${TextInput} label=${t('dashboard.to')} name="to" type="month" value=${period.to} error=${report.error} onInput=${(to: string) => setPeriod({ ...period, to })} />
+      <${MonthPicker} legend=${t('dashboard.from')} name="from" value=${period.from} error=${report.error} onChange=${(from: string) => setPeriod({ ...period, from })} />
+      <${MonthPicker} legend=${t('dashboard.to')} name="to" value=${period.to} error=${report.error} onChange=${(to: string) => setPeriod({ ...period, to })} />
     </form>
     ${report.loading ? html`<${Loading} />` : null}
     ${missing ? html`<${Notice}>${t('dashboard.unavailable')}<//>` : html`<${ErrorBox} error=${report.error} />`}
+    ${quiet ? html`<${Notice}>${t('dashboard.emptyPeriod')}<//>` : null}
     ${totals
       ? html`<dl class="kpis">
-            ${(['trainingsHeld', 'registrations', 'confirmed', 'completed', 'certificatesIssued', 'activeMultipliers', 'teachersReached'] as const).map(
+            ${kpiKeys.map(
               (key) => html`<div data-metric=${key}><dt>${t(`metric.${key}` as MessageKey)}</dt><dd>${formatNumber(totals[key], language())}</dd></div>`,
             )}
             <div data-metric="meanRating"><dt>${t('metric.meanRating')}</dt><dd>${totals.meanRating === null ? '—' : formatNumber(totals.meanRating, language(), 2)}</dd></div>
@@ -161,13 +115,16 @@ export function DashboardPage() {
           <div class="charts">
             <${FunnelChart} report=${report.data!} />
             <${ReachChart} report=${report.data!} />
-          </div>
-          <${TopicTable} report=${report.data!} />`
+          </div>`
       : null}
+    ${map.data ? html`<div class="charts map"><${RegionMap} report=${map.data} regions=${regions.data ?? []} selected=${region} onSelect=${admin ? setRegion : undefined} /></div>` : null}
+    ${map.error && !missing ? html`<${ErrorBox} error=${map.error} />` : null}
+    ${totals ? html`<${TopicTable} report=${report.data!} />` : null}
     ${missing ? null : html`<section aria-labelledby="multipliers-heading">
       <h2 id="multipliers-heading">${t('dashboard.multipliers')}</h2>
       ${multipliers.error && !missing ? html`<${ErrorBox} error=${multipliers.error} />` : null}
-      ${multipliers.data
+      ${multipliers.data && multipliers.data.items.length === 0 ? html`<p class="muted">${t('dashboard.multipliersNone')}</p>` : null}
+      ${multipliers.data && multipliers.data.items.length > 0
         ? html`<div class="table-wrap"><table>
               <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('verify.number')}</th><th scope="col">${t('metric.trainingsHeld')}</th><th scope="col">${t('metric.teachersReached')}</th></tr></thead>
               <tbody>${multipliers.data.items.map((item) => html`<tr><td>${item.name}</td><td>${item.certificateNumber}</td><td>${item.trainingsHeld}</td><td>${item.reach}</td></tr>`)}</tbody>
@@ -180,7 +137,7 @@ export function DashboardPage() {
     </section>`}
     ${missing ? null : html`<${ExpiringQualifications} region=${region} save=${save} />`}
     ${missing ? null : html`<${JournalCounts} region=${region} from=${period.from} to=${period.to} />`}
-    ${missing ? null : html`<${CascadeView} region=${region} />`}
+    ${missing ? null : html`<${CascadeView} regions=${regions.data} />`}
     ${regions.loading ? html`<${Loading} />` : null}
   </section>`;
 }

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { isTeamsMeetingUrl } from '../../../shared/domain/online-meeting';
 import type { PublicTraining as Training } from '../../../shared/domain/training';
-import { ApiError, apiJson, download, get, post } from '../api';
+import { ApiError, apiJson, download, get, getAllPages, post } from '../api';
 import { codeFromScan } from '../check-in-code';
 import { verificationUrl } from '../config';
 import { formatDate, formatDateTime, formatTime } from '../format';
@@ -14,7 +14,7 @@ import type { ResponseBody } from '../../../shared/api/client';
 
 type MyRegistration = ResponseBody<'myRegistrations'>['items'][number];
 
-const myRegistrations = () => get('myRegistrations', '/api/me/registrations?limit=500');
+const myRegistrations = async () => ({ items: await getAllPages('myRegistrations', '/api/me/registrations', { limit: 100 }) });
 
 export function SessionList({ training }: { training: Training }) {
   return html`<ol class="sessions">
@@ -101,9 +101,7 @@ function fetchDelete(trainingId: string): Promise<unknown> {
 export function MyTrainingsPage() {
   const data = useAsync(async () => {
     const { items } = await myRegistrations();
-    const active = items.filter((item) => item.status !== 'cancelled');
-    const trainings = await Promise.all(active.map((item) => get('getTraining', `/api/trainings/${item.trainingId}`).catch(() => undefined)));
-    return active.flatMap((registration, index) => (trainings[index] ? [{ registration, training: trainings[index] }] : []));
+    return items.flatMap((registration) => (registration.status !== 'cancelled' && registration.training ? [{ registration, training: registration.training }] : []));
   }, []);
   return html`<section>
     <h1 tabindex="-1">${t('myTrainings.title')}</h1>
@@ -349,7 +347,7 @@ function CertificateRow({ certificate }: { certificate: MyCertificate }) {
 }
 
 export function MyCertificatesPage() {
-  const list = useAsync(() => get('myCertificates', '/api/me/certificates?limit=100'), []);
+  const list = useAsync(async () => ({ items: await getAllPages('myCertificates', '/api/me/certificates', { limit: 100 }) }), []);
   return html`<section>
     <h1 tabindex="-1">${t('certificates.title')}</h1>
     ${list.loading ? html`<${Loading} />` : null}

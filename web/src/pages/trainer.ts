@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 // What the trainer's pages show is what everyone may see of a training (getTraining); their own list adds contacts.
 import type { PublicTraining as Training } from '../../../shared/domain/training';
 import type { PathTo, ResponseBody } from '../../../shared/api/client';
-import { ApiError, apiJson, download, get, post, postText, withQuery } from '../api';
+import { ApiError, apiJson, download, get, getAllPages, post, postText, withQuery } from '../api';
 import { formatDateTime, formatPercent, formatTime } from '../format';
 import { draftOf, emptySession, trainingBody, type SessionDraft, type TrainingDraft } from '../training-form';
 import { language, localized, t, type MessageKey } from '../i18n';
@@ -12,7 +12,7 @@ import { loadTopics } from '../topics';
 import { pathTo } from '../router';
 import { HolidayWarning, ScheduleGenerator } from '../schedule-generator';
 import { TeamsImport } from '../teams-import';
-import { ErrorBox, Field, Loading, Notice, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
+import { ErrorBox, Field, Loading, Notice, ProgressBar, SelectInput, StatusBadge, TextInput, useApp, useAsync } from '../ui';
 
 /**
  * A training as its trainer sees it. GET /api/trainings/{id} is a public route, so the HTTP API
@@ -30,7 +30,7 @@ async function loadManagedTraining(id: string): Promise<Training> {
 }
 
 export function ManagePage() {
-  const list = useAsync(() => get('myTrainings', '/api/me/trainings?limit=100'), []);
+  const list = useAsync(async () => ({ items: await getAllPages('myTrainings', '/api/me/trainings', { limit: 100 }) }), []);
   return html`<section>
     <h1 tabindex="-1">${t('manage.title')}</h1>
     <p><a class="button" href=${pathTo('newTraining')}>${t('manage.new')}</a></p>
@@ -161,13 +161,18 @@ export function TrainingFormPage({ id }: { id?: string }) {
 
 
 function Roster({ training }: { training: Training }) {
-  const roster = useAsync(() => get('roster', `/api/trainings/${training.id}/registrations?limit=500`), [training.id]);
+  const [loaded, setLoaded] = useState(0);
+  // Every page: a 1,000-person cohort is five pages of 200, all of them on the screen.
+  const roster = useAsync(async () => ({ items: await getAllPages('roster', `/api/trainings/${training.id}/registrations`, { limit: 200 }, setLoaded) }), [training.id]);
+  const [importing, setImporting] = useState(false);
   const [csv, setCsv] = useState('');
   const [report, setReport] = useState<{ results: { row: number; status: string; error?: string; waitlistPosition?: number }[]; summary: Record<string, number> }>();
   const [error, setError] = useState<unknown>();
   return html`<section aria-labelledby="roster-heading">
     <h2 id="roster-heading">${t('manage.roster')}</h2>
     <${ErrorBox} error=${roster.error} />
+    ${roster.loading ? html`<${ProgressBar} label=${t('manage.rosterLoading')} value=${loaded} />` : null}
+    ${roster.data ? html`<p class="muted" data-testid="roster-count">${t('manage.rosterCount', { count: roster.data.items.length })}</p>` : null}
     <div class="table-wrap"><table>
       <caption class="visually-hidden">${t('manage.roster')}</caption>
       <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('signIn.email')}</th><th scope="col">${t('registration.school')}</th><th scope="col">${t('training.status')}</th></tr></thead>
@@ -186,11 +191,14 @@ function Roster({ training }: { training: Training }) {
           onSubmit=${async (event: Event) => {
             event.preventDefault();
             setError(undefined);
+            setImporting(true);
             try {
               setReport(await postText('importRegistrations', `/api/trainings/${training.id}/registrations/import`, csv, 'text/csv; charset=utf-8'));
               roster.reload();
             } catch (caught) {
               setError(caught);
+            } finally {
+              setImporting(false);
             }
           }}
         >
@@ -203,7 +211,8 @@ function Roster({ training }: { training: Training }) {
               }} />`}
           <//>
           <${ErrorBox} error=${error} />
-          <button type="submit" disabled=${!csv}>${t('import.submit')}</button>
+          ${importing ? html`<${ProgressBar} label=${t('import.running', { rows: Math.max(0, csv.split('\n').filter((line) => line.trim()).length - 1) })} />` : null}
+          <button type="submit" disabled=${!csv || importing}>${t('import.submit')}</button>
         </form>`
       : null}
     ${report
@@ -302,15 +311,34 @@ function AttendanceGrid({ training }: { training: Training }) {
 
 function IssuanceProgress({ training }: { training: Training }) {
   const progress = useAsync(() => get('issuanceProgress', `/api/trainings/${training.id}/issuance`), [training.id]);
+  const pending = progress.data?.summary.pending ?? 0;
+  // While certificates are still being made, the bar moves by itself.
+  useEffect(() => {
+    if (pending === 0) return undefined;
+    const timer = setTimeout(() => progress.reload(), 3000);
+    return () => clearTimeout(timer);
+  }, [progress.data]);
   const [error, setError] = useState<unknown>();
   const [resent, setResent] = useState<string>();
+  const [zipping, setZipping] = useState(false);
   return html`<section aria-labelledby="issuance-heading">
     <h2 id="issuance-heading">${t('issuance.title')}</h2>
     ${progress.loading ? html`<${Loading} />` : null}
     <${ErrorBox} error=${progress.error ?? error} />
     ${progress.data
       ? html`<p>${t('issuance.summary', { ...progress.data.summary })}</p>
-          <p><button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button></p>
+          <${ProgressBar} label=${t('issuance.progress')} value=${progress.data.summary.issued + progress.data.summary.notCompleted} max=${progress.data.summary.participants} />
+          <p class="actions">
+            <button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button>
+            ${progress.data.summary.issued > 0
+              ? html`<button type="button" class="secondary" disabled=${zipping} onClick=${() => {
+                  setError(undefined);
+                  setZipping(true);
+                  download(`/api/trainings/${training.id}/certificates.zip`, `certificates-${training.id}.zip`).catch(setError).finally(() => setZipping(false));
+                }}>${t('issuance.zip')}</button>`
+              : null}
+          </p>
+          ${zipping ? html`<${ProgressBar} label=${t('issuance.zipping', { count: progress.data.summary.issued })} />` : null}
           <div class="table-wrap"><table>
             <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('issuance.outcome')}</th><th scope="col">${t('verify.number')}</th><th scope="col">${t('issuance.delivery')}</th><th scope="col"><span class="visually-hidden">${t('issuance.resend')}</span></th></tr></thead>
             <tbody>

@@ -1,0 +1,20 @@
+import { defineRoute } from '../../shared/http/route';
+import { routes } from '../../shared/manifest';
+import { certificatesApi } from '../../shared/api/certificates';
+import { certificatesZip } from '../../shared/usecases/certificates-zip';
+
+/** Every current certificate PDF of a training and a manifest, in one ZIP (its trainer, coordinators, admins). */
+export const handler = defineRoute(routes.certificatesZip, certificatesApi.certificatesZip, async ({ principal, params }) => {
+  const { zip, fileName, included, listed } = await certificatesZip(principal, params.id);
+  return {
+    status: 200,
+    binary: Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength),
+    headers: {
+      'content-type': 'application/zip',
+      'content-disposition': `attachment; filename="${fileName}"`,
+      'cache-control': 'private, no-store',
+      'x-certificates-included': String(included),
+      'x-certificates-listed': String(listed),
+    },
+  };
+});
