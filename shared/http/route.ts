@@ -4,7 +4,11 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { ZodError, ZodType } from 'zod';
+import { safeParse, type core } from 'zod/mini';
+
+// Classic and mini schemas alike (shared/schemas is moving to zod/mini).
+type ZodType<T> = core.$ZodType<T>;
+type ZodError = core.$ZodError;
 import { hasAnyRole, principalFromClaims, type Principal } from '../auth/principal';
 import {
   DomainError,
@@ -67,7 +71,7 @@ function zodFieldErrors(error: ZodError, prefix?: string): FieldErrors {
 
 function parseWith<T>(schema: ZodType<T> | undefined, value: unknown, part: string): T {
   if (!schema) return undefined as T;
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (!result.success) {
     throw new ValidationError(
       `Some ${part === 'body' ? 'fields' : `${part} values`} are not valid. Correct the fields listed and send the request again.`,

@@ -15,7 +15,7 @@ function formatDate(instant: string, language: Language): string {
   return new Intl.DateTimeFormat(locales[language], { timeZone: DISPLAY_TIME_ZONE, dateStyle: 'long' }).format(new Date(instant));
 }
 
-const greeting: Record<Language, (name: string) => string> = {
+export const greeting: Record<Language, (name: string) => string> = {
   kk: (name) => `Құрметті ${name}!`,
   ru: (name) => `Здравствуйте, ${name}!`,
   en: (name) => `Dear ${name},`,

@@ -16,16 +16,20 @@ const ratingSchema = z
  * precomposed one), Windows line ends made \n, control characters other than newline and tab
  * dropped. Blank means "not answered" and is stored as no answer at all.
  */
-const answerSchema = z
-  .string({ error: 'must be text' })
-  .transform((answer) =>
+export function normalizeAnswerText(answer: string): string {
+  return (
     answer
       .normalize('NFC')
       .replace(/\r\n?/g, '\n')
       // eslint-disable-next-line no-control-regex
       .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-      .trim(),
-  )
+      .trim()
+  );
+}
+
+const answerSchema = z
+  .string({ error: 'must be text' })
+  .transform(normalizeAnswerText)
   .pipe(z.string().max(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` }));
 
 function unknownKeys(allowed: readonly string[]) {

@@ -17,6 +17,7 @@ import {
 import { applyDelta, applyOnce, readMarker, readTrainingsHeld, type SourceKey } from '../store/aggregates';
 import { entityTypes } from '../store/keys';
 import { findTraining, trainingFromItem } from '../store/trainings';
+import { releasedOnceTypes, surveyContributionOf } from './analytics-survey';
 
 type Image = Record<string, unknown>;
 
@@ -33,7 +34,7 @@ export function contributionOf(image: Image, trainingOf: (trainingId: string) =>
     case entityTypes.feedbackState:
       return feedbackContribution(image, training);
     default:
-      return undefined;
+      return surveyContributionOf(image, training);
   }
 }
 
@@ -48,7 +49,7 @@ export async function applySourceImage(image: Image, sequence: string): Promise<
   }
   const contribution = contributionOf(image, () => training);
   if (!contribution) return 'skipped';
-  if (image.type === entityTypes.feedbackState) {
+  if (releasedOnceTypes.has(image.type)) {
     // Released once and never changed after: applied once, with a marker that holds no order.
     if (contribution.length === 0) return 'skipped';
     return (await applyOnce(source, contribution)) === 'applied' ? 'applied' : 'skipped';
