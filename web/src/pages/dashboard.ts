@@ -11,6 +11,7 @@ import { loadRegions } from '../regions';
 import { hasRole } from '../session';
 import { ErrorBox, Loading, Notice, SelectInput, TextInput, useApp, useAsync } from '../ui';
 import { ExpiringQualifications, JournalCounts } from './dashboard-followup';
+import { SurveyPanel } from './dashboard-survey';
 
 type CascadeNode = CascadeReport['nodes'][number];
 
@@ -180,6 +181,7 @@ export function DashboardPage() {
     </section>`}
     ${missing ? null : html`<${ExpiringQualifications} region=${region} save=${save} />`}
     ${missing ? null : html`<${JournalCounts} region=${region} from=${period.from} to=${period.to} />`}
+    ${missing ? null : html`<${SurveyPanel} region=${region} from=${period.from} to=${period.to} save=${save} />`}
     ${missing ? null : html`<${CascadeView} region=${region} />`}
     ${regions.loading ? html`<${Loading} />` : null}
   </section>`;
