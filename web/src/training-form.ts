@@ -71,7 +71,8 @@ export function trainingBody(draft: TrainingDraft, editing: boolean): Record<str
     language: draft.language,
     region: draft.region,
     level: Number(draft.level),
-    renewsLevel: draft.renewsLevel,
+    // Sent when ticked (or to clear it on an edit), so an ordinary new training's body stays as it was.
+    renewsLevel: draft.renewsLevel ? true : editing ? false : undefined,
     hours: number(draft.hours),
     ects: draft.ects.trim() === '' ? cleared : number(draft.ects),
     capacity: number(draft.capacity),
