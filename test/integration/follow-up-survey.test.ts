@@ -134,7 +134,7 @@ async function report(token: string, query: string) {
 }
 
 describe('follow-up impact survey', () => {
-  it('invites at 3 months and reminds once a week later, each once however the schedule ticks; closes at 30 days; a revoked certificate gets nothing; results released once, anonymously', async () => {
+  it('invites at 3 months and reminds once a week later, each once however the schedule ticks; closes at 30 days; a revoked certificate gets nothing; results released once, anonymously', { timeout: 240_000 }, async () => {
     const holder = await newPerson('Әйгерім Сұлтанқызы');
     const responders = await Promise.all(Array.from({ length: DEFAULT_MIN_RESPONSES }, (_, index) => newPerson(`Жауап Берген ${index}`)));
     const silent = await newPerson('Үндемейтін Мұғалім');
