@@ -24,6 +24,7 @@ import type { GrantTargets } from './constructs/service-function';
 import { Web } from './constructs/web';
 import { minimumResponsesFrom } from '../shared/domain/feedback';
 import type { FunctionEnvironment } from '../shared/env';
+import { surveyDelaysFrom } from '../shared/domain/survey';
 
 export interface TrainingPlatformStackProps extends StackProps {
   /** The From address of platform mail; must be an address SES can verify. */
@@ -39,6 +40,8 @@ export interface TrainingPlatformStackProps extends StackProps {
   sesMaxSendRate?: number;
   /** The fewest feedback responses behind any released figure (default 5, at least 3). */
   feedbackMinResponses?: number;
+  /** The follow-up survey's delays in months after the certificate: "3" (default), or with 6 and 12 ("3,6,12"). */
+  surveyDelaysMonths?: string;
   apiThrottle?: ThrottleSettings;
   routeThrottle?: Readonly<Record<string, ThrottleSettings>>;
 }
@@ -102,6 +105,7 @@ export class TrainingPlatformStack extends Stack {
       MAIL_MAX_SEND_RATE: String(props.sesMaxSendRate ?? 14),
       // Validated here too, so a bad value fails the synth rather than every cold start.
       FEEDBACK_MIN_RESPONSES: String(minimumResponsesFrom(props.feedbackMinResponses?.toString())),
+      SURVEY_DELAYS_MONTHS: surveyDelaysFrom(props.surveyDelaysMonths).join(','),
     };
     const grantTargets: GrantTargets = {
       table: this.data.table,
@@ -212,6 +216,7 @@ export function buildApp(options: BuildAppOptions = {}): {
     eventRules: options.eventRules,
     sesMaxSendRate: optionalNumberContext(app, 'sesMaxSendRate'),
     feedbackMinResponses: optionalNumberContext(app, 'feedbackMinResponses'),
+    surveyDelaysMonths: optionalStringContext(app, 'surveyDelaysMonths'),
     routeThrottle: options.routeThrottle,
   });
   // cdk-nag v3 is a policy-validation plugin: a violation fails synthesis, in the CLI and in tests.
@@ -225,6 +230,15 @@ function requiredStringContext(app: App, key: string): string {
     throw new Error(`Context "${key}" must be a non-empty string (set it in cdk.json).`);
   }
   return value;
+}
+
+function optionalStringContext(app: App, key: string): string | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  // `-c surveyDelaysMonths=3,6,12` arrives as a string; cdk.json may hold a list of numbers.
+  if (Array.isArray(value)) return value.map(String).join(',');
+  if (typeof value !== 'string' && typeof value !== 'number') throw new Error(`Context "${key}" must be a string such as "3,6,12".`);
+  return String(value);
 }
 
 function optionalNumberContext(app: App, key: string): number | undefined {

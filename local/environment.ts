@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadOrCreateBadgeKeys } from '../shared/certificates/open-badge';
 import { minimumResponsesFrom } from '../shared/domain/feedback';
+import { surveyDelaysFrom } from '../shared/domain/survey';
 import { assertFunctionEnvironment, type FunctionEnvironment } from '../shared/env';
 
 export const TABLE_NAME = 'cascade-training';
@@ -47,6 +48,7 @@ export function localFunctionEnvironment(options: { dataDirectory: string; publi
     // High enough for a 1,000-person cohort in seconds; the per-second counter still runs.
     MAIL_MAX_SEND_RATE: process.env.MAIL_MAX_SEND_RATE ?? '200',
     FEEDBACK_MIN_RESPONSES: String(minimumResponsesFrom(process.env.FEEDBACK_MIN_RESPONSES)),
+    SURVEY_DELAYS_MONTHS: surveyDelaysFrom(process.env.SURVEY_DELAYS_MONTHS).join(','),
   };
   assertFunctionEnvironment(environment);
   return environment;

@@ -39,6 +39,8 @@ export const functionEnvSchema = z.object({
   MAIL_MAX_SEND_RATE: z.optional(z.string().check(z.regex(/^[1-9]\d*$/, 'must be a whole number of emails per second (at least 1)'))),
   /** Checked against the anonymity floor by shared/domain/feedback.ts minimumResponsesFrom. */
   FEEDBACK_MIN_RESPONSES: z.optional(wholeNumber('must be a whole number')),
+  /** When follow-up surveys go out, in months after the certificate; checked by shared/domain/survey.ts. */
+  SURVEY_DELAYS_MONTHS: z.optional(z.string().check(z.regex(/^\d+(,\d+)*$/, 'must be a comma list of months such as 3,6,12'))),
 });
 
 /**

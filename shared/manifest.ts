@@ -526,6 +526,41 @@ export const routes = {
     access: { roles: ['coordinators', 'admins'] },
     permissions: { table: 'read' },
   },
+  // The follow-up impact survey: the holder's form and answer (the survey id names their
+  // certificate; anyone else's is not found), and the coordinators' figures and named candidates.
+  surveyForm: {
+    name: 'surveyForm',
+    method: 'GET',
+    path: '/api/surveys/{surveyId}',
+    handler: 'functions/http/survey-form.ts',
+    // Whoever holds the certificate, whatever their role since (a teacher may be a trainer now).
+    access: { roles: ['teachers', 'trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  answerSurvey: {
+    name: 'answerSurvey',
+    method: 'POST',
+    path: '/api/surveys/{surveyId}',
+    handler: 'functions/http/survey-answer.ts',
+    access: { roles: ['teachers', 'trainers', 'coordinators', 'admins'] },
+    permissions: { table: 'readWrite' },
+  },
+  surveyReport: {
+    name: 'surveyReport',
+    method: 'GET',
+    path: '/api/reports/survey',
+    handler: 'functions/http/reports-survey.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
+  surveyCandidates: {
+    name: 'surveyCandidates',
+    method: 'GET',
+    path: '/api/reports/survey-candidates',
+    handler: 'functions/http/reports-survey-candidates.ts',
+    access: { roles: ['coordinators', 'admins'] },
+    permissions: { table: 'read' },
+  },
   // The reflective learning journal: the author's own routes, and the trainer's view of what is
   // shared with their training. Admins and coordinators have no route that returns journal text.
   listJournal: {
@@ -534,7 +569,8 @@ export const routes = {
     path: '/api/me/journal',
     handler: 'functions/http/journal-list.ts',
     access: { roles: signedIn },
-    permissions: { table: 'read' },
+    // Pages through every entry; the cursor leaves sealed (shared/http/cursors.ts).
+    permissions: { table: 'read', cursorKey: true },
   },
   createJournalEntry: {
     name: 'createJournalEntry',
@@ -659,8 +695,9 @@ export const consumers = {
     // Feedback counts once its training's results are released (the state item), never per
     // response: the consumer keeps no marker that orders responses or holds a rating.
     filters: [
-      entityChange(['Training', 'Registration', 'Certificate'], ['INSERT', 'MODIFY']),
-      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState'] }, releasedAt: { S: [{ exists: true }] } } } },
+      // A named candidate for the next level counts while opted in; a survey response never reaches it.
+      entityChange(['Training', 'Registration', 'Certificate', 'SurveyCandidate'], ['INSERT', 'MODIFY']),
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState', 'SurveyState'] }, releasedAt: { S: [{ exists: true }] } } } },
     ],
     // Each record is a read of its marker and one small transaction.
     batchSize: 100,

@@ -3,6 +3,7 @@ import { logger } from '../../shared/observability/logger';
 import { releaseEndedFeedback } from '../../shared/usecases/feedback';
 import { sendDueReminders } from '../../shared/usecases/reminders';
 import { sendDueRenewalReminders } from '../../shared/usecases/renewal';
+import { sendDueSurveys } from '../../shared/usecases/survey';
 
 /** Leaves time to finish the emails in hand; what is left is the next tick's. */
 const STOP_WITH_REMAINING_MS = 30_000;
@@ -10,18 +11,20 @@ const STOP_WITH_REMAINING_MS = 30_000;
 /**
  * The time-driven jobs of the product, every 15 minutes (one function keeps the stack under
  * CloudFormation's 500 resources): reminders (training starts in a day; feedback 1 and 7 days after
- * the end), the release of feedback whose window ended, and renewal reminders 90 and 30 days before
- * a certificate expires. Each is idempotent — a second invocation for the same tick repeats
+ * the end), the release of feedback whose window ended, renewal reminders 90 and 30 days before
+ * a certificate expires, and the follow-up survey (invitations, the reminder a week later, the
+ * release of waves whose invitations closed). Each is idempotent — a second invocation for the same tick repeats
  * nothing — and each runs whatever happens to the others. Logs counts only, never an address or
  * a name.
  */
 export const handler = async (_event: ScheduledEvent, context: Context) => {
   logger.addContext(context);
   const shouldStop = () => context.getRemainingTimeInMillis() < STOP_WITH_REMAINING_MS;
-  const [reminders, feedback, renewal] = await Promise.allSettled([
+  const [reminders, feedback, renewal, survey] = await Promise.allSettled([
     sendDueReminders({ shouldStop }),
     releaseEndedFeedback(),
     sendDueRenewalReminders({ shouldStop }),
+    sendDueSurveys({ shouldStop }),
   ]);
   const problems: string[] = [];
   if (reminders.status === 'fulfilled') {
@@ -34,11 +37,15 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
     logger.info('Renewal reminders run', { ...renewal.value });
     if (renewal.value.failed > 0) problems.push(`${renewal.value.failed} renewal reminder(s) could not be sent (${renewal.value.errorNames.join(', ')})`);
   } else problems.push(`renewal reminders failed (${nameOf(renewal.reason)})`);
-  if (problems.length > 0 || reminders.status === 'rejected' || feedback.status === 'rejected' || renewal.status === 'rejected') {
+  if (survey.status === 'fulfilled') {
+    logger.info('Follow-up survey run', { ...survey.value });
+    if (survey.value.failed > 0) problems.push(`${survey.value.failed} survey step(s) failed (${survey.value.errorNames.join(', ')})`);
+  } else problems.push(`the follow-up survey failed (${nameOf(survey.reason)})`);
+  if (problems.length > 0 || reminders.status === 'rejected' || feedback.status === 'rejected' || renewal.status === 'rejected' || survey.status === 'rejected') {
     // Failing the invocation makes the failure visible (and EventBridge retries; repeating is harmless).
     throw new Error(`${problems.join('; ')}; the next run retries them.`);
   }
-  return { ...reminders.value, feedbackReleased: feedback.value.released, renewal: renewal.value };
+  return { ...reminders.value, feedbackReleased: feedback.value.released, renewal: renewal.value, survey: survey.value };
 };
 
 function nameOf(error: unknown): string {

@@ -5,7 +5,7 @@ import type { routes } from '../manifest';
 export type RouteName = keyof typeof routes;
 
 /** The areas that group routes: one module each (requests) plus its `.responses.ts`, one OpenAPI tag each. */
-export const areas = ['public', 'topics', 'trainings', 'me', 'registrations', 'attendance', 'feedback', 'certificates', 'reports', 'journal'] as const;
+export const areas = ['public', 'topics', 'trainings', 'me', 'registrations', 'attendance', 'feedback', 'certificates', 'reports', 'journal', 'surveys'] as const;
 export type Area = (typeof areas)[number];
 
 /** One area's request declarations: a RouteSpec per route it holds. */

@@ -175,6 +175,7 @@ const areaDescriptions: Record<Area, string> = {
   certificates: 'Verification, PDFs, Open Badges, revocation and reissue.',
   reports: 'Aggregate reports for coordinators and admins.',
   journal: 'The teachers’ reflective journal and the trainers’ comments.',
+  surveys: 'The follow-up impact survey a certified teacher answers months after the training.',
 };
 
 function errorResponses(): Record<string, JsonSchema> {

@@ -1,8 +1,9 @@
 import * as z from '../schemas/zod';
 import type { JournalSummary } from '../usecases/journal-stats';
 import type { ExpiringQualificationsReport } from '../usecases/renewal';
+import type { SurveyCandidatesReport, SurveyReport } from '../usecases/survey';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
-import { count, localizedFull, named, nullableNumber, replyAs, type RouteResponses } from './reply';
+import { count, localized, localizedFull, named, nullableNumber, replyAs, type RouteResponses } from './reply';
 
 const metrics = named('Metrics', z.object({
   trainingsScheduled: count,
@@ -92,6 +93,45 @@ const expiring = z.object({
   ),
 });
 
+const surveyMetrics = named('SurveyMetrics', z.object({
+  invited: count,
+  responses: count,
+  responseRate: nullableNumber,
+  applicationRate: nullableNumber,
+  colleaguesReached: count,
+  withheldResponses: count,
+  candidates: count,
+}));
+
+const survey = z.object({
+  regions: z.array(z.string()),
+  from: z.string(),
+  to: z.string(),
+  minimumResponses: count,
+  totals: surveyMetrics,
+  byRegion: z.array(z.object({ region: z.string(), name: localizedFull, metrics: surveyMetrics })),
+  byLevel: z.array(z.object({ level: z.number(), metrics: surveyMetrics })),
+  byTopic: z.array(z.object({ topic: z.string(), name: localizedFull, metrics: surveyMetrics })),
+  byMonth: z.array(z.object({ month: z.string(), metrics: surveyMetrics })),
+});
+
+const candidates = z.object({
+  regions: z.array(z.string()),
+  items: z.array(z.object({
+    region: z.string(),
+    fullName: z.string(),
+    email: z.string(),
+    certificateNumber: z.string(),
+    level: z.number(),
+    nextLevel: z.number(),
+    trainingId: z.string(),
+    trainingTitle: localized,
+    topic: z.string(),
+    months: z.number(),
+    since: z.string(),
+  })),
+});
+
 const asFile = 'The report (JSON), or the same as a spreadsheet (format=csv|xlsx).';
 
 export const reportsResponses = {
@@ -100,6 +140,8 @@ export const reportsResponses = {
   cascadeReport: { success: { 200: replyAs<CascadeReport>()(`A national training's cascade. ${asFile}`, cascade, spreadsheets) }, errors: [404] },
   multipliersReport: { success: { 200: replyAs<MultipliersReport>()(`Certified trainers and how far they carried the cascade. ${asFile}`, multipliers, spreadsheets) }, errors: [] },
   journalReport: { success: { 200: replyAs<JournalSummary>()('Journal counts of a region (never text).', journal) }, errors: [] },
+  surveyReport: { success: { 200: replyAs<SurveyReport>()(`The follow-up survey's released figures by region, level, topic and month. ${asFile}`, survey, spreadsheets) }, errors: [] },
+  surveyCandidates: { success: { 200: replyAs<SurveyCandidatesReport>()(`Certified teachers who asked to train the next level (named by their choice). ${asFile}`, candidates, spreadsheets) }, errors: [] },
   expiringQualificationsReport: {
     success: { 200: replyAs<ExpiringQualificationsReport>()(`Qualifying certificates that lapse within the days asked. ${asFile}`, expiring, spreadsheets) },
     errors: [],

@@ -7,6 +7,7 @@ import {
   regionReportQuery,
   regionsReportQuery,
 } from '../schemas/reports';
+import { surveyCandidatesQuery, surveyReportQuery } from '../schemas/survey';
 import type { AreaRequests } from './contract';
 
 export const reportsApi = {
@@ -16,4 +17,6 @@ export const reportsApi = {
   multipliersReport: { query: multipliersReportQuery },
   journalReport: { params: regionReportParams, query: regionReportQuery },
   expiringQualificationsReport: { query: expiringQualificationsQuery },
+  surveyReport: { query: surveyReportQuery },
+  surveyCandidates: { query: surveyCandidatesQuery },
 } satisfies AreaRequests;

@@ -8,6 +8,7 @@ import { meApi } from './me';
 import { publicApi } from './public';
 import { registrationsApi } from './registrations';
 import { reportsApi } from './reports';
+import { surveysApi } from './surveys';
 import { topicsApi } from './topics';
 import { trainingsApi } from './trainings';
 
@@ -27,6 +28,7 @@ export const requestsByArea = {
   certificates: certificatesApi,
   reports: reportsApi,
   journal: journalApi,
+  surveys: surveysApi,
 } satisfies Record<Area, Partial<Record<RouteName, RouteSpec>>>;
 
 type AllRequests = { [A in Area]: (typeof requestsByArea)[A] }[Area];

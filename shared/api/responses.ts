@@ -8,6 +8,7 @@ import { publicResponses } from './public.responses';
 import { registrationsResponses } from './registrations.responses';
 import type { Reply, RouteResponses } from './reply';
 import { reportsResponses } from './reports.responses';
+import { surveysResponses } from './surveys.responses';
 import { topicsResponses } from './topics.responses';
 import { trainingsResponses } from './trainings.responses';
 
@@ -25,6 +26,7 @@ export const responses = {
   ...feedbackResponses,
   ...certificatesResponses,
   ...reportsResponses,
+  ...surveysResponses,
   ...journalResponses,
 } satisfies Record<RouteName, RouteResponses>;
 
@@ -40,6 +42,7 @@ export const responseAreas: Record<Area, readonly string[]> = {
   certificates: Object.keys(certificatesResponses),
   reports: Object.keys(reportsResponses),
   journal: Object.keys(journalResponses),
+  surveys: Object.keys(surveysResponses),
 };
 
 type Successes<N extends RouteName> = (typeof responses)[N]['success'];

@@ -29,7 +29,9 @@ export type AggregateTarget =
   | { kind: 'regionMonth'; region: string; month: string }
   | { kind: 'regionTotal'; region: string }
   | { kind: 'cascadeNode'; rootId: string; level: number; trainingId: string }
-  | { kind: 'multiplier'; region: string; trainerSub: string };
+  | { kind: 'multiplier'; region: string; trainerSub: string }
+  /** The follow-up survey's figures of a region's month (domain/survey-aggregates). */
+  | { kind: 'surveyMonth'; region: string; month: string };
 
 export type MultiplierTarget = Extract<AggregateTarget, { kind: 'multiplier' }>;
 
@@ -54,6 +56,8 @@ export function targetId(target: AggregateTarget): string {
       return `cascadeNode|${target.rootId}|${target.level}|${target.trainingId}`;
     case 'multiplier':
       return `multiplier|${target.region}|${target.trainerSub}`;
+    case 'surveyMonth':
+      return `surveyMonth|${target.region}|${target.month}`;
   }
 }
 
@@ -90,7 +94,8 @@ function assertNamePart(value: string, valid: (part: string) => boolean, what: s
   return value;
 }
 
-export function counterName(counter: RegionCounter, level: number, topic: string): string {
+/** Any `{counter}|{level}|{topic}` name: a region item's, or a survey month's (domain/survey-aggregates). */
+export function counterName(counter: string, level: number, topic: string): string {
   return [counter, String(level), assertNamePart(topic, isTopicId, 'topic')].join(NAME_SEPARATOR);
 }
 

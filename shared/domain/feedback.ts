@@ -146,9 +146,23 @@ export function releaseDue(
   confirmed: number,
   now: Date,
 ): ReleaseReason | undefined {
+  return releaseDueIn(feedbackWindow(training), state, confirmed, now);
+}
+
+/**
+ * The release rule itself, for any anonymous group (a training's feedback, a follow-up survey's
+ * wave): due once its window has ended, or earlier once every one of the `eligible` has answered
+ * (and the window has opened). Undefined when already released or not yet due.
+ */
+export function releaseDueIn(
+  window: { opensAt: string; closesAt: string },
+  state: ReleaseState,
+  eligible: number,
+  now: Date,
+): ReleaseReason | undefined {
   if (state.releasedAt !== undefined) return undefined;
-  if (now.getTime() >= Date.parse(feedbackWindow(training).closesAt)) return 'window_ended';
-  if (confirmed > 0 && state.responses >= confirmed && now.getTime() >= Date.parse(feedbackWindow(training).opensAt)) return 'all_answered';
+  if (now.getTime() >= Date.parse(window.closesAt)) return 'window_ended';
+  if (eligible > 0 && state.responses >= eligible && now.getTime() >= Date.parse(window.opensAt)) return 'all_answered';
   return undefined;
 }
 
@@ -216,18 +230,22 @@ export function responseRate(responses: number, confirmed: number): number | nul
   return round(Math.min(1, responses / confirmed), 3);
 }
 
-function tallyRating(responses: readonly FeedbackResponse[], id: RatingId): RatingTally {
+/** One score's tally over whole numbers from RATING_MIN to RATING_MAX; anything else is not counted. */
+export function tallyScores(values: readonly number[]): RatingTally {
   const distribution = Object.fromEntries(scores.map((score) => [String(score), 0])) as Distribution;
   let sum = 0;
   let count = 0;
-  for (const response of responses) {
-    const value = response.ratings[id];
+  for (const value of values) {
     if (!Number.isInteger(value) || value < RATING_MIN || value > RATING_MAX) continue;
     distribution[String(value) as `${RatingValue}`] += 1;
     sum += value;
     count += 1;
   }
   return { count, sum, distribution };
+}
+
+function tallyRating(responses: readonly FeedbackResponse[], id: RatingId): RatingTally {
+  return tallyScores(responses.map((response) => response.ratings[id]));
 }
 
 /** The tallies of every rating: what a release keeps of the ratings (no response, no order). */

@@ -8,6 +8,8 @@ import { feedbackMinimumResponses } from '../domain/feedback';
 import type { Metrics } from '../domain/reports';
 import type { CascadeReport, MultipliersReport, RegionReport, RegionsReport } from '../usecases/reports';
 import type { ExpiringQualificationsReport } from '../usecases/renewal';
+import type { SurveyMetrics } from '../domain/survey-aggregates';
+import type { SurveyCandidatesReport, SurveyReport } from '../usecases/survey';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from './content-types';
 import type { Cell, Sheet } from './spreadsheet';
 
@@ -172,4 +174,59 @@ export async function reportResponse(
     binary: await xlsxBuffer(sheets(), { title: fileName }),
     headers: { ...noStore, 'content-type': XLSX_CONTENT_TYPE, 'content-disposition': disposition('xlsx') },
   };
+}
+
+const surveyColumns: readonly (keyof SurveyMetrics)[] = [
+  'invited',
+  'responses',
+  'responseRate',
+  'applicationRate',
+  'colleaguesReached',
+  'withheldResponses',
+  'candidates',
+];
+
+function surveyCells(metrics: SurveyMetrics): Cell[] {
+  // A rate with too few responses behind it says so instead of printing a small group's answer.
+  return surveyColumns.map((column) => (metrics[column] === null && column === 'applicationRate' && metrics.responses > 0 ? `< ${feedbackMinimumResponses} responses` : metrics[column]));
+}
+
+export function surveyReportSheets(report: SurveyReport): Sheet[] {
+  const table = (name: string, heading: string[], rows: Cell[][]): Sheet => ({
+    name,
+    rows: [[...heading, ...surveyColumns], ...rows],
+    boldRows: [0],
+    columnWidths: [...heading.map(() => 24), ...surveyColumns.map(() => 16)],
+  });
+  return [
+    table('By region', ['region', 'name (kk)', 'name (ru)'], report.byRegion.map((row) => [row.region, ...regionNames(row.region), ...surveyCells(row.metrics)])),
+    table('By level', ['level'], report.byLevel.map((row) => [row.level, ...surveyCells(row.metrics)])),
+    table('By topic', ['topic', 'name (kk)', 'name (ru)'], report.byTopic.map((row) => [row.topic, row.name.kk, row.name.ru, ...surveyCells(row.metrics)])),
+    table('By month', ['month'], report.byMonth.map((row) => [row.month, ...surveyCells(row.metrics)])),
+  ];
+}
+
+export function surveyCandidatesSheets(report: SurveyCandidatesReport): Sheet[] {
+  return [
+    {
+      name: 'Next-level candidates',
+      rows: [
+        ['region', 'fullName', 'email', 'certificateNumber', 'level', 'nextLevel', 'training', 'topic', 'months', 'since'],
+        ...report.items.map((item) => [
+          item.region,
+          item.fullName,
+          item.email,
+          item.certificateNumber,
+          item.level,
+          item.nextLevel,
+          item.trainingTitle.kk ?? item.trainingTitle.ru ?? item.trainingTitle.en ?? '',
+          item.topic,
+          item.months,
+          item.since,
+        ]),
+      ],
+      boldRows: [0],
+      columnWidths: [16, 32, 32, 24, 8, 10, 40, 20, 8, 26],
+    },
+  ];
 }

@@ -10,7 +10,7 @@ import type { ExpiringCertificate } from '../store/renewal';
 import type { OutgoingEmail } from './client';
 import { publicUrl } from './format';
 
-const greeting: Record<Language, (name: string) => string> = {
+export const greeting: Record<Language, (name: string) => string> = {
   kk: (name) => `Құрметті ${name}!`,
   ru: (name) => `Здравствуйте, ${name}!`,
   en: (name) => `Dear ${name},`,

@@ -13,18 +13,19 @@ const ratingSchema = z.number(ratingMessage).check(z.int(ratingMessage), z.gte(R
  * precomposed one), Windows line ends made \n, control characters other than newline and tab
  * dropped. Blank means "not answered" and is stored as no answer at all.
  */
+export function normalizeAnswerText(answer: string): string {
+  return (
+    answer
+      .normalize('NFC')
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+      .trim()
+  );
+}
+
 const answerSchema = z.pipe(
-  z.pipe(
-    z.string({ error: 'must be text' }),
-    z.transform((answer: string) =>
-      answer
-        .normalize('NFC')
-        .replace(/\r\n?/g, '\n')
-        // eslint-disable-next-line no-control-regex
-        .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
-        .trim(),
-    ),
-  ),
+  z.pipe(z.string({ error: 'must be text' }), z.transform(normalizeAnswerText)),
   z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` })),
 );
 

@@ -25,6 +25,8 @@ export function keyOfTarget(target: AggregateTarget): { pk: string; sk: string }
       return aggregateKeys.cascadeNode(target.rootId, target.level, target.trainingId);
     case 'multiplier':
       return aggregateKeys.multiplier(target.region, target.trainerSub);
+    case 'surveyMonth':
+      return aggregateKeys.surveyMonth(target.region, target.month);
   }
 }
 
@@ -210,13 +212,22 @@ type Item = Record<string, unknown>;
 /** A region's month items from..to (`YYYY-MM`): one Query of at most 25 items, never a Scan. */
 export const REGION_REPORT_MAX_ITEMS = 25;
 
-export async function regionMonths(region: string, from: string, to: string): Promise<Item[]> {
+export function regionMonths(region: string, from: string, to: string): Promise<Item[]> {
+  return monthItems(aggregateKeys.regionPartition(region), from, to);
+}
+
+/** A region's follow-up survey month items from..to, read the same way. */
+export function surveyMonths(region: string, from: string, to: string): Promise<Item[]> {
+  return monthItems(aggregateKeys.surveyPartition(region), from, to);
+}
+
+async function monthItems(partition: string, from: string, to: string): Promise<Item[]> {
   const { Items = [] } = await documentClient.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
-        ':pk': aggregateKeys.regionPartition(region),
+        ':pk': partition,
         ':from': aggregateKeys.monthSortKey(from),
         ':to': aggregateKeys.monthSortKey(to),
       },

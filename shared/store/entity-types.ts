@@ -31,4 +31,9 @@ export const entityTypes = {
   journalPrompts: 'JournalPrompts',
   journalStat: 'JournalStat',
   journalKeeper: 'JournalKeeper',
+  surveyInvitation: 'SurveyInvitation',
+  surveyResponse: 'SurveyResponse',
+  surveyState: 'SurveyState',
+  surveyAnswered: 'SurveyAnswered',
+  surveyCandidate: 'SurveyCandidate',
 } as const;

@@ -71,14 +71,70 @@ export interface Giver {
 /** Why a submission was refused by one of its guards. */
 export type SubmitOutcome = 'submitted' | 'already_answered' | 'released' | 'registration_changed' | 'training_changed';
 
-function givenMark(key: { pk: string; sk: string }, trainingId: string) {
-  return {
-    Put: {
-      TableName: tableName,
-      // The mark says who has answered, never when: it holds no timestamp.
-      Item: { ...key, type: entityTypes.feedbackGiven, trainingId },
-      ConditionExpression: 'attribute_not_exists(pk)',
+type Key = { pk: string; sk: string };
+
+/**
+ * Where one anonymous group keeps its answers: a training's feedback, or a follow-up survey's
+ * wave. The same shapes and guards serve both, so the promise is kept in one place.
+ */
+export interface AnonymousGroup {
+  /** The group's state item: the count until the release, then the released figures. */
+  state: Key;
+  stateType: string;
+  /** What the state, the response and the marks say about the group (its training id, …): never about a person. */
+  attributes: Record<string, string | number>;
+  /** Where a response goes, under a random id. */
+  response: (responseId: string) => Key;
+  responseType: string;
+  markType: string;
+}
+
+/**
+ * The anonymous core of a submission, for one transaction: the response under a random key with
+ * the group's attributes and what was said only; the person's "answered" marks, which must not
+ * exist yet and hold no time; and one more on the state's count, only while unreleased. A
+ * caller's own guards follow these items (so indices 0, 1…marks, then the state, are fixed).
+ */
+export function anonymousSubmission(group: AnonymousGroup, content: Record<string, unknown>, marks: readonly Key[]) {
+  const attributeNames = Object.fromEntries(Object.keys(group.attributes).map((name, index) => [`#a${index}`, name]));
+  const attributeValues = Object.fromEntries(Object.values(group.attributes).map((value, index) => [`:a${index}`, value]));
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...group.response(newId()), type: group.responseType, ...group.attributes, ...content },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
     },
+    ...marks.map((key) => ({
+      Put: {
+        TableName: tableName,
+        // The mark says who has answered, never when: it holds no timestamp.
+        Item: { ...key, type: group.markType, ...group.attributes },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    })),
+    {
+      Update: {
+        TableName: tableName,
+        Key: group.state,
+        UpdateExpression: `SET #type = :type, ${Object.keys(attributeNames).map((name, index) => `${name} = :a${index}`).join(', ')} ADD responses :one`,
+        ConditionExpression: 'attribute_not_exists(releasedAt)',
+        ExpressionAttributeNames: { '#type': 'type', ...attributeNames },
+        ExpressionAttributeValues: { ':type': group.stateType, ':one': 1, ...attributeValues },
+      },
+    },
+  ];
+}
+
+function feedbackGroup(trainingId: string): AnonymousGroup {
+  return {
+    state: feedbackKeys.state(trainingId),
+    stateType: entityTypes.feedbackState,
+    attributes: { trainingId },
+    response: (responseId) => feedbackKeys.response(trainingId, responseId),
+    responseType: entityTypes.feedbackResponse,
+    markType: entityTypes.feedbackGiven,
   };
 }
 
@@ -87,31 +143,10 @@ export async function submitFeedbackResponse(giver: Giver, response: FeedbackRes
   try {
     await transactWrite({
       TransactItems: [
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...feedbackKeys.response(trainingId, newId()),
-              type: entityTypes.feedbackResponse,
-              trainingId: response.trainingId,
-              ratings: response.ratings,
-              answers: response.answers,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        givenMark(feedbackKeys.givenBySub(trainingId, giver.sub), trainingId),
-        givenMark(feedbackKeys.givenByEmail(trainingId, giver.email), trainingId),
-        {
-          Update: {
-            TableName: tableName,
-            Key: feedbackKeys.state(trainingId),
-            UpdateExpression: 'SET #type = :type, trainingId = :trainingId ADD responses :one',
-            ConditionExpression: 'attribute_not_exists(releasedAt)',
-            ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':type': entityTypes.feedbackState, ':trainingId': trainingId, ':one': 1 },
-          },
-        },
+        ...anonymousSubmission(feedbackGroup(trainingId), { ratings: response.ratings, answers: response.answers }, [
+          feedbackKeys.givenBySub(trainingId, giver.sub),
+          feedbackKeys.givenByEmail(trainingId, giver.email),
+        ]),
         {
           Update: {
             TableName: tableName,
@@ -157,30 +192,31 @@ export interface Release {
   ratings?: Record<RatingId, RatingTally>;
 }
 
-/** Sets the release once; 'moved' when an answer arrived (or another release won) since the read. */
-export async function writeRelease(release: Release): Promise<'released' | 'moved'> {
+/**
+ * Sets a group's release once, with `fields` (the released figures); 'moved' when an answer
+ * arrived (or another release won) since the count was read.
+ */
+export async function writeOnceRelease(
+  group: Pick<AnonymousGroup, 'state' | 'stateType' | 'attributes'>,
+  release: { responses: number; releasedAt: string; reason: ReleaseReason },
+  fields: Record<string, unknown>,
+): Promise<'released' | 'moved'> {
+  const set = { ...group.attributes, ...fields, responses: release.responses, releasedAt: release.releasedAt, releaseReason: release.reason };
+  const names = Object.keys(set);
   try {
     await documentClient.send(
       new UpdateCommand({
         TableName: tableName,
-        Key: feedbackKeys.state(release.trainingId),
-        UpdateExpression:
-          'SET #type = :type, trainingId = :trainingId, responses = :responses, releasedAt = :at, releaseReason = :reason, ' +
-          'confirmedAtRelease = :confirmed, ratingsReleased = :ratingsReleased' +
-          (release.ratings ? ', ratings = :ratings' : ''),
+        Key: group.state,
+        UpdateExpression: `SET #type = :type, ${names.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
         ConditionExpression:
-          'attribute_not_exists(releasedAt) AND (responses = :responses OR (attribute_not_exists(responses) AND :responses = :zero))',
-        ExpressionAttributeNames: { '#type': 'type' },
+          'attribute_not_exists(releasedAt) AND (responses = :counted OR (attribute_not_exists(responses) AND :counted = :zero))',
+        ExpressionAttributeNames: { '#type': 'type', ...Object.fromEntries(names.map((name, index) => [`#f${index}`, name])) },
         ExpressionAttributeValues: {
-          ':type': entityTypes.feedbackState,
-          ':trainingId': release.trainingId,
-          ':responses': release.responses,
+          ':type': group.stateType,
+          ':counted': release.responses,
           ':zero': 0,
-          ':at': release.releasedAt,
-          ':reason': release.reason,
-          ':confirmed': release.confirmed,
-          ':ratingsReleased': release.ratings !== undefined,
-          ...(release.ratings ? { ':ratings': release.ratings } : {}),
+          ...Object.fromEntries(Object.values(set).map((value, index) => [`:f${index}`, value])),
         },
       }),
     );
@@ -189,6 +225,15 @@ export async function writeRelease(release: Release): Promise<'released' | 'move
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return 'moved';
     throw error;
   }
+}
+
+/** Sets the release once; 'moved' when an answer arrived (or another release won) since the read. */
+export function writeRelease(release: Release): Promise<'released' | 'moved'> {
+  return writeOnceRelease(feedbackGroup(release.trainingId), release, {
+    confirmedAtRelease: release.confirmed,
+    ratingsReleased: release.ratings !== undefined,
+    ...(release.ratings ? { ratings: release.ratings } : {}),
+  });
 }
 
 /** Every response of a training (a Query on its partition, page by page). */

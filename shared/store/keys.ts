@@ -239,6 +239,9 @@ export const aggregateKeys = {
   source: (sourcePk: string, sourceSk: string) => ({ pk: `AGGSRC#${sourcePk}`, sk: sourceSk }),
   /** The source item's key a marker stands for (its pk without the prefix, the same sk). */
   sourceOfMarker: (marker: { pk: string; sk: string }) => ({ pk: marker.pk.replace(/^AGGSRC#/, ''), sk: marker.sk }),
+  /** The follow-up survey's figures, apart from the region items so the region report's items stay as they are. */
+  surveyPartition: (region: string) => `AGG#SURVEY#${region}`,
+  surveyMonth: (region: string, month: string) => ({ pk: `AGG#SURVEY#${region}`, sk: `MONTH#${month}` }),
 } as const;
 
 /**
@@ -325,4 +328,31 @@ export const sweepKeys = {
   email: (due: string, dedupeKey: string) => sweepKey('email', due, dedupeKey),
   seats: (markedAt: string, trainingId: string) => sweepKey('seats', markedAt, trainingId),
   attributes: ['gsi3pk', 'gsi3sk'] as const,
+} as const;
+
+/**
+ * The follow-up impact survey (one wave = one training's certificates surveyed `months` after issue):
+ *
+ * | one certificate's invitation (named: who, when)     | pk SURVEYINV#{certificateId}#{months}, sk INVITATION          |
+ * | a wave's anonymous response (random id, no time)    | pk SURVEY#{trainingId}#{months}, sk RESPONSE#{random id}      |
+ * | a wave's responses                                   | pk SURVEY#{trainingId}#{months}, sk begins_with RESPONSE#     |
+ * | a wave's state: counts, then the one release        | pk SURVEY#{trainingId}#{months}, sk STATE                     |
+ * | "this person has answered this wave" (no time)       | pk SURVEY#{trainingId}#{months}, sk ANSWERED#SUB#{sub} / ANSWERED#EMAIL#{email} |
+ * | a named candidate for the next level, by region     | pk SURVEYCAND#{region}, sk {email}#{trainingId}               |
+ *
+ * The invitation is the only item that ties a person to a wave, and it is written before anyone
+ * answers and never touched by an answer; the response holds the wave and what was said only.
+ * Certificates due a survey are found through the expiry index (certificateKeys.expiring): a
+ * certificate's validUntil is its issue plus the validity, so "issued n months ago" is a range of it.
+ */
+export const surveyKeys = {
+  invitation: (certificateId: string, months: number) => ({ pk: `SURVEYINV#${certificateId}#${months}`, sk: 'INVITATION' }),
+  wavePartition: (trainingId: string, months: number) => `SURVEY#${trainingId}#${months}`,
+  response: (trainingId: string, months: number, responseId: string) => ({ pk: `SURVEY#${trainingId}#${months}`, sk: `RESPONSE#${responseId}` }),
+  responsePrefix: 'RESPONSE#',
+  state: (trainingId: string, months: number) => ({ pk: `SURVEY#${trainingId}#${months}`, sk: 'STATE' }),
+  answeredBySub: (trainingId: string, months: number, sub: string) => ({ pk: `SURVEY#${trainingId}#${months}`, sk: `ANSWERED#SUB#${sub}` }),
+  answeredByEmail: (trainingId: string, months: number, email: string) => ({ pk: `SURVEY#${trainingId}#${months}`, sk: `ANSWERED#EMAIL#${email}` }),
+  candidatePartition: (region: string) => `SURVEYCAND#${region}`,
+  candidate: (region: string, email: string, trainingId: string) => ({ pk: `SURVEYCAND#${region}`, sk: `${email}#${trainingId}` }),
 } as const;

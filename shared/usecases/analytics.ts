@@ -32,6 +32,7 @@ import {
 } from '../store/aggregates';
 import { entityTypes } from '../store/entity-types';
 import { findTraining, findTrainings, trainingFromItem } from '../store/trainings';
+import { releasedOnceTypes, surveyContributionOf } from './analytics-survey';
 
 type Image = Record<string, unknown>;
 
@@ -48,7 +49,7 @@ export function contributionOf(image: Image, trainingOf: (trainingId: string) =>
     case entityTypes.feedbackState:
       return feedbackContribution(image, training);
     default:
-      return undefined;
+      return surveyContributionOf(image, training);
   }
 }
 
@@ -63,7 +64,7 @@ export async function applySourceImage(image: Image, sequence: string): Promise<
   }
   const contribution = contributionOf(image, () => training);
   if (!contribution) return 'skipped';
-  if (image.type === entityTypes.feedbackState) {
+  if (releasedOnceTypes.has(image.type)) {
     // Released once and never changed after: applied once, with a marker that holds no order.
     if (contribution.length === 0) return 'skipped';
     return (await applyOnce(source, contribution)) === 'applied' ? 'applied' : 'skipped';

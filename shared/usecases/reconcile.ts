@@ -16,15 +16,18 @@ import { aggregateItem, getItems, repairMarker, repairOnceMarker, scanTypes, seg
 import { itemSize } from '../store/item-size';
 import { trainingFromItem } from '../store/trainings';
 import { contributionOf } from './analytics';
+import { releasedOnceTypes } from './analytics-survey';
 
 type Item = Record<string, unknown>;
 
-const SOURCE_TYPES = [entityTypes.registration, entityTypes.certificate, entityTypes.feedbackState] as const;
+const SOURCE_TYPES = [entityTypes.registration, entityTypes.certificate, entityTypes.feedbackState, entityTypes.surveyState, entityTypes.surveyCandidate] as const;
 const KEY_AND_TYPE = new Set(['pk', 'sk', 'type']);
 const SOURCE_ATTRIBUTES = [
   'pk', 'sk', 'trainingId', 'status', 'ratings', 'releasedAt', 'responses', 'ratingsReleased',
   'id', 'region', 'level', 'topic', 'title', 'sessions', 'trainer', 'publishedAt',
   'qualifyingCertificateId', 'qualifyingCertificateNumber', 'qualifyingCertificateIssuedAt', 'parentTrainingId', 'cascadeRootId',
+  // The follow-up survey's released wave states and named candidates (domain/survey-aggregates).
+  'invitedAtRelease', 'figuresReleased', 'applied', 'colleagues', 'withdrawn',
 ];
 
 export interface Drift {
@@ -222,7 +225,7 @@ async function repairMarkers(
         const item = await readSourceItem({ pk: entry.pk, sk: entry.sk });
         const contribution = item ? contributionOf(item, (id) => trainings.get(id)) : undefined;
         if (!contribution) continue;
-        if (item?.type === entityTypes.feedbackState) {
+        if (releasedOnceTypes.has(item?.type)) {
           if (await repairOnceMarker({ pk: entry.pk, sk: entry.sk })) repaired++;
           continue;
         }

@@ -39,7 +39,7 @@ export function assertMayReadRegion(principal: Principal, region: string): void 
 }
 
 /** The regions a principal may read: admins all, a coordinator their own. */
-function readableRegions(principal: Principal): string[] {
+export function readableRegions(principal: Principal): string[] {
   if (hasRole(principal, 'admins')) return allRegions.map((region) => region.id);
   if (hasRole(principal, 'coordinators') && principal.region && findRegion(principal.region)) return [principal.region];
   throw forbiddenRegion();

@@ -59,6 +59,17 @@ export function exampleBody(route: keyof typeof routes, world: World): Example |
       return { json: { text: 'Рақмет, ойлы жазба.' } };
     case 'setJournalPrompts':
       return { json: { prompts: [{ kk: 'Бүгін не үйрендіңіз?' }] } };
+    case 'answerSurvey':
+      return {
+        json: {
+          part: 'answers',
+          applied: 'partly',
+          ratings: { usefulness: 4, confidence: 3, support: 5 },
+          colleagues: 4,
+          forms: ['mentoring', 'open_lesson'],
+          answers: { applicationHow: 'Топтық жұмыс', schoolChange: 'Әдістемелік бірлестік', passedOn: 'Ашық сабақ' },
+        },
+      };
     case 'revokeCertificate':
       return { json: { reason: 'Тест' } };
     case 'reissueCertificate':

@@ -417,6 +417,8 @@ export function realParam(route: RouteDefinition, name: string, world: World): s
       return world.owners.trainer.identity.email;
     case 'entryId':
       return world.journalEntryId;
+    case 'surveyId':
+      return world.surveyId;
     default:
       throw new Error(`The fuzz world has no real value for path parameter {${name}} of ${route.name}; add one in realParam.`);
   }

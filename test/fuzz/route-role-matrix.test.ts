@@ -23,6 +23,8 @@ type ObjectRule =
       openTo?: readonly Role[];
       /** A query the rule is reached with (the body is the route's example in examples.ts). */
       query?: string;
+      /** Only the certificate's holder owns it: no trainer, coordinator or admin reads it. */
+      holderOnly?: true;
     };
 
 const objectRules = {
@@ -87,6 +89,11 @@ const objectRules = {
   setJournalPrompts: { kind: 'object' },
   trainerJournal: { kind: 'object' },
   commentJournalEntry: { kind: 'object' },
+  // The survey id names the holder's certificate; to anyone else it does not exist.
+  surveyForm: { kind: 'object', holderOnly: true },
+  answerSurvey: { kind: 'object' },
+  surveyReport: { kind: 'object', query: '?region=REGION' },
+  surveyCandidates: { kind: 'object', query: '?region=REGION' },
 } as const satisfies Record<keyof typeof routes, ObjectRule>;
 
 let world: World;
@@ -233,11 +240,13 @@ describe('route × role matrix, from the manifest', () => {
   it.each(ownerReads.map((route) => [`${route.method} ${route.path}`, route] as const))('%s: its owners get through', async (_name, route) => {
     const allowed = route.access === 'public' ? roles : route.access.roles;
     // Every role may call /api/me/*, but an object under it is only ever the caller's own: an
-    // admin is no owner of someone's journal entry.
+    // admin is no owner of someone's journal entry. A holder-only object (a survey) is its holder's alone.
     const mine = route.path.startsWith('/api/me/');
-    const owners: Caller[] = allowed.includes('admins') && !mine ? [world.owners.admin] : [];
-    if (allowed.includes('trainers') && !mine && !route.path.startsWith('/api/reports/')) owners.push(world.owners.trainer);
-    if (allowed.includes('coordinators') && !mine) owners.push(world.owners.coordinator);
+    const rule: ObjectRule = objectRules[route.name as keyof typeof objectRules];
+    const holderOnly = rule.kind === 'object' && rule.holderOnly === true;
+    const owners: Caller[] = holderOnly ? [world.owners.holder] : allowed.includes('admins') && !mine ? [world.owners.admin] : [];
+    if (!holderOnly && allowed.includes('trainers') && !mine && !route.path.startsWith('/api/reports/')) owners.push(world.owners.trainer);
+    if (!holderOnly && allowed.includes('coordinators') && !mine) owners.push(world.owners.coordinator);
     // The holder owns their certificate and their journal.
     if (allowed.includes('teachers') && /^\/api\/(certificates|me\/journal)\//.test(route.path)) owners.push(world.owners.holder);
     for (const owner of owners) {

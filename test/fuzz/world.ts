@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, inject } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import type { TokenRequest } from '../../local/tokens';
-import { api, emailsTo, eventually, publishTraining, resetClock, setClock, tokenFor, trainingBody, call } from '../support/api';
+import { api, call, emailsTo, eventually, publishTraining, resetClock, runSchedule, setClock, tokenFor, trainingBody } from '../support/api';
 
 /** A signed-in caller of the world: the token plus who they are, so a failure can name them. */
 export interface Caller {
@@ -37,6 +37,8 @@ export interface World {
   statusListId: string;
   /** owners.holder's journal entry about the closed training, shared with its trainer. */
   journalEntryId: string;
+  /** owners.holder's follow-up survey of the certificate (invited by the reminders job, 3 months on). */
+  surveyId: string;
   /** Real cursors of real lists, to be truncated, replayed elsewhere and tampered with. */
   cursors: string[];
 }
@@ -124,6 +126,20 @@ export async function buildWorld(): Promise<World> {
   const shared = await api('PUT', `/api/me/journal/${entry.body.entryId}/share`, { token: holder.token, body: { shared: true } });
   expect(shared.status, shared.text).toBe(200);
 
+  // The follow-up survey's invitation: the job run with the clock 3 months after the certificate.
+  const issued = await api<{ items: { trainingId: string; issuedAt: string }[] }>('GET', '/api/me/certificates', { token: holder.token });
+  const issuedAt = issued.body.items.find((item) => item.trainingId === training.id)!.issuedAt;
+  const surveyAt = new Date(issuedAt);
+  surveyAt.setUTCMonth(surveyAt.getUTCMonth() + 3);
+  try {
+    await setClock(new Date(surveyAt.getTime() + 60 * MINUTE));
+    await runSchedule('reminders');
+  } finally {
+    await resetClock();
+  }
+  const surveyId = `3m-${certificate.id}`;
+  expect((await api('GET', `/api/surveys/${surveyId}`, { token: holder.token })).status, 'the world survey invited').toBe(200);
+
   const [, year, regionCode] = certificate.number.split('-');
   return {
     owners: { trainer, coordinator, holder, admin },
@@ -134,6 +150,7 @@ export async function buildWorld(): Promise<World> {
     certificate: { id: certificate.id, number: certificate.number, verificationCode: certificate.verificationCode },
     statusListId: `${regionCode}-${year}`,
     journalEntryId: entry.body.entryId,
+    surveyId,
     cursors,
   };
 }

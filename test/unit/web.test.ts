@@ -166,6 +166,11 @@ describe('training form', () => {
     expect(body.ects).toBeNull();
     expect(body.capacity).toBeNaN();
   });
+
+  it('marks a refresher with renewsLevel, and clears it on an edit', () => {
+    expect(trainingBody({ ...draft, renewsLevel: true }, false).renewsLevel).toBe(true);
+    expect(trainingBody(draft, true).renewsLevel).toBe(false);
+  });
 });
 
 describe('charts', () => {

@@ -11,6 +11,7 @@ import { CheckInPage, FeedbackPage, MyCertificatesPage, MyTrainingsPage } from '
 import { CheckInScreenPage, ManagePage, ManageTrainingPage, TrainingFormPage } from './pages/trainer';
 import { DashboardPage } from './pages/dashboard';
 import { JournalEntryPage, JournalPage, TrainerJournalPage } from './pages/journal';
+import { SurveyPage } from './pages/survey';
 
 const labels: Record<Language, string> = { kk: 'Қазақша', ru: 'Русский', en: 'English' };
 
@@ -95,6 +96,8 @@ function Page({ path, params }: { path: string; params: Record<string, string> }
       return html`<${ManageTrainingPage} id=${p.id} />`;
     case 'checkInScreen':
       return html`<${CheckInScreenPage} id=${p.id} sessionId=${p.sessionId} />`;
+    case 'survey':
+      return html`<${SurveyPage} surveyId=${p.surveyId} />`;
     case 'dashboard':
       return html`<${DashboardPage} />`;
     case 'verify':

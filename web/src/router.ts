@@ -19,6 +19,7 @@ export const routePatterns = {
   editTraining: '/manage/:id/edit',
   manageTraining: '/manage/:id',
   checkInScreen: '/manage/:id/sessions/:sessionId/qr',
+  survey: '/surveys/:surveyId',
   dashboard: '/dashboard',
   verify: '/verify/:code',
 } as const;

@@ -19,6 +19,8 @@ export interface TrainingDraft {
   language: string;
   region: string;
   level: string;
+  /** A refresher of its level: its certificates renew the level (API `renewsLevel`). */
+  renewsLevel: boolean;
   hours: string;
   ects: string;
   capacity: string;
@@ -29,7 +31,7 @@ export const emptySession = (): SessionDraft => ({ startsAt: '', endsAt: '', ven
 
 export function draftOf(training: Training | undefined, defaultRegion: string): TrainingDraft {
   if (!training) {
-    return { titleKk: '', titleRu: '', titleEn: '', description: '', topic: '', language: 'kk', region: defaultRegion, level: '2', hours: '', ects: '', capacity: '', sessions: [emptySession()] };
+    return { titleKk: '', titleRu: '', titleEn: '', description: '', topic: '', language: 'kk', region: defaultRegion, level: '2', renewsLevel: false, hours: '', ects: '', capacity: '', sessions: [emptySession()] };
   }
   return {
     titleKk: training.title.kk ?? '',
@@ -40,6 +42,7 @@ export function draftOf(training: Training | undefined, defaultRegion: string): 
     language: training.language,
     region: training.region,
     level: String(training.level),
+    renewsLevel: training.renewsLevel === true,
     hours: String(training.hours),
     ects: training.ects === undefined ? '' : String(training.ects),
     capacity: String(training.capacity),
@@ -68,6 +71,8 @@ export function trainingBody(draft: TrainingDraft, editing: boolean): Record<str
     language: draft.language,
     region: draft.region,
     level: Number(draft.level),
+    // Sent when ticked (or to clear it on an edit), so an ordinary new training's body stays as it was.
+    renewsLevel: draft.renewsLevel ? true : editing ? false : undefined,
     hours: number(draft.hours),
     ects: draft.ects.trim() === '' ? cleared : number(draft.ects),
     capacity: number(draft.capacity),

@@ -11,6 +11,7 @@ import { ErrorBox, Loading, Notice, SelectInput, useApp, useAsync } from '../ui'
 import { CascadeView } from './dashboard-cascade';
 import { FunnelChart, ReachChart, RegionMap } from './dashboard-charts';
 import { ExpiringQualifications, JournalCounts } from './dashboard-followup';
+import { SurveyPanel } from './dashboard-survey';
 
 /** `YYYY-MM` of an instant in Almaty (UTC+5 all year), shifted by whole months. */
 function almatyMonth(now: number, shift = 0): string {
@@ -137,6 +138,7 @@ export function DashboardPage() {
     </section>`}
     ${missing ? null : html`<${ExpiringQualifications} region=${region} save=${save} />`}
     ${missing ? null : html`<${JournalCounts} region=${region} from=${period.from} to=${period.to} />`}
+    ${missing ? null : html`<${SurveyPanel} region=${region} from=${period.from} to=${period.to} save=${save} />`}
     ${missing ? null : html`<${CascadeView} regions=${regions.data} />`}
     ${regions.loading ? html`<${Loading} />` : null}
   </section>`;

@@ -41,9 +41,22 @@ function Comments({ comments }: { comments: readonly Comment[] }) {
   </section>`;
 }
 
+const JOURNAL_PAGE = 50;
+
 export function JournalPage() {
-  const entries = useAsync(() => get('listJournal', '/api/me/journal?limit=100'), []);
+  const entries = useAsync(() => get('listJournal', withQuery('/api/me/journal', { limit: JOURNAL_PAGE })), []);
+  // Later pages, fetched on demand with the sealed cursor the previous page handed out.
+  const [more, setMore] = useState<{ items: Entry[]; cursor: string | undefined } | undefined>();
   const [error, setError] = useState<unknown>();
+  const cursor = more ? more.cursor : entries.data?.nextCursor;
+  const loadMore = async () => {
+    try {
+      const next = await get('listJournal', withQuery('/api/me/journal', { limit: JOURNAL_PAGE, cursor }));
+      setMore({ items: [...(more?.items ?? []), ...next.items], cursor: next.nextCursor });
+    } catch (caught) {
+      setError(caught);
+    }
+  };
   const exportAs = (format: 'md' | 'pdf') =>
     download(withQuery('/api/me/journal-export', { format, lang: language() }), `journal.${format}`).catch(setError);
   return html`<section>
@@ -58,13 +71,14 @@ export function JournalPage() {
     ${entries.loading ? html`<${Loading} />` : null}
     ${entries.data?.items.length === 0 ? html`<${Notice}>${t('journal.empty')}<//>` : null}
     <ul class="cards">
-      ${entries.data?.items.map(
+      ${[...(entries.data?.items ?? []), ...(more?.items ?? [])].map(
         (entry) => html`<li class="card">
           <h2><a href=${pathTo('journalEntry', { entryId: entry.entryId })}>${entry.title}</a></h2>
           <p class="muted">${formatDate(entry.createdAt, language())}${entry.sharedAt ? html` · ${t('journal.sharedBadge')}` : null}</p>
         </li>`,
       )}
     </ul>
+    ${cursor ? html`<button type="button" class="secondary" data-testid="journal-more" onClick=${() => void loadMore()}>${t('journal.more')}</button>` : null}
   </section>`;
 }
 

@@ -128,6 +128,12 @@ export function TrainingFormPage({ id }: { id?: string }) {
           options=${['0', '1', '2'].map((level) => ({ value: level, label: t(`level.${level}` as MessageKey) }))}
           onChange=${(value: string) => set({ level: value })} />
       </div>
+      <label class="checkbox">
+        <input type="checkbox" name="renewsLevel" checked=${draft.renewsLevel}
+          onChange=${(event: Event) => set({ renewsLevel: (event.currentTarget as HTMLInputElement).checked })} />
+        ${t('training.renewsLevel', { level: draft.level })}
+      </label>
+      ${error instanceof ApiError && error.fields.renewsLevel ? html`<p class="field-error">${error.fields.renewsLevel.join('; ')}</p>` : null}
       <div class="row">
         ${text(t('training.hoursLabel'), 'hours', { type: 'number', required: true, step: '0.5' })}
         ${text(t('form.ects'), 'ects', { type: 'number', step: '0.5' })}
