@@ -9,7 +9,23 @@
  * thread (as Lambda runs them apart from the API), and a clock moved by the gateway must be moved
  * for the consumers at the same instant, not a message later.
  */
-let offsetMs = new BigInt64Array(new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT));
+/**
+ * Shareable memory where the platform has it (Node, Lambda). A browser page that is not
+ * cross-origin isolated has no SharedArrayBuffer, and the web app reads this clock too.
+ */
+export function shareableMemory(bytes: number): ArrayBuffer | SharedArrayBuffer {
+  return typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(bytes) : new SharedArrayBuffer(bytes);
+}
+
+/** The memory to hand to a worker thread: only shared memory is seen by both threads. */
+export function asShared(buffer: ArrayBufferLike): SharedArrayBuffer {
+  if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer)) {
+    throw new Error('This platform has no shared memory to hand to a worker thread.');
+  }
+  return buffer;
+}
+
+let offsetMs = new BigInt64Array(shareableMemory(BigInt64Array.BYTES_PER_ELEMENT));
 
 function offset(): number {
   return Number(Atomics.load(offsetMs, 0));
@@ -34,7 +50,7 @@ export function resetClock(): void {
 
 /** This thread's clock offset, for the local runtime to hand to a worker thread. */
 export function clockMemory(): SharedArrayBuffer {
-  return offsetMs.buffer;
+  return asShared(offsetMs.buffer);
 }
 
 /** Makes this thread read (and move) the clock of the thread that handed over its memory. */

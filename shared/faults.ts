@@ -3,6 +3,7 @@
  * recovered from without a duplicate or a loss. Nothing arms them on AWS: only the local runtime's
  * `/api/local/faults` route does, so in a deployed function a point only counts its passes.
  */
+import { asShared, shareableMemory } from './clock';
 export const faultPoints = [
   'issuance.after-pdf-put',
   /** After winning an email's claim, before sending: a worker that died holding the claim. */
@@ -37,7 +38,7 @@ const ARMED = 1;
 const PASSED = 2;
 const THROWN = 3;
 const FIELDS = 4;
-let memory = new Int32Array(new SharedArrayBuffer(faultPoints.length * FIELDS * Int32Array.BYTES_PER_ELEMENT));
+let memory = new Int32Array(shareableMemory(faultPoints.length * FIELDS * Int32Array.BYTES_PER_ELEMENT));
 
 function slot(point: FaultPoint, field: number): number {
   return faultPoints.indexOf(point) * FIELDS + field;
@@ -86,7 +87,7 @@ export function faultReport(): Record<string, PointState> {
 
 /** This thread's fault counters, for the local runtime to hand to a worker thread. */
 export function faultMemory(): SharedArrayBuffer {
-  return memory.buffer;
+  return asShared(memory.buffer);
 }
 
 /** Makes this thread count (and throw) with the counters of the thread that handed them over. */

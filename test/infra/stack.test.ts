@@ -206,10 +206,11 @@ describe('data', () => {
 });
 
 describe('functions', () => {
-  it('stays under CloudFormation\'s 500 resources per stack, with room for ten more routes', () => {
+  it('stays under CloudFormation\'s 500 resources per stack, with room for five more routes', () => {
     const resources = Object.keys((template.toJSON() as { Resources: Record<string, unknown> }).Resources).length;
     // A route costs six resources: function, role, log group, integration, route, invoke permission.
-    expect(resources + 10 * 6).toBeLessThanOrEqual(500);
+    // When this fails, the next routes go into nested stacks (README, Deploying).
+    expect(resources + 5 * 6).toBeLessThanOrEqual(500);
   });
 
   it('keeps each function\'s grants inside its own role, attached to no other', () => {

@@ -10,6 +10,7 @@ import type { Training } from '../../shared/schemas/training';
 import { certificateKeys } from '../../shared/store/keys';
 import {
   api,
+  apiFile,
   apiUrl,
   call,
   drainStreams,
@@ -257,10 +258,10 @@ describe('certificate lifecycle', () => {
     const revoked = certificates[1]!;
     expect((await api('POST', `/api/certificates/${revoked.id}/revoke`, { token: coordinator, body: { reason: 'Қате жазба' } })).status).toBe(200);
 
-    const response = await fetch(`${apiUrl()}/api/trainings/${trainingId}/certificates.zip`, { headers: { authorization: `Bearer ${trainer}` } });
+    const response = await apiFile(`/api/trainings/${trainingId}/certificates.zip`, { token: trainer });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/zip');
-    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const files = unzipSync(response.bytes);
     const names = Object.keys(files).sort();
     const numberOf = (index: number) => certificates[index]!.number;
     expect(names).toEqual(['HYPERLINK_x_Hadiya_' + numberOf(2).replaceAll('-', '_') + '.pdf', 'Aliya_Galymzhanqyzy_' + numberOf(0).replaceAll('-', '_') + '.pdf', 'manifest.csv'].sort());

@@ -1,9 +1,9 @@
 import { BatchWriteItemCommand, type BatchWriteItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
 import type { Training } from '../../shared/schemas/training';
-import { api, publishTraining, tokenFor, trainingBody, uniqueAccount } from '../support/api';
+import { api, drainStreams, publishTraining, tokenFor, trainingBody, uniqueAccount } from '../support/api';
 import { rawTableClient, useStackTable } from '../support/stack-table';
 
 type RosterPage = { items: { registrationId: string; email: string; status: string }[]; nextCursor?: string };
@@ -12,6 +12,12 @@ const COHORT = 1_000;
 
 let trainer: string;
 let training: Training;
+
+// A thousand registrations written straight to the table are a thousand stream records: let the
+// consumers finish them here, so the next file on the shared stack does not wait behind them.
+afterAll(async () => {
+  await drainStreams();
+}, 180_000);
 
 beforeAll(async () => {
   trainer = await tokenFor(uniqueAccount('trainers', 'Сәуле Нұрланқызы'));

@@ -46,6 +46,23 @@ export async function api<T = Record<string, unknown>>(method: string, path: str
   return { status: response.status, headers: response.headers, body: parsed as T, text };
 }
 
+/** A file the API serves (PDF, ZIP, spreadsheet), as bytes, checked against its route's contract too. */
+export async function apiFile(path: string, request: Pick<ApiRequest, 'token' | 'headers'> = {}): Promise<{ status: number; headers: Headers; bytes: Uint8Array }> {
+  const headers: Record<string, string> = { ...request.headers, ...(request.token ? { authorization: `Bearer ${request.token}` } : {}) };
+  const response = await fetch(`${apiUrl()}${path}`, { headers });
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  const contentType = response.headers.get('content-type') ?? '';
+  const text = /json|text/.test(contentType) ? new TextDecoder().decode(bytes) : '';
+  let parsed: unknown;
+  try {
+    parsed = /json/.test(contentType) ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  checkContract('GET', path, { status: response.status, contentType, body: parsed, text });
+  return { status: response.status, headers: response.headers, bytes };
+}
+
 /**
  * One call of a manifest route: the method comes from the manifest, `path` must reach the route
  * (checked when this compiles) and the body is typed by the route's declaration in shared/api.

@@ -22,6 +22,8 @@ const staticAllowed: Readonly<Record<string, readonly HeavyPackage[]>> = {
   workflow: ['ical-generator'],
   reminders: ['ical-generator'],
   sweeper: ['ical-generator'],
+  // Every ZIP of a training's certificates carries its manifest.csv (shared/usecases/certificates-zip.ts).
+  certificatesZip: ['csv-stringify'],
 };
 
 /**
