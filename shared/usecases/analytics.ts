@@ -175,7 +175,7 @@ export async function applySourceImages(records: readonly SourceRecord[]): Promi
       continue;
     }
     if (!contribution) continue;
-    if (entry.image.type !== entityTypes.feedbackState) ordered.push({ ...entry, contribution });
+    if (!releasedOnceTypes.has(entry.image.type)) ordered.push({ ...entry, contribution });
     else if (contribution.length > 0) once.push({ ...entry, contribution });
   }
 
@@ -215,7 +215,7 @@ export async function applySourceImages(records: readonly SourceRecord[]): Promi
       await applySourceImage(entry.image, entry.sequence).catch((error: unknown) => fail(entry, error));
     }
   }
-  // Released feedback is rare and applied once, each on its own.
+  // Released feedback and survey waves are rare and applied once, each on its own.
   for (const entry of once) {
     await applyOnce(entry.source, entry.contribution).catch((error: unknown) => fail(entry, error));
   }
