@@ -26,11 +26,11 @@ import {
   trainingBody,
   uniqueAccount,
 } from '../support/api';
+import { completeTraining } from '../support/complete-training';
 import { partitionItems, rawTableClient } from '../support/stack-table';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-type Receipt = { registrationId: string };
 type MyCertificate = { id: string; trainingId: string; number: string; status: string; issuedAt: string };
 type SurveyView = { surveyId: string; open: boolean; answered: boolean; closesAt: string; releasedAt: string | null; optIn: { offered: boolean; wouldTrain: boolean } };
 type Metrics = { invited: number; responses: number; responseRate: number | null; applicationRate: number | null; colleaguesReached: number; candidates: number };
@@ -66,32 +66,7 @@ async function certify(people: { person: Person; language?: 'kk' | 'ru' | 'en' }
   // figures compared below are the month's, region's and level's, not this training's alone.
   const body = trainingBody({ capacity: people.length + 2 }, Date.now(), 230);
   const training = await publishTraining(trainer, { ...body, sessions: [body.sessions[0]] });
-  const receipts: string[] = [];
-  for (const { person, language } of people) {
-    const receipt = await api<Receipt>('POST', `/api/trainings/${training.id}/registrations`, {
-      token: person.token,
-      body: { fullName: person.name, ...(language ? { preferredLanguage: language } : {}) },
-    });
-    expect(receipt.status, receipt.text).toBe(201);
-    receipts.push(receipt.body.registrationId);
-  }
-  const session = training.sessions[0]!;
-  await setClock(new Date(Date.parse(session.startsAt) + 30 * MINUTE));
-  const sheet = await api('PUT', `/api/trainings/${training.id}/sessions/${session.id}/attendance`, {
-    token: trainer,
-    body: { records: receipts.map((registrationId) => ({ registrationId, status: 'present' })) },
-  });
-  expect(sheet.status, sheet.text).toBe(200);
-  await setClock(new Date(Date.parse(session.endsAt) + 60 * MINUTE));
-  for (const { person } of people) {
-    const feedback = await api('POST', `/api/trainings/${training.id}/feedback`, {
-      token: person.token,
-      body: { ratings: { overall: 4, relevance: 5, trainer: 5, materials: 4, recommend: 5 } },
-    });
-    expect(feedback.status, feedback.text).toBe(201);
-  }
-  const closed = await api('POST', `/api/trainings/${training.id}/close`, { token: trainer });
-  expect(closed.status, closed.text).toBe(200);
+  await completeTraining(training, trainer, people);
   const certificates = new Map<string, MyCertificate>();
   for (const { person } of people) {
     certificates.set(

@@ -2,7 +2,6 @@ import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
-import type { Training } from '../../shared/schemas/training';
 import { certificateKeys } from '../../shared/store/keys';
 import {
   accounts,
@@ -21,10 +20,9 @@ import {
   type ErrorBody,
   type Person,
 } from '../support/api';
+import { completeTraining } from '../support/complete-training';
 
-const MINUTE = 60_000;
 const DAY = 86_400_000;
-type Receipt = { registrationId: string };
 type MyCertificate = { id: string; trainingId: string; number: string; status: string; validUntil: string };
 type Expiring = { region: string; days: number; items: { certificateId: string; number: string; holderName: string; qualifiesForLevel: number; daysLeft: number }[] };
 type RunResult = { sent: Record<string, number>; failed: number; renewed: number };
@@ -70,36 +68,6 @@ function oneSessionBody(overrides: Record<string, unknown>, now: number) {
   return { ...body, sessions: [body.sessions[0]] };
 }
 
-/** Registers each participant, marks them present, gives feedback and closes the training. */
-async function complete(training: Training, trainerToken: string, participants: { person: Person; language?: 'kk' | 'ru' | 'en' }[]): Promise<void> {
-  const receipts: string[] = [];
-  for (const { person, language } of participants) {
-    const receipt = await api<Receipt>('POST', `/api/trainings/${training.id}/registrations`, {
-      token: person.token,
-      body: { fullName: person.name, ...(language ? { preferredLanguage: language } : {}) },
-    });
-    expect(receipt.status, receipt.text).toBe(201);
-    receipts.push(receipt.body.registrationId);
-  }
-  const session = training.sessions[0]!;
-  await setClock(new Date(Date.parse(session.startsAt) + 30 * MINUTE));
-  const sheet = await api('PUT', `/api/trainings/${training.id}/sessions/${session.id}/attendance`, {
-    token: trainerToken,
-    body: { records: receipts.map((registrationId) => ({ registrationId, status: 'present' })) },
-  });
-  expect(sheet.status, sheet.text).toBe(200);
-  await setClock(new Date(Date.parse(session.endsAt) + 60 * MINUTE));
-  for (const { person } of participants) {
-    const feedback = await api('POST', `/api/trainings/${training.id}/feedback`, {
-      token: person.token,
-      body: { ratings: { overall: 4, relevance: 5, trainer: 5, materials: 4, recommend: 5 } },
-    });
-    expect(feedback.status, feedback.text).toBe(201);
-  }
-  const closed = await api('POST', `/api/trainings/${training.id}/close`, { token: trainerToken });
-  expect(closed.status, closed.text).toBe(200);
-}
-
 async function certificateOf(holder: Person, trainingId: string): Promise<MyCertificate> {
   return eventually(
     async () =>
@@ -126,7 +94,7 @@ describe('renewal before a certificate expires', () => {
     const holder = await newPerson('Әйгерім Қалиқызы');
     const revokedHolder = await newPerson('Ұлан Жақсылықов');
     const training = await publishTraining(nationalTrainer, oneSessionBody({}, Date.now()));
-    await complete(training, nationalTrainer, [{ person: holder, language: 'ru' }, { person: revokedHolder }]);
+    await completeTraining(training, nationalTrainer, [{ person: holder, language: 'ru' }, { person: revokedHolder }]);
     const certificate = await certificateOf(holder, training.id);
     const revoked = await certificateOf(revokedHolder, training.id);
     const revocation = await api('POST', `/api/certificates/${revoked.id}/revoke`, { token: admin, body: { reason: 'Құжат қате берілді' } });
@@ -200,7 +168,7 @@ describe('renewal before a certificate expires', () => {
     const account = { ...uniqueAccount('trainers', 'Ерлан Әбенов'), groups: ['trainers', 'teachers'] as ('trainers' | 'teachers')[] };
     const multiplier: Person = { email: account.email, name: account.name, token: await tokenFor(account, { nationalTrainer: false }) };
     const original = await publishTraining(nationalTrainer, oneSessionBody({}, Date.now()));
-    await complete(original, nationalTrainer, [{ person: multiplier, language: 'kk' }]);
+    await completeTraining(original, nationalTrainer, [{ person: multiplier, language: 'kk' }]);
     const first = await certificateOf(multiplier, original.id);
     const expiresAt = Date.parse(first.validUntil);
 
@@ -208,7 +176,7 @@ describe('renewal before a certificate expires', () => {
     await setClock(new Date(expiresAt - 100 * DAY));
     const refresher = await publishTraining(nationalTrainer, oneSessionBody({ renewsLevel: true, title: { kk: 'Біліктілікті жаңарту' } }, await clockNow()));
     expect(refresher.renewsLevel).toBe(true);
-    await complete(refresher, nationalTrainer, [{ person: multiplier, language: 'kk' }]);
+    await completeTraining(refresher, nationalTrainer, [{ person: multiplier, language: 'kk' }]);
     const renewed = await certificateOf(multiplier, refresher.id);
     expect(Date.parse(renewed.validUntil)).toBeGreaterThan(expiresAt);
     // The lineage keeps both: the new record names the one it renews, which stays as it was.
@@ -234,7 +202,7 @@ describe('npm run migrate:renewal', () => {
   it('gives a certificate issued before the expiry index its keys, so the job finds it; a second run writes nothing', async () => {
     const holder = await newPerson('Қуаныш Серікұлы');
     const training = await publishTraining(nationalTrainer, oneSessionBody({}, Date.now()));
-    await complete(training, nationalTrainer, [{ person: holder }]);
+    await completeTraining(training, nationalTrainer, [{ person: holder }]);
     const certificate = await certificateOf(holder, training.id);
     // As a record written before the index: no expiry keys.
     const key = certificateKeys.item(certificate.id);
