@@ -15,6 +15,7 @@ import { alreadySentEmails } from '../store/email-claims';
 import { emailsThatAnswered, readFeedbackState } from '../store/feedback';
 import { listRoster, type StoredRegistration } from '../store/registrations';
 import { closedTrainingsStartingBetween, publishedTrainingsStartingBetween } from '../store/trainings';
+import { inParallel } from './in-parallel';
 
 /** Emails sent at once: well inside SES's send rate, and quick enough for a large cohort. */
 const SEND_CONCURRENCY = 8;
@@ -48,14 +49,6 @@ function compose(kind: ReminderKind, training: Training, registration: StoredReg
     case 'feedback-day-7':
       return feedbackReminderEmail(training, registration, 'second');
   }
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 async function dueTrainings(now: Date): Promise<{ training: Training; kinds: ReminderKind[] }[]> {

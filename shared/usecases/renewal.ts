@@ -28,6 +28,7 @@ import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
 import { certificatesHeldBy } from '../store/cascade';
 import { alreadySentEmails } from '../store/email-claims';
 import { certificatesExpiringBetween, type ExpiringCertificate } from '../store/renewal';
+import { inParallel } from './in-parallel';
 
 const SEND_CONCURRENCY = 8;
 
@@ -42,14 +43,6 @@ export interface RenewalRunResult {
   /** Error names only: messages may quote an address. */
   errorNames: string[];
   stoppedEarly: boolean;
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** True when the holder already has a longer-lasting valid certificate of the same level. */

@@ -68,6 +68,7 @@ import { findTraining } from '../store/trainings';
 import type { Training } from '../schemas/training';
 import { assertMayReadRegion, readableRegions, reportMonths, type LocalizedName } from './reports';
 import { listTopics } from './topics';
+import { inParallel } from './in-parallel';
 
 const SEND_CONCURRENCY = 8;
 
@@ -82,14 +83,6 @@ export interface SurveyRunResult {
   /** Error names only: messages may quote an address. */
   errorNames: string[];
   stoppedEarly: boolean;
-}
-
-async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** The certificates issued in [from, to], through the expiry index (validUntil is issue + validity). */
