@@ -8,6 +8,10 @@
  *   deleted: feedback now counts per released training, so they are of no use and only order
  *   responses. `reconcile` (run at the end) rebuilds the aggregates the new way.
  *
+ * The releases it writes are stream records the analytics consumer applies while the migration
+ * goes on; a reconcile that repairs an aggregate in the middle of that overwrites what the
+ * consumer just added. So the caller says how to wait until the stream has applied them.
+ *
  * Idempotent: every write is conditional or a delete, so a second run changes nothing.
  */
 import { feedbackWindow } from '../domain/feedback';
@@ -40,7 +44,12 @@ async function putIfAbsent(item: Record<string, unknown>): Promise<boolean> {
   }
 }
 
-export async function migrateFeedback(): Promise<FeedbackMigrationReport> {
+export interface FeedbackMigrationOptions {
+  /** Resolves once the stream consumers have applied every write made so far. */
+  untilStreamApplied: () => Promise<void>;
+}
+
+export async function migrateFeedback(options: FeedbackMigrationOptions): Promise<FeedbackMigrationReport> {
   const responsesPerTraining = new Map<string, number>();
   const givers: { trainingId: string; email: string; userSub?: string }[] = [];
   const responseMarkers: { pk: string; sk: string }[] = [];
@@ -82,6 +91,7 @@ export async function migrateFeedback(): Promise<FeedbackMigrationReport> {
   }
 
   await batchWrite(responseMarkers.map((Key) => ({ DeleteRequest: { Key } })), 4);
+  await options.untilStreamApplied();
   return {
     marksWritten,
     statesWritten,

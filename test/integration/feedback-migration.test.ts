@@ -93,8 +93,9 @@ describe('migrating feedback written before the release rule', () => {
     const afterWindow = new Date(Date.parse(training.sessions.at(-1)!.endsAt) + 31 * DAY);
     setWorkerClock(afterWindow);
     await setClock(afterWindow);
+    await drainStreams();
     // The table is shared with the other files' trainings: the counts are at least this one's.
-    const report = await migrateFeedback();
+    const report = await migrateFeedback({ untilStreamApplied: drainStreams });
     expect(report.statesWritten).toBeGreaterThanOrEqual(1);
     expect(report.released).toBeGreaterThanOrEqual(1);
     expect(report.marksWritten).toBeGreaterThanOrEqual(10);
@@ -114,7 +115,7 @@ describe('migrating feedback written before the release rule', () => {
     expect(summary.body.ratings?.overall.mean).toBe(3);
 
     // A second run writes nothing new.
-    const again = await migrateFeedback();
+    const again = await migrateFeedback({ untilStreamApplied: drainStreams });
     expect(again).toMatchObject({ marksWritten: 0, statesWritten: 0, released: 0, responseMarkersDeleted: 0 });
     expect(again.reconcile.driftItems).toBe(0);
   });
@@ -128,7 +129,7 @@ describe('migrating feedback written before the release rule', () => {
     const teacher = await newPerson('Қанат Жұмабаев');
     expect((await api('POST', `/api/trainings/${training.id}/registrations`, { token: teacher.token, body: { fullName: teacher.name } })).status).toBe(201);
     await writeLikeBefore(training, teacher.email, 5, 900);
-    await migrateFeedback();
+    await migrateFeedback({ untilStreamApplied: drainStreams });
 
     await setClock(new Date(Date.parse(training.sessions.at(-1)!.startsAt) + HOUR));
     expect((await api('DELETE', `/api/trainings/${training.id}/registrations/me`, { token: teacher.token })).status).toBe(200);
