@@ -5,6 +5,7 @@
  */
 import { findFreePort } from '../local/ports';
 import { startLocalStack } from '../local/stack';
+import { instruments, perUnit, totalCalls } from '../local/instruments';
 import { ms, summarize } from './stats';
 
 const REQUESTS = Number(process.env.BURST_REQUESTS ?? 2_000);
@@ -91,11 +92,18 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
     }
 
     const trainingId = await publishedTraining(base, trainerToken, CAPACITY);
+    // The routes run in this thread, the consumers in the functions' thread: both counted.
+    const routeCalls = await instruments();
+    await stack.poller.waitForIdle({ timeoutMs: 60_000 });
+    routeCalls.reset();
+    await stack.poller.resetMeasurements();
     const started = performance.now();
     const results = await Promise.all(
       tokens.slice(0, REQUESTS).map((teacher, index) => post(base, `/api/trainings/${trainingId}/registrations`, { fullName: `Мұғалім ${index}` }, teacher)),
     );
     const wallMs = performance.now() - started;
+    const registerCalls = routeCalls.calls().register;
+    const consumerCalls = (await stack.poller.measurements()).calls;
 
     const receipts = results.map((result) => result.json as Receipt);
     const confirmed = receipts.filter((receipt) => receipt.status === 'confirmed').length;
@@ -121,6 +129,10 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
       'burst max': ms(burst.max),
       'unloaded p50': ms(quiet.p50),
       'p50 ratio burst/unloaded': (burst.p50 / quiet.p50).toFixed(1),
+      'DynamoDB calls per request': `${(totalCalls({ register: registerCalls ?? {} }, 'register') / REQUESTS).toFixed(2)} (${perUnit(registerCalls, REQUESTS)})`,
+      'consumer calls during the burst, per request': Object.keys(consumerCalls)
+        .map((name) => `${name} ${(totalCalls(consumerCalls, name) / REQUESTS).toFixed(2)}`)
+        .join(', '),
     };
   } finally {
     await stack.stop();

@@ -14,9 +14,11 @@ import {
   listRegistrationsOfPerson,
   listRoster,
   peekSeats,
+  readEnrolmentState,
   registerOnWaitlist,
   registerWithSeat,
   withdrawRegistration,
+  type SeatCounters,
   type StoredRegistration,
 } from '../store/registrations';
 import type { Page } from '../store/paging';
@@ -36,11 +38,13 @@ interface Person {
   userSub?: string;
 }
 
+function noSuchTraining(): NotFoundError {
+  return new NotFoundError('No training has this id. Check the link, or find the training in the list.');
+}
+
 async function loadTraining(trainingId: string): Promise<Training> {
   const stored = await findTraining(trainingId);
-  if (!stored) {
-    throw new NotFoundError('No training has this id. Check the link, or find the training in the list.');
-  }
+  if (!stored) throw noSuchTraining();
   return stored.training;
 }
 
@@ -67,10 +71,12 @@ async function enrol(
   source: Registration['source'],
   /** A ticket drawn beforehand sends the person straight to the queue at that place. */
   preassigned?: { ticket: number; left: number },
+  /** The person's registration and the seat counters, when the caller has read them already. */
+  known?: { existing: StoredRegistration | undefined; seats: SeatCounters },
 ): Promise<RegistrationReceipt> {
   assertNotOwnTraining(training, person);
   const now = clock.now().toISOString();
-  const existing = await findRegistration(training.id, person.email);
+  const existing = known ? known.existing : await findRegistration(training.id, person.email);
   if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
 
   const registration: StoredRegistration = {
@@ -89,7 +95,7 @@ async function enrol(
   // Once a training is full, most of a burst would only collide on the seat counter; a cheap
   // read sends them straight to the queue. The transaction still decides whenever a seat looks
   // free, and a seat that frees meanwhile goes to the head of the queue anyway.
-  if (!preassigned && !(await looksFull(training))) {
+  if (!preassigned && !looksFull(training, known?.seats ?? (await peekSeats(training.id)))) {
     const seat = await registerWithSeat(training, registration);
     if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
     if (seat === 'duplicate') throw alreadyRegistered('confirmed');
@@ -105,24 +111,27 @@ async function enrol(
   return { registrationId: registration.registrationId, status: 'waitlisted', waitlistPosition: ticket - left };
 }
 
-async function looksFull(training: Training): Promise<boolean> {
-  const seats = await peekSeats(training.id);
+function looksFull(training: Training, seats: SeatCounters): boolean {
   return seats.confirmed >= training.capacity || seats.waitlisted > 0;
 }
 
 export async function registerSelf(principal: Principal, trainingId: string, body: RegisterBody): Promise<RegistrationReceipt> {
-  const training = await loadTraining(trainingId);
+  const email = principal.email.toLowerCase();
+  const { training, registration, seats } = await readEnrolmentState(trainingId, email);
+  if (!training) throw noSuchTraining();
   assertRegistrationOpen(training, clock.now());
   return enrol(
     training,
     {
-      email: principal.email.toLowerCase(),
+      email,
       userSub: principal.sub,
       fullName: body.fullName,
       ...(body.school ? { school: body.school } : {}),
       ...(body.preferredLanguage ? { preferredLanguage: body.preferredLanguage } : {}),
     },
     'self',
+    undefined,
+    { existing: registration, seats },
   );
 }
 
@@ -236,7 +245,7 @@ export async function importRegistrations(
   for (; next < rows.length; next++) {
     const { row, value } = rows[next]!;
     if (!value) continue;
-    if (await looksFull(training)) break;
+    if (looksFull(training, await peekSeats(training.id))) break;
     results[next] = await importOne(training, row, value);
   }
 
