@@ -6,7 +6,7 @@ import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { registrationKeys, sweepKeys, trainingKeys } from './keys';
 import { itemDecoder } from './items';
-import { queryPage, type Page } from './paging';
+import { queryAll, queryPage, type Page } from './paging';
 import { trainingFromItem, trainingIsPublishedCheck, trainingNotClosedCheck } from './trainings';
 import { TransactionConditionFailed, transactWrite } from './transactions';
 
@@ -383,6 +383,20 @@ export async function promoteHeadOfWaitlist(training: Training, now: string): Pr
 }
 
 /** The place in the queue right now: those still waiting ahead, plus one. */
+/**
+ * The tickets of everyone still on the waitlist, in queue order (keys only): a whole stream batch
+ * of people who joined the queue reads their places from one list rather than each counting the
+ * queue ahead of them, which read the queue once per person.
+ */
+export async function waitingTickets(trainingId: string): Promise<number[]> {
+  const entries = await queryAll({
+    KeyConditionExpression: 'pk = :partition AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':partition': registrationKeys.trainingPartition(trainingId), ':prefix': registrationKeys.waitlistPrefix },
+    ProjectionExpression: 'sk',
+  });
+  return entries.map((entry) => Number(String(entry.sk).slice(registrationKeys.waitlistPrefix.length)));
+}
+
 export async function currentWaitlistPosition(trainingId: string, ticket: number): Promise<number> {
   const { Count = 0 } = await documentClient.send(
     new QueryCommand({
