@@ -74,6 +74,45 @@ async function publishedTraining(base: string, trainerToken: string, capacity: n
   return id;
 }
 
+/**
+ * The ceiling DynamoDB Local sets: a waitlisted registration's three store calls (the enrolment
+ * read, the ticket, the queue transaction) made directly, 64 at a time like the gateway's
+ * invocations, with the consumers paused — no HTTP, token, validation or stream work.
+ */
+async function storeCeiling(trainingId: string, pauseConsumers: () => Promise<void>, resumeConsumers: () => Promise<void>): Promise<number> {
+  const { drawWaitlistTicket, readEnrolmentState, registerOnWaitlist } = await import('../shared/store/registrations');
+  await pauseConsumers();
+  try {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < REQUESTS) {
+          const index = next++;
+          const email = `store-${index}@bench.kz`;
+          const { training } = await readEnrolmentState(trainingId, email);
+          const { ticket } = await drawWaitlistTicket(trainingId);
+          const now = new Date().toISOString();
+          await registerOnWaitlist(training!, {
+            registrationId: `store-${index}`,
+            trainingId,
+            email,
+            fullName: `Мұғалім ${index}`,
+            preferredLanguage: 'kk',
+            status: 'waitlisted',
+            registeredAt: now,
+            source: 'self',
+            waitlistTicket: ticket,
+          });
+        }
+      }),
+    );
+    return Math.round((REQUESTS / (performance.now() - started)) * 1000);
+  } finally {
+    await resumeConsumers();
+  }
+}
+
 export async function registrationBurst(): Promise<Record<string, string | number>> {
   const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
   const stack = await startLocalStack({ ports, seed: false, log: () => undefined });
@@ -114,6 +153,8 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
     const quiet = summarize(unloaded);
     const fair = confirmed === CAPACITY && waitlisted.length === REQUESTS - CAPACITY && positions.size === waitlisted.length;
 
+    const storeAlone = await storeCeiling(trainingId, () => stack.poller.stop(), () => stack.poller.start());
+
     return {
       requests: REQUESTS,
       capacity: CAPACITY,
@@ -133,6 +174,8 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
       'consumer calls during the burst, per request': Object.keys(consumerCalls)
         .map((name) => `${name} ${(totalCalls(consumerCalls, name) / REQUESTS).toFixed(2)}`)
         .join(', '),
+      'the same store calls alone, requests/s': storeAlone,
+      'gateway ÷ store alone': ((REQUESTS / wallMs) * 1000 / storeAlone).toFixed(2),
     };
   } finally {
     await stack.stop();
