@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { recordAttendanceRoute } from '../../shared/manifest';
 import { recordAttendance } from '../../shared/usecases/attendance';
 
 export const handler = defineRoute(
-  routes.recordAttendance,
+  recordAttendanceRoute,
   attendanceApi.recordAttendance,
   async ({ principal, params, body }) => ({
     status: 200,

@@ -1,7 +1,7 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
 import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { attendanceReportRoute } from '../../shared/manifest';
 import { attendanceReport } from '../../shared/usecases/attendance';
 
 function attachment(fileName: string): string {
@@ -9,7 +9,7 @@ function attachment(fileName: string): string {
 }
 
 export const handler = defineRoute(
-  routes.attendanceReport,
+  attendanceReportRoute,
   attendanceApi.attendanceReport,
   async ({ principal, params, query }) => {
     const report = await attendanceReport(principal, params.id);

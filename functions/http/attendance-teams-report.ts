@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { importTeamsReportRoute } from '../../shared/manifest';
 import { importTeamsReport } from '../../shared/usecases/attendance';
 
 export const handler = defineRoute(
-  routes.importTeamsReport,
+  importTeamsReportRoute,
   attendanceApi.importTeamsReport,
   async ({ principal, params, body }) => ({
     status: 200,

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { reissueCertificateRoute } from '../../shared/manifest';
 import { reissueCertificate } from '../../shared/usecases/certificate-lifecycle';
 
 export const handler = defineRoute(
-  routes.reissueCertificate,
+  reissueCertificateRoute,
   certificatesApi.reissueCertificate,
   async ({ principal, params, body }) => ({
     status: 200,

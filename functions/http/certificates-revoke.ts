@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { revokeCertificateRoute } from '../../shared/manifest';
 import { revokeCertificate } from '../../shared/usecases/certificate-lifecycle';
 
 export const handler = defineRoute(
-  routes.revokeCertificate,
+  revokeCertificateRoute,
   certificatesApi.revokeCertificate,
   async ({ principal, params, body }) => ({
     status: 200,

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { feedbackApi } from '../../shared/api/feedback';
-import { routes } from '../../shared/manifest';
+import { feedbackAnswersRoute } from '../../shared/manifest';
 import { feedbackAnswersFor } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
-  routes.feedbackAnswers,
+  feedbackAnswersRoute,
   feedbackApi.feedbackAnswers,
   async ({ principal, params, query }) => ({
     status: 200,

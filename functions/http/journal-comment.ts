@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
 import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { commentJournalEntryRoute } from '../../shared/manifest';
 import { commentOnJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.commentJournalEntry,
+  commentJournalEntryRoute,
   journalApi.commentJournalEntry,
   async ({ principal, params, body }) => ({ status: 201, body: await commentOnJournalEntry(principal, params.id, params.entryId, body.text) }),
 );

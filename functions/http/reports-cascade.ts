@@ -1,11 +1,11 @@
 import { cascadeSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
 import { reportsApi } from '../../shared/api/reports';
-import { routes } from '../../shared/manifest';
+import { cascadeReportRoute } from '../../shared/manifest';
 import { cascadeReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
-  routes.cascadeReport,
+  cascadeReportRoute,
   reportsApi.cascadeReport,
   async ({ principal, params, query }) => {
     const report = await cascadeReport(principal, params.trainingId, {

@@ -1,11 +1,11 @@
 import { regionSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
 import { reportsApi } from '../../shared/api/reports';
-import { routes } from '../../shared/manifest';
+import { regionReportRoute } from '../../shared/manifest';
 import { regionReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
-  routes.regionReport,
+  regionReportRoute,
   reportsApi.regionReport,
   async ({ principal, params, query }) => {
     const report = await regionReport(principal, params.region, {
