@@ -1,6 +1,6 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
-import { attendanceApi } from '../../shared/api/attendance';
+import { attendanceReportRequest } from '../../shared/api/attendance';
 import { attendanceReportRoute } from '../../shared/manifest';
 import { attendanceReport } from '../../shared/usecases/attendance';
 
@@ -10,7 +10,7 @@ function attachment(fileName: string): string {
 
 export const handler = defineRoute(
   attendanceReportRoute,
-  attendanceApi.attendanceReport,
+  attendanceReportRequest,
   async ({ principal, params, query }) => {
     const report = await attendanceReport(principal, params.id);
     const language = query.lang ?? report.language;

@@ -1,6 +1,6 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
-import { feedbackApi } from '../../shared/api/feedback';
+import { feedbackSummaryRequest } from '../../shared/api/feedback';
 import { feedbackAnswersRoute, feedbackSummaryRoute } from '../../shared/manifest';
 import { feedbackSummaryFor, type FeedbackSummaryView } from '../../shared/usecases/feedback';
 import { sealForRoute } from '../../shared/http/cursors';
@@ -28,7 +28,7 @@ function attachment(fileName: string): string {
 
 export const handler = defineRoute(
   feedbackSummaryRoute,
-  feedbackApi.feedbackSummary,
+  feedbackSummaryRequest,
   async ({ principal, params, query }) => {
     // The files carry every answer; the JSON pages them (GET …/feedback/answers).
     const summary = await feedbackSummaryFor(principal, params.id, query.lang, { allAnswers: query.format !== 'json' });

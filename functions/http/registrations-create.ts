@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { registrationsApi } from '../../shared/api/registrations';
+import { registerRequest } from '../../shared/api/registrations';
 import { registerRoute } from '../../shared/manifest';
 import { registerSelf } from '../../shared/usecases/registrations';
 
 export const handler = defineRoute(
   registerRoute,
-  registrationsApi.register,
+  registerRequest,
   async ({ principal, params, body }) => ({ status: 201, body: await registerSelf(principal, params.id, body) }),
 );

@@ -1,6 +1,6 @@
 import { UnsupportedMediaTypeError } from '../../shared/errors';
 import { defineRoute } from '../../shared/http/route';
-import { registrationsApi } from '../../shared/api/registrations';
+import { importRegistrationsRequest } from '../../shared/api/registrations';
 import { importRegistrationsRoute } from '../../shared/manifest';
 import { importRegistrations } from '../../shared/usecases/registrations';
 
@@ -9,7 +9,7 @@ const CSV_TYPES = /^(text\/csv|text\/plain|application\/csv|application\/vnd\.ms
 
 export const handler = defineRoute(
   importRegistrationsRoute,
-  registrationsApi.importRegistrations,
+  importRegistrationsRequest,
   async ({ principal, params, body, event }) => {
     if (!CSV_TYPES.test(event.headers['content-type'] ?? '')) {
       throw new UnsupportedMediaTypeError('Upload the participants as a CSV file with Content-Type: text/csv.');

@@ -1,12 +1,12 @@
 import { regionSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
-import { reportsApi } from '../../shared/api/reports';
+import { regionReportRequest } from '../../shared/api/reports';
 import { regionReportRoute } from '../../shared/manifest';
 import { regionReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
   regionReportRoute,
-  reportsApi.regionReport,
+  regionReportRequest,
   async ({ principal, params, query }) => {
     const report = await regionReport(principal, params.region, {
       ...(query.from ? { from: query.from } : {}),

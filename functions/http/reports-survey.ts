@@ -1,10 +1,10 @@
 import { reportResponse, surveyReportSheets } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
 import { surveyReportRoute } from '../../shared/manifest';
-import { reportsApi } from '../../shared/api/reports';
+import { surveyReportRequest } from '../../shared/api/reports';
 import { surveyReport } from '../../shared/usecases/survey';
 
-export const handler = defineRoute(surveyReportRoute, reportsApi.surveyReport, async ({ principal, query }) => {
+export const handler = defineRoute(surveyReportRoute, surveyReportRequest, async ({ principal, query }) => {
   const report = await surveyReport(principal, {
     ...(query.region ? { region: query.region } : {}),
     ...(query.from ? { from: query.from } : {}),

@@ -1,5 +1,5 @@
 import { defineRoute, type HttpResponse } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
+import { statusListRequest } from '../../shared/api/certificates';
 import { statusListRoute } from '../../shared/manifest';
 import { statusListCredential } from '../../shared/usecases/certificate-lifecycle';
 import { signedResponse } from '../../shared/http/signed-response';
@@ -7,7 +7,7 @@ import { signedResponse } from '../../shared/http/signed-response';
 /** Verifiers may cache a list for a few minutes: a revocation shows within that time. */
 export const handler = defineRoute(
   statusListRoute,
-  certificatesApi.statusList,
+  statusListRequest,
   async ({ params, event }): Promise<HttpResponse> =>
     signedResponse(await statusListCredential(params.listId), event.headers, 'public, max-age=300'),
 );
