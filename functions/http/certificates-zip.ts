@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { routes } from '../../shared/manifest';
-import { certificatesApi } from '../../shared/api/certificates';
+import { certificatesZipRoute } from '../../shared/manifest';
+import { certificatesZipRequest } from '../../shared/api/certificates';
 import { certificatesZip } from '../../shared/usecases/certificates-zip';
 
 /** Every current certificate PDF of a training and a manifest, in one ZIP (its trainer, coordinators, admins). */
-export const handler = defineRoute(routes.certificatesZip, certificatesApi.certificatesZip, async ({ principal, params }) => {
+export const handler = defineRoute(certificatesZipRoute, certificatesZipRequest, async ({ principal, params }) => {
   const { zip, fileName, included, listed } = await certificatesZip(principal, params.id);
   return {
     status: 200,

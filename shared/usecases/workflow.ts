@@ -3,13 +3,6 @@ import { lastSessionEnd } from '../domain/training';
 import { faultPoint } from '../faults';
 import { sendEmailOnce } from '../mail/send-once';
 import type { OutgoingEmail } from '../mail/client';
-import {
-  registrationCancelledEmail,
-  registrationConfirmedEmail,
-  registrationPromotedEmail,
-  registrationWaitlistedEmail,
-  trainingCancelledEmail,
-} from '../mail/registration-emails';
 import { trainingPublishedEmail } from '../mail/templates';
 import type { Training } from '../schemas/training';
 import {
@@ -93,30 +86,37 @@ function placeIn(tickets: readonly number[], ticket: number): number {
  * state the registration must still be in for it to be true. The stream sends them as changes
  * happen; the sweeper sends one whose send never finished, if it is still true (workflow-sweep).
  */
+/**
+ * The builders, with the calendar invitations they attach (ical-generator), load with the first
+ * registration email: the workflow, sweeper and reminder functions otherwise parse them at every
+ * cold start, whatever the record or run is about.
+ */
+const builders = () => import('../mail/registration-emails');
+
 export const registrationEmails = {
   'training-cancelled': {
     stillTrue: (registration: StoredRegistration) => registration.trainingCancelledAt !== undefined,
-    compose: (training: Training, registration: StoredRegistration) => trainingCancelledEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).trainingCancelledEmail(training, registration),
   },
   'registration-confirmed': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
-    compose: (training: Training, registration: StoredRegistration) => registrationConfirmedEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationConfirmedEmail(training, registration),
   },
   'registration-waitlisted': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'waitlisted',
     compose: async (training: Training, registration: StoredRegistration, reads: RegistrationReads) => {
       const waitlistPosition =
         registration.waitlistTicket === undefined ? undefined : await reads.waitlistPosition(training.id, registration.waitlistTicket);
-      return registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
+      return (await builders()).registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
     },
   },
   'registration-promoted': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
-    compose: (training: Training, registration: StoredRegistration) => registrationPromotedEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationPromotedEmail(training, registration),
   },
   'registration-cancelled': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'cancelled',
-    compose: (training: Training, registration: StoredRegistration) => registrationCancelledEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationCancelledEmail(training, registration),
   },
 } satisfies Record<
   string,
