@@ -28,3 +28,19 @@ export async function nationalTrainerToken(base: string): Promise<string> {
   await call(base, 'PUT', `/api/national-trainers/${encodeURIComponent('bench.trainer@bench.kz')}`, { token: adminToken });
   return token;
 }
+
+/** One JSON POST, timed; a refused or reset connection comes back as status 0, never thrown. */
+export async function post(base: string, path: string, body: unknown, token?: string) {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const json = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    return { status: response.status, json, elapsedMs: performance.now() - started };
+  } catch {
+    return { status: 0, json: {}, elapsedMs: performance.now() - started };
+  }
+}
