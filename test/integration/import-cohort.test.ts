@@ -97,9 +97,9 @@ describe('importing a 1,000-person cohort in one file', () => {
         return api<{ status: string }>('POST', `/api/trainings/${training.id}/registrations`, { token: teacher.token, body: { fullName: teacher.name } });
       }),
     ]);
-    expect(imported!.status, imported!.text.slice(0, 500)).toBe(200);
+    expect(imported.status, imported.text.slice(0, 500)).toBe(200);
     expect(selves.map((response) => response.status)).toEqual(selves.map(() => 201));
-    const { results, summary } = imported!.body;
+    const { results, summary } = imported.body;
     expect(summary.error).toBe(0);
     // The import's seats are a prefix of the file and its queue places rise in file order.
     const firstQueued = results.findIndex((result) => result.status === 'waitlisted');
