@@ -12,8 +12,8 @@ export const faultPoints = [
   'workflow.registration-changed',
   /** After one of an analytics batch's transactions committed, before the next: a worker that died mid-batch. */
   'analytics.between-transactions',
-  /** After a piece of a certificates ZIP was uploaded and recorded: a build that died half way. */
-  'zip.after-piece',
+  /** With every piece of a certificates ZIP uploaded and recorded, before completing it: a build that died at the end. */
+  'zip.before-complete',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

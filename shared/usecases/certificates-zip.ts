@@ -226,6 +226,7 @@ export async function buildCertificatesZip(trainingId: string, digest: string): 
 
   const parts = await listZipParts(trainingId, digest);
   if (!parts.at(-1)?.last) await uploadRemainingPieces(job, certificates, uploadId, parts);
+  faultPoint('zip.before-complete');
   await completeZipUpload(job, uploadId, parts);
   await markZipReady(trainingId, digest, clock.now().toISOString(), (await zipObjectSize(job)) ?? 0);
 }
@@ -259,7 +260,6 @@ async function uploadRemainingPieces(job: ZipJob, certificates: readonly Certifi
     offset = piece.end;
     buffer = [];
     buffered = 0;
-    faultPoint('zip.after-piece');
   };
 
   for (let start = through; start < files.length; start += READS_AT_ONCE) {
