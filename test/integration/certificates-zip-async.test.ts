@@ -176,6 +176,8 @@ describe('the certificates ZIP built in the background', () => {
     expect(report.found.zip).toBeGreaterThanOrEqual(1);
     const { job } = await zipWhenReady(trainingId);
     expect(job).toMatchObject({ status: 'ready', done: 2, total: 2 });
+    const faults = await api<{ points: Record<string, { thrown: number }> }>('GET', '/api/local/faults');
+    expect(faults.body.points['zip.before-complete']?.thrown).toBe(4);
     const { files } = await downloaded(job);
     expect(Object.keys(files).sort()).toHaveLength(3);
     expect(manifestRows(files)).toHaveLength(3);
