@@ -280,11 +280,14 @@ function attachment(fileName: string): string {
   return `attachment; filename="${fileName}"`;
 }
 
-/** A time-limited GET of the ZIP that the browser saves under its file name. */
-export function zipDownloadUrl(zip: ZipObject, fileName: string, expiresInSeconds: number): Promise<string> {
+/**
+ * A time-limited GET of the ZIP that the browser saves under its file name. Signed at `signedAt`
+ * (the platform's clock), so the link ends when the answer says it does, locally too.
+ */
+export function zipDownloadUrl(zip: ZipObject, fileName: string, signedAt: Date, expiresInSeconds: number): Promise<string> {
   return getSignedUrl(
     s3,
     new GetObjectCommand({ Bucket: certificatesBucket, Key: keyOf(zip), ResponseContentDisposition: attachment(fileName), ResponseContentType: 'application/zip' }),
-    { expiresIn: expiresInSeconds },
+    { expiresIn: expiresInSeconds, signingDate: signedAt },
   );
 }

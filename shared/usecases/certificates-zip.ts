@@ -190,12 +190,13 @@ async function zipJob(trainingId: string, certificates: readonly Certificate[]):
     job = { ...job, status: 'building' };
   }
   if (job.status !== 'ready') return { status: job.status, done: job.done, total: job.files, retryAfterSeconds: POLL_SECONDS };
+  const signedAt = clock.now();
   return {
     status: 'ready',
     done: job.files,
     total: job.files,
-    downloadUrl: await zipDownloadUrl(job, job.fileName, LINK_SECONDS),
-    expiresAt: new Date(clock.nowMs() + LINK_SECONDS * 1000).toISOString(),
+    downloadUrl: await zipDownloadUrl(job, job.fileName, signedAt, LINK_SECONDS),
+    expiresAt: new Date(signedAt.getTime() + LINK_SECONDS * 1000).toISOString(),
     retryAfterSeconds: 0,
   };
 }
