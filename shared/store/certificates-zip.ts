@@ -38,12 +38,16 @@ export interface ZipJob {
   fileName: string;
   createdAt: string;
   attempts: number;
+  /** Made because the PDFs passed what one response carries (not only because a client asked). */
+  tooLarge?: boolean;
   uploadId?: string;
   readyAt?: string;
   bytes?: number;
 }
 
 export interface ZipPart {
+  /** The multipart upload it belongs to: a job asked for again starts a new one. */
+  uploadId: string;
   partNumber: number;
   etag: string;
   entries: ZipEntry[];
@@ -155,7 +159,8 @@ export async function recordZipPart(trainingId: string, digest: string, part: Zi
   );
 }
 
-export async function listZipParts(trainingId: string, digest: string): Promise<ZipPart[]> {
+/** The pieces recorded for this upload, in order. */
+export async function listZipParts(trainingId: string, digest: string, uploadId: string): Promise<ZipPart[]> {
   const parts: ZipPart[] = [];
   let start: Record<string, unknown> | undefined;
   do {
@@ -171,7 +176,7 @@ export async function listZipParts(trainingId: string, digest: string): Promise<
     parts.push(...Items.map((item) => partFromItem(item)));
     start = LastEvaluatedKey;
   } while (start);
-  return parts.sort((a, b) => a.partNumber - b.partNumber);
+  return parts.filter((part) => part.uploadId === uploadId).sort((a, b) => a.partNumber - b.partNumber);
 }
 
 /** Ready: the download can be handed out, and the sweeper no longer looks at it. */
@@ -198,14 +203,17 @@ export async function markZipFailed(trainingId: string, digest: string): Promise
   );
 }
 
-/** A request for another build of a failed job (the person asked again): back in the stream and the sweep. */
+/**
+ * A request for another build of a failed job (the person asked again): back in the stream and the
+ * sweep, with a fresh upload (the bucket aborts uploads left incomplete for a day).
+ */
 export async function rearmZipJob(trainingId: string, digest: string, now: string): Promise<void> {
   await guarded(
     new UpdateCommand({
       TableName: tableName,
       Key: certificatesZipKeys.job(trainingId, digest),
       ConditionExpression: '#status = :failed',
-      UpdateExpression: 'SET #status = :building, attempts = :zero, rearmedAt = :now, gsi3pk = :gsi3pk, gsi3sk = :gsi3sk',
+      UpdateExpression: 'SET #status = :building, attempts = :zero, rearmedAt = :now, gsi3pk = :gsi3pk, gsi3sk = :gsi3sk REMOVE uploadId',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':failed': 'failed', ':building': 'building', ':zero': 0, ':now': now, ...sweepValues(now, trainingId, digest) },
     }),

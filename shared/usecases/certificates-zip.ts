@@ -94,11 +94,14 @@ export async function certificatesZip(principal: Principal, trainingId: string, 
   if (certificates.length === 0) {
     throw new ConflictError('This training has no certificates yet: they are issued when the trainer closes it.', 'no_certificates');
   }
-  if (!options.async) {
+  const digest = digestOf(certificates);
+  if (options.async) return { kind: 'job', ...(await zipJob(trainingId, certificates, digest, false)) };
+  // The same certificates were too large before: answer their job without reading the PDFs again.
+  if (!(await findZipJob(trainingId, digest))?.tooLarge) {
     const inline = await zipInMemory(trainingId, certificates);
     if (inline) return { kind: 'file', ...inline };
   }
-  return { kind: 'job', ...(await zipJob(trainingId, certificates)) };
+  return { kind: 'job', ...(await zipJob(trainingId, certificates, digest, true)) };
 }
 
 async function currentCertificates(trainingId: string): Promise<Certificate[]> {
@@ -168,8 +171,7 @@ function jobRows(certificates: readonly Certificate[]): ManifestRow[] {
 }
 
 /** The job of this set of certificates: found, or created once however many ask at the same time. */
-async function zipJob(trainingId: string, certificates: readonly Certificate[]): Promise<CertificatesZipJobView> {
-  const digest = digestOf(certificates);
+async function zipJob(trainingId: string, certificates: readonly Certificate[], digest: string, tooLarge: boolean): Promise<CertificatesZipJobView> {
   const now = clock.now().toISOString();
   let job =
     (await findZipJob(trainingId, digest)) ??
@@ -183,6 +185,7 @@ async function zipJob(trainingId: string, certificates: readonly Certificate[]):
       fileName: zipNameOf(trainingId),
       createdAt: now,
       attempts: 0,
+      ...(tooLarge ? { tooLarge } : {}),
     }));
   if (job.status === 'failed') {
     // Asked again after every attempt failed: one more round, through the stream and the sweep.
@@ -225,7 +228,7 @@ export async function buildCertificatesZip(trainingId: string, digest: string): 
   const uploadId = job.uploadId ?? (await claimUpload(job));
   if (!uploadId) return;
 
-  const parts = await listZipParts(trainingId, digest);
+  const parts = await listZipParts(trainingId, digest, uploadId);
   if (!parts.at(-1)?.last) await uploadRemainingPieces(job, certificates, uploadId, parts);
   faultPoint('zip.before-complete');
   await completeZipUpload(job, uploadId, parts);
@@ -255,7 +258,7 @@ async function uploadRemainingPieces(job: ZipJob, certificates: readonly Certifi
     const partNumber = (parts.at(-1)?.partNumber ?? 0) + 1;
     const etag = await uploadZipPart(job, uploadId, partNumber, bytes);
     through += buffer.length;
-    const part = { partNumber, etag, entries: piece.entries, filesThrough: through, end: piece.end, last };
+    const part = { uploadId, partNumber, etag, entries: piece.entries, filesThrough: through, end: piece.end, last };
     await recordZipPart(job.trainingId, job.digest, part);
     parts.push(part);
     offset = piece.end;
