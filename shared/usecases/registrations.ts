@@ -275,10 +275,11 @@ export async function importRegistrations(
       return false;
     }
   });
-  const dropDuplicates = (batch: readonly PendingRow[], duplicates: readonly string[]) => {
+  /** Rows someone registered meanwhile (the transaction names them) are reported; the others go on. */
+  const withoutTaken = (rowsLeft: readonly PendingRow[], duplicates: readonly string[]): PendingRow[] => {
     const taken = new Set(duplicates);
-    for (const candidate of batch) if (taken.has(candidate.registration.email)) refuse(candidate, alreadyRegistered('confirmed'));
-    pending = pending.filter((candidate) => !taken.has(candidate.registration.email));
+    for (const candidate of rowsLeft) if (taken.has(candidate.registration.email)) refuse(candidate, alreadyRegistered('confirmed'));
+    return rowsLeft.filter((candidate) => !taken.has(candidate.registration.email));
   };
 
   for (let attempt = 0; pending.length > 0 && attempt < SEAT_ATTEMPTS; ) {
@@ -291,7 +292,7 @@ export async function importRegistrations(
       for (const { index, row, registration } of batch) results[index] = { row, registrationId: registration.registrationId, status: 'confirmed' };
       pending = pending.slice(batch.length);
     } else if (result.outcome === 'duplicate') {
-      dropDuplicates(batch, result.duplicates);
+      pending = withoutTaken(pending, result.duplicates);
     } else if (result.outcome === 'training_closed') {
       for (const candidate of pending) refuse(candidate, noLongerOpen());
       pending = [];
@@ -322,9 +323,7 @@ export async function importRegistrations(
             for (const candidate of chunk) refuse(candidate, noLongerOpen());
             break;
           }
-          const taken = new Set(result.duplicates);
-          for (const candidate of chunk) if (taken.has(candidate.registration.email)) refuse(candidate, alreadyRegistered('waitlisted'));
-          chunk = chunk.filter((candidate) => !taken.has(candidate.registration.email));
+          chunk = withoutTaken(chunk, result.duplicates);
         }
       }
     };
