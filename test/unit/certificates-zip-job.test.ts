@@ -61,7 +61,7 @@ describe('a training too large for one response', () => {
     expect(answer).toMatchObject({ kind: 'job', status: 'building', done: 0, total: 5 });
     expect(documentMock).toHaveReceivedCommandWith(PutCommand, {
       ConditionExpression: 'attribute_not_exists(pk)',
-      Item: expect.objectContaining({ type: 'CertificatesZip', status: 'building', attempts: 0, files: 5, tooLarge: true, gsi3pk: 'SWEEP#zip' }) as unknown,
+      Item: expect.objectContaining({ type: 'CertificatesZip', status: 'building', attempts: 0, files: 5, tooLarge: true, gsi3pk: 'SWEEP#zip' }) as Record<string, unknown>,
     });
   });
 
