@@ -390,7 +390,7 @@ function CertificatesZip({ training, issued }: { training: Training; issued: num
       }}>${t('issuance.zip')}</button>
     </p>
     <${ErrorBox} error=${error} />
-    ${building ? html`<${ProgressBar} label=${t('issuance.zipping', { count: job.total || issued })} value=${job.done} max=${job.total} />` : null}
+    ${building ? html`<${ProgressBar} label=${t('issuance.zipping', { count: job.total || issued })} value=${job.total > 0 ? job.done : undefined} max=${job.total || undefined} />` : null}
     ${job?.status === 'ready' && job.downloadUrl
       ? html`<p role="status"><a class="button" href=${job.downloadUrl} download>${t('issuance.zipReady')}</a>
           <span class="muted"> ${t('issuance.zipExpires', { time: formatDateTime(job.expiresAt ?? '', language()) })}</span></p>`
