@@ -49,7 +49,7 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
     await processReissueTask(reissueTaskFromItem(newImage));
   } else if (newImage?.type === entityTypes.certificatesZip && newImage.status === 'building' && newImage.attempts === 0) {
     // A ZIP asked for (or asked for again after it failed); its CSV manifest loads only here.
-    const { buildCertificatesZip } = await import('../../shared/usecases/certificates-zip');
+    const { buildCertificatesZip } = await import('../../shared/usecases/certificates-zip-build');
     await buildCertificatesZip(String(newImage.trainingId), String(newImage.digest));
   }
 }

@@ -9,12 +9,10 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  GetObjectCommand,
   HeadObjectCommand,
   NotFound,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ZipEntry } from '../exports/stored-zip';
@@ -234,12 +232,12 @@ export interface ZipObject {
   digest: string;
 }
 
-function keyOf({ trainingId, digest }: ZipObject): string {
+export function zipObjectKey({ trainingId, digest }: ZipObject): string {
   return certificatesZipKeys.object(trainingId, digest);
 }
 
 export async function startZipUpload(zip: ZipObject, fileName: string): Promise<string> {
-  const objectKey = keyOf(zip);
+  const objectKey = zipObjectKey(zip);
   const { UploadId } = await s3.send(
     new CreateMultipartUploadCommand({
       Bucket: certificatesBucket,
@@ -253,11 +251,11 @@ export async function startZipUpload(zip: ZipObject, fileName: string): Promise<
 }
 
 export async function abortZipUpload(zip: ZipObject, uploadId: string): Promise<void> {
-  await s3.send(new AbortMultipartUploadCommand({ Bucket: certificatesBucket, Key: keyOf(zip), UploadId: uploadId }));
+  await s3.send(new AbortMultipartUploadCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip), UploadId: uploadId }));
 }
 
 export async function uploadZipPart(zip: ZipObject, uploadId: string, partNumber: number, bytes: Buffer): Promise<string> {
-  const { ETag } = await s3.send(new UploadPartCommand({ Bucket: certificatesBucket, Key: keyOf(zip), UploadId: uploadId, PartNumber: partNumber, Body: bytes }));
+  const { ETag } = await s3.send(new UploadPartCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip), UploadId: uploadId, PartNumber: partNumber, Body: bytes }));
   if (!ETag) throw new Error('S3 answered UploadPart without an ETag');
   return ETag;
 }
@@ -266,7 +264,7 @@ export async function completeZipUpload(zip: ZipObject, uploadId: string, parts:
   await s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: certificatesBucket,
-      Key: keyOf(zip),
+      Key: zipObjectKey(zip),
       UploadId: uploadId,
       MultipartUpload: { Parts: parts.map(({ partNumber, etag }) => ({ PartNumber: partNumber, ETag: etag })) },
     }),
@@ -276,7 +274,7 @@ export async function completeZipUpload(zip: ZipObject, uploadId: string, parts:
 /** The completed object's size, or undefined while there is none (a crash before completing). */
 export async function zipObjectSize(zip: ZipObject): Promise<number | undefined> {
   try {
-    const { ContentLength } = await s3.send(new HeadObjectCommand({ Bucket: certificatesBucket, Key: keyOf(zip) }));
+    const { ContentLength } = await s3.send(new HeadObjectCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip) }));
     return ContentLength ?? 0;
   } catch (error) {
     if (error instanceof NotFound || (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey'))) return undefined;
@@ -284,18 +282,7 @@ export async function zipObjectSize(zip: ZipObject): Promise<number | undefined>
   }
 }
 
-function attachment(fileName: string): string {
+/** How the browser saves the ZIP: as an attachment under its file name. */
+export function attachment(fileName: string): string {
   return `attachment; filename="${fileName}"`;
-}
-
-/**
- * A time-limited GET of the ZIP that the browser saves under its file name. Signed at `signedAt`
- * (the platform's clock), so the link ends when the answer says it does, locally too.
- */
-export function zipDownloadUrl(zip: ZipObject, fileName: string, signedAt: Date, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(
-    s3,
-    new GetObjectCommand({ Bucket: certificatesBucket, Key: keyOf(zip), ResponseContentDisposition: attachment(fileName), ResponseContentType: 'application/zip' }),
-    { expiresIn: expiresInSeconds, signingDate: signedAt },
-  );
 }

@@ -102,7 +102,7 @@ const redrive: Record<SweepKind, (item: Record<string, unknown>) => Promise<unkn
   email: (item) => redriveEmail(openEmailClaimFromItem(item)),
   seats: redriveSeats,
   // Loaded only when a ZIP is stuck: its manifest needs the CSV writer.
-  zip: async (item) => (await import('./certificates-zip')).buildCertificatesZip(String(item.trainingId), String(item.digest)),
+  zip: async (item) => (await import('./certificates-zip-build')).buildCertificatesZip(String(item.trainingId), String(item.digest)),
 };
 
 async function inPool<T>(items: readonly T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
