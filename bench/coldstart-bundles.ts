@@ -1,16 +1,17 @@
 /**
- * Builds every function of a source tree the way infra's ServiceFunction has CDK's NodejsFunction
- * run esbuild (the same options, read from `shippedBundling`), without synthesizing the app:
- * a synth bundles the same entries with the same flags, only some minutes slower.
+ * Builds every function of a source tree the way infra's ServiceFunction ships it (the options of
+ * infra/constructs/function-bundle.ts), without synthesizing the app: a synth bundles the same
+ * entries with the same options, only some minutes slower.
  *
  * The tree may be another checkout (bench:coldstart's baseline): its manifest says which
- * functions it has, and the bundles come from its own sources and node_modules.
+ * functions it has, and the bundles come from its own sources, node_modules and bundling code.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { certificateFontsDir, shippedBundling } from '../infra/constructs/service-function';
+import { build, type Metafile } from 'esbuild';
+import type * as shippedBundling from '../infra/constructs/function-bundle';
+import { bundleOutputs, entryFile, functionBuildOptions } from '../infra/constructs/function-bundle';
 
 export interface FunctionEntry {
   name: string;
@@ -45,60 +46,68 @@ export async function deployedFunctions(root: string): Promise<FunctionEntry[]> 
   return entries;
 }
 
-/** esbuild's options for one function, as aws-lambda-nodejs turns `shippedBundling` into flags. */
-export function shippedBuildOptions(entryPoint: string, outfile: string): BuildOptions {
-  return {
-    entryPoints: [entryPoint],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: shippedBundling.format,
-    target: shippedBundling.target,
-    mainFields: shippedBundling.mainFields,
-    minify: shippedBundling.minify,
-    sourcemap: shippedBundling.sourceMap,
-    sourcesContent: shippedBundling.sourcesContent,
-    // bundleAwsSDK: true leaves CDK's externals empty: the SDK is bundled like everything else.
-    external: [],
-    banner: { js: shippedBundling.banner },
-    metafile: true,
-    logLevel: 'error',
-  };
-}
-
 export interface BuiltFunction extends FunctionEntry {
+  /** The entry, index.mjs. */
   file: string;
-  /** Bytes of index.mjs: code only, without the source map and the fonts. */
+  /** Bytes of what a cold start loads: index.mjs and the chunks it imports statically (no maps, no fonts). */
   codeBytes: number;
+  /** Bytes of every code file shipped, lazy chunks included. */
+  shippedBytes: number;
   metafile: Metafile;
 }
 
-/** Bundles each entry of `root` into `outDir/<name>/index.mjs`, with the fonts beside it. */
-export async function buildFunctions(root: string, entries: readonly FunctionEntry[], outDir: string): Promise<BuiltFunction[]> {
-  const built: BuiltFunction[] = [];
-  // A few at a time: esbuild is parallel inside, and the machine is shared.
-  for (let start = 0; start < entries.length; start += 4) {
-    const batch = entries.slice(start, start + 4);
-    built.push(...(await Promise.all(batch.map((entry) => buildOne(root, entry, outDir)))));
+/**
+ * Builds a tree's functions the way that tree ships them. A tree with
+ * infra/constructs/function-bundle.ts (code splitting) is built with its own copy of it; an
+ * older one (one file per function, through NodejsFunction) with its own bench/coldstart-bundles.ts.
+ */
+export async function buildTree(root: string, outDir: string): Promise<BuiltFunction[]> {
+  const entries = await deployedFunctions(root);
+  if (await exists(path.join(root, 'infra/constructs/function-bundle.ts'))) {
+    const bundler = (await import(moduleUrl(root, 'infra/constructs/function-bundle.ts'))) as typeof shippedBundling;
+    return inBatches(entries, (entry) => buildOne(root, entry, path.join(outDir, entry.name), bundler));
   }
-  return built;
+  const legacy = (await import(moduleUrl(root, 'bench/coldstart-bundles.ts'))) as LegacyBundles;
+  const built = await legacy.buildFunctions(root, entries, outDir);
+  return Promise.all(built.map(async (fn) => ({ ...fn, ...(await sizes(fn.metafile, root)) })));
 }
 
-async function buildOne(root: string, entry: FunctionEntry, outDir: string): Promise<BuiltFunction> {
-  const dir = path.join(outDir, entry.name);
-  const file = path.join(dir, 'index.mjs');
-  const result = await build({ ...shippedBuildOptions(path.join(root, entry.handler), file), absWorkingDir: root });
-  // CDK's afterBundling hook copies the fonts for the functions that render; copying them for
-  // all is harmless (the bundle test proves only those import the renderer) and keeps this simple.
-  await fs.cp(path.join(root, certificateFontsDir), path.join(dir, 'fonts'), {
-    recursive: true,
-    filter: (source) => !source.includes('.') || source.endsWith('.ttf'),
-  });
-  const { size } = await fs.stat(file);
-  return { ...entry, file, codeBytes: size, metafile: result.metafile! };
+/** What bench/coldstart-bundles.ts exported before code splitting. */
+interface LegacyBundles {
+  buildFunctions(root: string, entries: readonly FunctionEntry[], outDir: string): Promise<(FunctionEntry & { file: string; metafile: Metafile })[]>;
 }
 
-/** The floor: a bundle holding only the DynamoDB document client, built the same way. */
+const moduleUrl = (root: string, file: string) => pathToFileURL(path.join(root, file)).href;
+
+async function inBatches<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const done: R[] = [];
+  // A few at a time: esbuild is parallel inside, and the machine is shared.
+  for (let start = 0; start < items.length; start += 4) {
+    done.push(...(await Promise.all(items.slice(start, start + 4).map(work))));
+  }
+  return done;
+}
+
+type Bundler = Pick<typeof shippedBundling, 'functionBuildOptions' | 'copyCertificateFonts' | 'entryFile'>;
+
+async function buildOne(root: string, entry: FunctionEntry, dir: string, bundler: Bundler): Promise<BuiltFunction> {
+  const { metafile } = await build(bundler.functionBuildOptions(root, path.join(root, entry.handler), dir));
+  // infra copies the fonts only for the functions that render; copying them for all is harmless
+  // (function-imports.test.ts proves only those import the renderer) and keeps this simple.
+  bundler.copyCertificateFonts(root, dir);
+  return { ...entry, file: path.join(dir, bundler.entryFile), metafile, ...(await sizes(metafile, root)) };
+}
+
+async function sizes(metafile: Metafile, root: string): Promise<Pick<BuiltFunction, 'codeBytes' | 'shippedBytes'>> {
+  const { atStart, all } = bundleOutputs(metafile);
+  const bytes = async (files: readonly string[]) => {
+    const stats = await Promise.all(files.map((file) => fs.stat(path.resolve(root, file))));
+    return stats.reduce((sum, stat) => sum + stat.size, 0);
+  };
+  return { codeBytes: await bytes(atStart), shippedBytes: await bytes(all) };
+}
+
+/** The floor: a bundle holding only the DynamoDB document client, built as functions are. */
 export async function buildFloor(root: string, outDir: string): Promise<BuiltFunction> {
   const dir = path.join(outDir, 'floor');
   await fs.mkdir(dir, { recursive: true });
@@ -113,11 +122,9 @@ export async function buildFloor(root: string, outDir: string): Promise<BuiltFun
       '',
     ].join('\n'),
   );
-  const file = path.join(dir, 'index.mjs');
   // Resolved from the tree's node_modules, as a function's imports are.
-  const result = await build({ ...shippedBuildOptions(source, file), absWorkingDir: root, nodePaths: [path.join(root, 'node_modules')] });
-  const { size } = await fs.stat(file);
-  return { name: 'floor (DynamoDBDocumentClient)', handler: source, file, codeBytes: size, metafile: result.metafile! };
+  const { metafile } = await build({ ...functionBuildOptions(root, source, dir), nodePaths: [path.join(root, 'node_modules')] });
+  return { name: 'floor (DynamoDBDocumentClient)', handler: source, file: path.join(dir, entryFile), metafile, ...(await sizes(metafile, root)) };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -5,6 +5,7 @@
  */
 import { findFreePort } from '../local/ports';
 import { startLocalStack } from '../local/stack';
+import { instruments, perUnit, totalCalls } from '../local/instruments';
 import { ms, summarize } from './stats';
 
 const REQUESTS = Number(process.env.BURST_REQUESTS ?? 2_000);
@@ -73,6 +74,45 @@ async function publishedTraining(base: string, trainerToken: string, capacity: n
   return id;
 }
 
+/**
+ * The ceiling DynamoDB Local sets: a waitlisted registration's three store calls (the enrolment
+ * read, the ticket, the queue transaction) made directly, 64 at a time like the gateway's
+ * invocations, with the consumers paused — no HTTP, token, validation or stream work.
+ */
+async function storeCeiling(trainingId: string, pauseConsumers: () => Promise<void>, resumeConsumers: () => Promise<void>): Promise<number> {
+  const { drawWaitlistTicket, readEnrolmentState, registerOnWaitlist } = await import('../shared/store/registrations');
+  await pauseConsumers();
+  try {
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: 64 }, async () => {
+        while (next < REQUESTS) {
+          const index = next++;
+          const email = `store-${index}@bench.kz`;
+          const { training } = await readEnrolmentState(trainingId, email);
+          const { ticket } = await drawWaitlistTicket(trainingId);
+          const now = new Date().toISOString();
+          await registerOnWaitlist(training!, {
+            registrationId: `store-${index}`,
+            trainingId,
+            email,
+            fullName: `Мұғалім ${index}`,
+            preferredLanguage: 'kk',
+            status: 'waitlisted',
+            registeredAt: now,
+            source: 'self',
+            waitlistTicket: ticket,
+          });
+        }
+      }),
+    );
+    return Math.round((REQUESTS / (performance.now() - started)) * 1000);
+  } finally {
+    await resumeConsumers();
+  }
+}
+
 export async function registrationBurst(): Promise<Record<string, string | number>> {
   const ports = { api: await findFreePort(), dynamodb: await findFreePort(), ses: await findFreePort(), s3: await findFreePort() };
   const stack = await startLocalStack({ ports, seed: false, log: () => undefined });
@@ -91,11 +131,18 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
     }
 
     const trainingId = await publishedTraining(base, trainerToken, CAPACITY);
+    // The routes run in this thread, the consumers in the functions' thread: both counted.
+    const routeCalls = await instruments();
+    await stack.poller.waitForIdle({ timeoutMs: 60_000 });
+    routeCalls.reset();
+    await stack.poller.resetMeasurements();
     const started = performance.now();
     const results = await Promise.all(
       tokens.slice(0, REQUESTS).map((teacher, index) => post(base, `/api/trainings/${trainingId}/registrations`, { fullName: `Мұғалім ${index}` }, teacher)),
     );
     const wallMs = performance.now() - started;
+    const registerCalls = routeCalls.calls().register;
+    const consumerCalls = (await stack.poller.measurements()).calls;
 
     const receipts = results.map((result) => result.json as Receipt);
     const confirmed = receipts.filter((receipt) => receipt.status === 'confirmed').length;
@@ -105,6 +152,8 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
     const burst = summarize(results.map((result) => result.elapsedMs));
     const quiet = summarize(unloaded);
     const fair = confirmed === CAPACITY && waitlisted.length === REQUESTS - CAPACITY && positions.size === waitlisted.length;
+
+    const storeAlone = await storeCeiling(trainingId, () => stack.poller.stop(), () => stack.poller.start());
 
     return {
       requests: REQUESTS,
@@ -121,6 +170,12 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
       'burst max': ms(burst.max),
       'unloaded p50': ms(quiet.p50),
       'p50 ratio burst/unloaded': (burst.p50 / quiet.p50).toFixed(1),
+      'DynamoDB calls per request': `${(totalCalls({ register: registerCalls ?? {} }, 'register') / REQUESTS).toFixed(2)} (${perUnit(registerCalls, REQUESTS)})`,
+      'consumer calls during the burst, per request': Object.keys(consumerCalls)
+        .map((name) => `${name} ${(totalCalls(consumerCalls, name) / REQUESTS).toFixed(2)}`)
+        .join(', '),
+      'the same store calls alone, requests/s': storeAlone,
+      'gateway ÷ store alone': ((REQUESTS / wallMs) * 1000 / storeAlone).toFixed(2),
     };
   } finally {
     await stack.stop();

@@ -42,6 +42,18 @@ function assertJava(): void {
 }
 
 /**
+ * On two cores the JVM's optimising compiler and its parallel collector take CPU from the
+ * requests of a short run (a test suite, a benchmark, a demo): the quick compiler and the serial
+ * collector serve those faster (README, `npm run bench`). `DYNAMODB_LOCAL_JVM_FLAGS` replaces
+ * them, `none` for the JVM's own defaults.
+ */
+function jvmTuning(): string[] {
+  const flags = process.env.DYNAMODB_LOCAL_JVM_FLAGS;
+  if (flags === 'none') return [];
+  return flags?.split(/\s+/).filter(Boolean) ?? ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC'];
+}
+
+/**
  * Starts AWS's DynamoDB Local as a child process. With `dataDirectory` the data lives on disk so a
  * restart loses nothing; without it the database is in memory (tests).
  */
@@ -59,6 +71,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDirectory?
     [
       // 1 GB serves the app and tests; a Scan over a synthetic year of a million items needs more.
       `-Xmx${process.env.DYNAMODB_LOCAL_HEAP ?? '1g'}`,
+      ...jvmTuning(),
       `-Djava.library.path=${path.join(directory, 'DynamoDBLocal_lib')}`,
       '-jar',
       path.join(directory, 'DynamoDBLocal.jar'),

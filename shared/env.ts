@@ -1,6 +1,6 @@
 /**
  * The functions' environment, defined once: every variable a function reads, with its form.
- * infra/stack.ts builds each NodejsFunction's environment as a `FunctionEnvironment`, and the
+ * infra/stack.ts builds each function's environment as a `FunctionEnvironment`, and the
  * local runtime builds its functions' environment as one too (local/environment.ts), so both set
  * exactly these names (test/infra/function-env.test.ts proves it). Functions read them only
  * through `requiredEnv` and `optionalEnv`, which fail at cold start with the variable's name and

@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
-import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { recordAttendanceRequest } from '../../shared/api/attendance';
+import { recordAttendanceRoute } from '../../shared/manifest';
 import { recordAttendance } from '../../shared/usecases/attendance';
 
 export const handler = defineRoute(
-  routes.recordAttendance,
-  attendanceApi.recordAttendance,
+  recordAttendanceRoute,
+  recordAttendanceRequest,
   async ({ principal, params, body }) => ({
     status: 200,
     body: await recordAttendance(principal, params.id, params.sessionId, body),

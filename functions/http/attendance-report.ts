@@ -1,7 +1,7 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
-import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { attendanceReportRequest } from '../../shared/api/attendance';
+import { attendanceReportRoute } from '../../shared/manifest';
 import { attendanceReport } from '../../shared/usecases/attendance';
 
 function attachment(fileName: string): string {
@@ -9,8 +9,8 @@ function attachment(fileName: string): string {
 }
 
 export const handler = defineRoute(
-  routes.attendanceReport,
-  attendanceApi.attendanceReport,
+  attendanceReportRoute,
+  attendanceReportRequest,
   async ({ principal, params, query }) => {
     const report = await attendanceReport(principal, params.id);
     const language = query.lang ?? report.language;

@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
-import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { importTeamsReportRequest } from '../../shared/api/attendance';
+import { importTeamsReportRoute } from '../../shared/manifest';
 import { importTeamsReport } from '../../shared/usecases/attendance';
 
 export const handler = defineRoute(
-  routes.importTeamsReport,
-  attendanceApi.importTeamsReport,
+  importTeamsReportRoute,
+  importTeamsReportRequest,
   async ({ principal, params, body }) => ({
     status: 200,
     body: await importTeamsReport(principal, params.id, params.sessionId, body),

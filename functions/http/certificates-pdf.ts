@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { certificatePdfRequest } from '../../shared/api/certificates';
+import { certificatePdfRoute } from '../../shared/manifest';
 import { certificatePdf } from '../../shared/usecases/certificates';
 
 /** The PDF's bytes, on AWS and locally alike (a certificate is ~16 KB, far below the 6 MB limit). */
-export const handler = defineRoute(routes.certificatePdf, certificatesApi.certificatePdf, async ({ principal, params }) => {
+export const handler = defineRoute(certificatePdfRoute, certificatePdfRequest, async ({ principal, params }) => {
   const { pdf, number } = await certificatePdf(principal, params.id);
   return {
     status: 200,

@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { reissueCertificateRequest } from '../../shared/api/certificates';
+import { reissueCertificateRoute } from '../../shared/manifest';
 import { reissueCertificate } from '../../shared/usecases/certificate-lifecycle';
 
 export const handler = defineRoute(
-  routes.reissueCertificate,
-  certificatesApi.reissueCertificate,
+  reissueCertificateRoute,
+  reissueCertificateRequest,
   async ({ principal, params, body }) => ({
     status: 200,
     body: await reissueCertificate(principal, params.id, {

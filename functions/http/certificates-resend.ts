@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { resendCertificateRequest } from '../../shared/api/certificates';
+import { resendCertificateRoute } from '../../shared/manifest';
 import { resendCertificate } from '../../shared/usecases/delivery';
 
-export const handler = defineRoute(routes.resendCertificate, certificatesApi.resendCertificate, async ({ principal, params }) => ({
+export const handler = defineRoute(resendCertificateRoute, resendCertificateRequest, async ({ principal, params }) => ({
   status: 202,
   body: await resendCertificate(principal, params.id),
 }));

@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { revokeCertificateRequest } from '../../shared/api/certificates';
+import { revokeCertificateRoute } from '../../shared/manifest';
 import { revokeCertificate } from '../../shared/usecases/certificate-lifecycle';
 
 export const handler = defineRoute(
-  routes.revokeCertificate,
-  certificatesApi.revokeCertificate,
+  revokeCertificateRoute,
+  revokeCertificateRequest,
   async ({ principal, params, body }) => ({
     status: 200,
     body: await revokeCertificate(principal, params.id, body.reason),

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { verifyCertificateRequest } from '../../shared/api/certificates';
+import { verifyCertificateRoute } from '../../shared/manifest';
 import { verifyCertificate } from '../../shared/usecases/certificates';
 
-export const handler = defineRoute(routes.verifyCertificate, certificatesApi.verifyCertificate, async ({ params }) => ({
+export const handler = defineRoute(verifyCertificateRoute, verifyCertificateRequest, async ({ params }) => ({
   status: 200,
   body: await verifyCertificate(params.code),
 }));

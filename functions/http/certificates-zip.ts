@@ -1,10 +1,10 @@
 import { defineRoute, type HttpResponse } from '../../shared/http/route';
-import { routes } from '../../shared/manifest';
-import { certificatesApi } from '../../shared/api/certificates';
+import { certificatesZipRoute } from '../../shared/manifest';
+import { certificatesZipRequest } from '../../shared/api/certificates';
 import { certificatesZip } from '../../shared/usecases/certificates-zip';
 
 /** Every current certificate PDF of a training and a manifest, in one ZIP (its trainer, coordinators, admins). */
-export const handler = defineRoute(routes.certificatesZip, certificatesApi.certificatesZip, async ({ principal, params, query }): Promise<HttpResponse> => {
+export const handler = defineRoute(certificatesZipRoute, certificatesZipRequest, async ({ principal, params, query }): Promise<HttpResponse> => {
   const answer = await certificatesZip(principal, params.id, { async: query.async === '1' });
   if (answer.kind === 'job') {
     const { kind: _kind, ...job } = answer;

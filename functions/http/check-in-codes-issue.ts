@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { attendanceApi } from '../../shared/api/attendance';
-import { routes } from '../../shared/manifest';
+import { issueCheckInCodeRequest } from '../../shared/api/attendance';
+import { issueCheckInCodeRoute } from '../../shared/manifest';
 import { issueCode } from '../../shared/usecases/attendance';
 
-export const handler = defineRoute(routes.issueCheckInCode, attendanceApi.issueCheckInCode, async ({ principal, params }) => ({
+export const handler = defineRoute(issueCheckInCodeRoute, issueCheckInCodeRequest, async ({ principal, params }) => ({
   status: 200,
   body: await issueCode(principal, params.id, params.sessionId),
   // A code is valid for a minute or two; no cache may keep it longer.

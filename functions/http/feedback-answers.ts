@@ -1,11 +1,11 @@
 import { defineRoute } from '../../shared/http/route';
-import { feedbackApi } from '../../shared/api/feedback';
-import { routes } from '../../shared/manifest';
+import { feedbackAnswersRequest } from '../../shared/api/feedback';
+import { feedbackAnswersRoute } from '../../shared/manifest';
 import { feedbackAnswersFor } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
-  routes.feedbackAnswers,
-  feedbackApi.feedbackAnswers,
+  feedbackAnswersRoute,
+  feedbackAnswersRequest,
   async ({ principal, params, query }) => ({
     status: 200,
     body: await feedbackAnswersFor(principal, params.id, query.question, query.cursor),

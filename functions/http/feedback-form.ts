@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { feedbackApi } from '../../shared/api/feedback';
-import { routes } from '../../shared/manifest';
+import { feedbackFormRequest } from '../../shared/api/feedback';
+import { feedbackFormRoute } from '../../shared/manifest';
 import { feedbackFormFor } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
-  routes.feedbackForm,
-  feedbackApi.feedbackForm,
+  feedbackFormRoute,
+  feedbackFormRequest,
   async ({ principal, params, query }) => ({ status: 200, body: await feedbackFormFor(params.id, query.lang, principal) }),
 );

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { feedbackApi } from '../../shared/api/feedback';
-import { routes } from '../../shared/manifest';
+import { submitFeedbackRequest } from '../../shared/api/feedback';
+import { submitFeedbackRoute } from '../../shared/manifest';
 import { submitFeedback } from '../../shared/usecases/feedback';
 
 export const handler = defineRoute(
-  routes.submitFeedback,
-  feedbackApi.submitFeedback,
+  submitFeedbackRoute,
+  submitFeedbackRequest,
   async ({ principal, params, body }) => ({ status: 201, body: await submitFeedback(principal, params.id, body) }),
 );

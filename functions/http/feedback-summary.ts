@@ -1,7 +1,7 @@
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE } from '../../shared/exports/content-types';
 import { defineRoute } from '../../shared/http/route';
-import { feedbackApi } from '../../shared/api/feedback';
-import { routes } from '../../shared/manifest';
+import { feedbackSummaryRequest } from '../../shared/api/feedback';
+import { feedbackAnswersRoute, feedbackSummaryRoute } from '../../shared/manifest';
 import { feedbackSummaryFor, type FeedbackSummaryView } from '../../shared/usecases/feedback';
 import { sealForRoute } from '../../shared/http/cursors';
 
@@ -12,7 +12,7 @@ async function withSealedAnswerCursors(summary: FeedbackSummaryView, caller: str
   for (const [question, page] of Object.entries(answers) as [keyof typeof answers, (typeof answers)[keyof typeof answers]][]) {
     if (!page.nextCursor) continue;
     const nextCursor = await sealForRoute(page.nextCursor, {
-      route: routes.feedbackAnswers.name,
+      route: feedbackAnswersRoute.name,
       pathParameters: { id: summary.trainingId },
       query: { question },
       caller,
@@ -27,8 +27,8 @@ function attachment(fileName: string): string {
 }
 
 export const handler = defineRoute(
-  routes.feedbackSummary,
-  feedbackApi.feedbackSummary,
+  feedbackSummaryRoute,
+  feedbackSummaryRequest,
   async ({ principal, params, query }) => {
     // The files carry every answer; the JSON pages them (GET …/feedback/answers).
     const summary = await feedbackSummaryFor(principal, params.id, query.lang, { allAnswers: query.format !== 'json' });

@@ -2,11 +2,11 @@ import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { certificatesBucket, s3 } from '../../shared/files/client';
 import { defineRoute } from '../../shared/http/route';
-import { publicApi } from '../../shared/api/public';
-import { routes } from '../../shared/manifest';
+import { healthRequest } from '../../shared/api/public';
+import { healthRoute } from '../../shared/manifest';
 import { dynamoDb, tableName } from '../../shared/store/client';
 
-export const handler = defineRoute(routes.health, publicApi.health, async () => {
+export const handler = defineRoute(healthRoute, healthRequest, async () => {
   const checks = await Promise.allSettled([
     dynamoDb.send(new DescribeTableCommand({ TableName: tableName })),
     s3.send(new HeadBucketCommand({ Bucket: certificatesBucket })),

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { commentJournalEntryRequest } from '../../shared/api/journal';
+import { commentJournalEntryRoute } from '../../shared/manifest';
 import { commentOnJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.commentJournalEntry,
-  journalApi.commentJournalEntry,
+  commentJournalEntryRoute,
+  commentJournalEntryRequest,
   async ({ principal, params, body }) => ({ status: 201, body: await commentOnJournalEntry(principal, params.id, params.entryId, body.text) }),
 );

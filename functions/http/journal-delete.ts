@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { deleteJournalEntryRequest } from '../../shared/api/journal';
+import { deleteJournalEntryRoute } from '../../shared/manifest';
 import { deleteJournalEntry } from '../../shared/usecases/journal';
 
-export const handler = defineRoute(routes.deleteJournalEntry, journalApi.deleteJournalEntry, async ({ principal, params }) => {
+export const handler = defineRoute(deleteJournalEntryRoute, deleteJournalEntryRequest, async ({ principal, params }) => {
   await deleteJournalEntry(principal, params.entryId);
   return { status: 204 };
 });

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { exportJournalRequest } from '../../shared/api/journal';
+import { exportJournalRoute } from '../../shared/manifest';
 import { exportJournal } from '../../shared/usecases/journal';
 
-export const handler = defineRoute(routes.exportJournal, journalApi.exportJournal, async ({ principal, query }) => {
+export const handler = defineRoute(exportJournalRoute, exportJournalRequest, async ({ principal, query }) => {
   const exported = await exportJournal(principal, query.format, query.lang ?? 'kk');
   // A journal is private writing: no shared cache keeps a copy.
   const headers = { 'cache-control': 'private, no-store' };

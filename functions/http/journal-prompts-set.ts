@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { setJournalPromptsRequest } from '../../shared/api/journal';
+import { setJournalPromptsRoute } from '../../shared/manifest';
 import { setTrainerPrompts } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.setJournalPrompts,
-  journalApi.setJournalPrompts,
+  setJournalPromptsRoute,
+  setJournalPromptsRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await setTrainerPrompts(principal, params.id, body.prompts) }),
 );

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { journalPromptsRequest } from '../../shared/api/journal';
+import { journalPromptsRoute } from '../../shared/manifest';
 import { journalPrompts } from '../../shared/usecases/journal';
 
-export const handler = defineRoute(routes.journalPrompts, journalApi.journalPrompts, async ({ principal, query }) => ({
+export const handler = defineRoute(journalPromptsRoute, journalPromptsRequest, async ({ principal, query }) => ({
   status: 200,
   body: await journalPrompts(principal, {
     ...(query.trainingId ? { trainingId: query.trainingId } : {}),

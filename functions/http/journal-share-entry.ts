@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { shareJournalEntryRequest } from '../../shared/api/journal';
+import { shareJournalEntryRoute } from '../../shared/manifest';
 import { shareJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.shareJournalEntry,
-  journalApi.shareJournalEntry,
+  shareJournalEntryRoute,
+  shareJournalEntryRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await shareJournalEntry(principal, params.entryId, body.shared) }),
 );

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { shareJournalTrainingRequest } from '../../shared/api/journal';
+import { shareJournalTrainingRoute } from '../../shared/manifest';
 import { shareJournalTraining } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.shareJournalTraining,
-  journalApi.shareJournalTraining,
+  shareJournalTrainingRoute,
+  shareJournalTrainingRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await shareJournalTraining(principal, params.trainingId, body.shared) }),
 );

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { journalApi } from '../../shared/api/journal';
-import { routes } from '../../shared/manifest';
+import { updateJournalEntryRequest } from '../../shared/api/journal';
+import { updateJournalEntryRoute } from '../../shared/manifest';
 import { updateJournalEntry } from '../../shared/usecases/journal';
 
 export const handler = defineRoute(
-  routes.updateJournalEntry,
-  journalApi.updateJournalEntry,
+  updateJournalEntryRoute,
+  updateJournalEntryRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await updateJournalEntry(principal, params.entryId, body) }),
 );

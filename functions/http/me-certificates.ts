@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { meApi } from '../../shared/api/me';
-import { routes } from '../../shared/manifest';
+import { myCertificatesRequest } from '../../shared/api/me';
+import { myCertificatesRoute } from '../../shared/manifest';
 import { myCertificates } from '../../shared/usecases/certificates';
 
-export const handler = defineRoute(routes.myCertificates, meApi.myCertificates, async ({ principal, query }) => ({
+export const handler = defineRoute(myCertificatesRoute, myCertificatesRequest, async ({ principal, query }) => ({
   status: 200,
   body: await myCertificates(principal, query),
 }));

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { meApi } from '../../shared/api/me';
-import { routes } from '../../shared/manifest';
+import { myRegistrationsRequest } from '../../shared/api/me';
+import { myRegistrationsRoute } from '../../shared/manifest';
 import { myRegistrations } from '../../shared/usecases/registrations';
 
-export const handler = defineRoute(routes.myRegistrations, meApi.myRegistrations, async ({ principal, query }) => ({
+export const handler = defineRoute(myRegistrationsRoute, myRegistrationsRequest, async ({ principal, query }) => ({
   status: 200,
   body: await myRegistrations(principal, query),
 }));

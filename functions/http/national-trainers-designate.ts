@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { designateNationalTrainerRequest } from '../../shared/api/trainings';
+import { designateNationalTrainerRoute } from '../../shared/manifest';
 import { designateNationalTrainer } from '../../shared/usecases/trainings';
 
-export const handler = defineRoute(routes.designateNationalTrainer, trainingsApi.designateNationalTrainer, async ({ principal, params }) => ({
+export const handler = defineRoute(designateNationalTrainerRoute, designateNationalTrainerRequest, async ({ principal, params }) => ({
   status: 200,
   body: await designateNationalTrainer(principal, params.email),
 }));

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { undesignateNationalTrainerRequest } from '../../shared/api/trainings';
+import { undesignateNationalTrainerRoute } from '../../shared/manifest';
 import { undesignateNationalTrainer } from '../../shared/usecases/trainings';
 
-export const handler = defineRoute(routes.undesignateNationalTrainer, trainingsApi.undesignateNationalTrainer, async ({ params }) => {
+export const handler = defineRoute(undesignateNationalTrainerRoute, undesignateNationalTrainerRequest, async ({ params }) => {
   await undesignateNationalTrainer(params.email);
   return { status: 204 };
 });

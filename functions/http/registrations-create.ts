@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { registrationsApi } from '../../shared/api/registrations';
-import { routes } from '../../shared/manifest';
+import { registerRequest } from '../../shared/api/registrations';
+import { registerRoute } from '../../shared/manifest';
 import { registerSelf } from '../../shared/usecases/registrations';
 
 export const handler = defineRoute(
-  routes.register,
-  registrationsApi.register,
+  registerRoute,
+  registerRequest,
   async ({ principal, params, body }) => ({ status: 201, body: await registerSelf(principal, params.id, body) }),
 );

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { registrationsApi } from '../../shared/api/registrations';
-import { routes } from '../../shared/manifest';
+import { withdrawRegistrationRequest } from '../../shared/api/registrations';
+import { withdrawRegistrationRoute } from '../../shared/manifest';
 import { withdrawSelf } from '../../shared/usecases/registrations';
 
-export const handler = defineRoute(routes.withdrawRegistration, registrationsApi.withdrawRegistration, async ({ principal, params }) => ({
+export const handler = defineRoute(withdrawRegistrationRoute, withdrawRegistrationRequest, async ({ principal, params }) => ({
   status: 200,
   body: await withdrawSelf(principal, params.id),
 }));

@@ -1,12 +1,12 @@
 import { cascadeSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
-import { reportsApi } from '../../shared/api/reports';
-import { routes } from '../../shared/manifest';
+import { cascadeReportRequest } from '../../shared/api/reports';
+import { cascadeReportRoute } from '../../shared/manifest';
 import { cascadeReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
-  routes.cascadeReport,
-  reportsApi.cascadeReport,
+  cascadeReportRoute,
+  cascadeReportRequest,
   async ({ principal, params, query }) => {
     const report = await cascadeReport(principal, params.trainingId, {
       limit: query.limit,

@@ -1,10 +1,10 @@
 import { multipliersSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
-import { reportsApi } from '../../shared/api/reports';
-import { routes } from '../../shared/manifest';
+import { multipliersReportRequest } from '../../shared/api/reports';
+import { multipliersReportRoute } from '../../shared/manifest';
 import { multipliersReport } from '../../shared/usecases/reports';
 
-export const handler = defineRoute(routes.multipliersReport, reportsApi.multipliersReport, async ({ principal, query }) => {
+export const handler = defineRoute(multipliersReportRoute, multipliersReportRequest, async ({ principal, query }) => {
   const report = await multipliersReport(principal, {
     limit: query.limit,
     ...(query.region ? { region: query.region } : {}),

@@ -1,12 +1,12 @@
 import { regionSheets, reportResponse } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
-import { reportsApi } from '../../shared/api/reports';
-import { routes } from '../../shared/manifest';
+import { regionReportRequest } from '../../shared/api/reports';
+import { regionReportRoute } from '../../shared/manifest';
 import { regionReport } from '../../shared/usecases/reports';
 
 export const handler = defineRoute(
-  routes.regionReport,
-  reportsApi.regionReport,
+  regionReportRoute,
+  regionReportRequest,
   async ({ principal, params, query }) => {
     const report = await regionReport(principal, params.region, {
       ...(query.from ? { from: query.from } : {}),

@@ -1,10 +1,10 @@
 import { reportResponse, surveyReportSheets } from '../../shared/exports/reports';
 import { defineRoute } from '../../shared/http/route';
-import { routes } from '../../shared/manifest';
-import { reportsApi } from '../../shared/api/reports';
+import { surveyReportRoute } from '../../shared/manifest';
+import { surveyReportRequest } from '../../shared/api/reports';
 import { surveyReport } from '../../shared/usecases/survey';
 
-export const handler = defineRoute(routes.surveyReport, reportsApi.surveyReport, async ({ principal, query }) => {
+export const handler = defineRoute(surveyReportRoute, surveyReportRequest, async ({ principal, query }) => {
   const report = await surveyReport(principal, {
     ...(query.region ? { region: query.region } : {}),
     ...(query.from ? { from: query.from } : {}),

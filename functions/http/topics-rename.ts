@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { topicsApi } from '../../shared/api/topics';
-import { routes } from '../../shared/manifest';
+import { renameTopicRequest } from '../../shared/api/topics';
+import { renameTopicRoute } from '../../shared/manifest';
 import { renameTopic } from '../../shared/usecases/topics';
 
 export const handler = defineRoute(
-  routes.renameTopic,
-  topicsApi.renameTopic,
+  renameTopicRoute,
+  renameTopicRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await renameTopic(principal, params.id, body) }),
 );

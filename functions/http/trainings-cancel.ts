@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { cancelTrainingRequest } from '../../shared/api/trainings';
+import { cancelTrainingRoute } from '../../shared/manifest';
 import { cancelTraining } from '../../shared/usecases/trainings';
 
 export const handler = defineRoute(
-  routes.cancelTraining,
-  trainingsApi.cancelTraining,
+  cancelTrainingRoute,
+  cancelTrainingRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await cancelTraining(principal, params.id, body.reason) }),
 );

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { closeTrainingRequest } from '../../shared/api/trainings';
+import { closeTrainingRoute } from '../../shared/manifest';
 import { closeTraining } from '../../shared/usecases/certificates';
 
-export const handler = defineRoute(routes.closeTraining, trainingsApi.closeTraining, async ({ principal, params }) => ({
+export const handler = defineRoute(closeTrainingRoute, closeTrainingRequest, async ({ principal, params }) => ({
   status: 200,
   body: await closeTraining(principal, params.id),
 }));

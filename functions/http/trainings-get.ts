@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { getTrainingRequest } from '../../shared/api/trainings';
+import { getTrainingRoute } from '../../shared/manifest';
 import { getTraining } from '../../shared/usecases/trainings';
 
-export const handler = defineRoute(routes.getTraining, trainingsApi.getTraining, async ({ principal, params }) => ({
+export const handler = defineRoute(getTrainingRoute, getTrainingRequest, async ({ principal, params }) => ({
   status: 200,
   body: await getTraining(principal, params.id),
 }));

@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { certificatesApi } from '../../shared/api/certificates';
-import { routes } from '../../shared/manifest';
+import { issuanceProgressRequest } from '../../shared/api/certificates';
+import { issuanceProgressRoute } from '../../shared/manifest';
 import { issuanceProgressOf } from '../../shared/usecases/delivery';
 
-export const handler = defineRoute(routes.issuanceProgress, certificatesApi.issuanceProgress, async ({ principal, params }) => ({
+export const handler = defineRoute(issuanceProgressRoute, issuanceProgressRequest, async ({ principal, params }) => ({
   status: 200,
   body: await issuanceProgressOf(principal, params.id),
 }));

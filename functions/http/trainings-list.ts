@@ -1,9 +1,9 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { listTrainingsRequest } from '../../shared/api/trainings';
+import { listTrainingsRoute } from '../../shared/manifest';
 import { listTrainings } from '../../shared/usecases/trainings';
 
-export const handler = defineRoute(routes.listTrainings, trainingsApi.listTrainings, async ({ query }) => ({
+export const handler = defineRoute(listTrainingsRoute, listTrainingsRequest, async ({ query }) => ({
   status: 200,
   body: await listTrainings(query),
 }));

@@ -1,10 +1,10 @@
 import { defineRoute } from '../../shared/http/route';
-import { trainingsApi } from '../../shared/api/trainings';
-import { routes } from '../../shared/manifest';
+import { updateTrainingRequest } from '../../shared/api/trainings';
+import { updateTrainingRoute } from '../../shared/manifest';
 import { updateTraining } from '../../shared/usecases/trainings';
 
 export const handler = defineRoute(
-  routes.updateTraining,
-  trainingsApi.updateTraining,
+  updateTrainingRoute,
+  updateTrainingRequest,
   async ({ principal, params, body }) => ({ status: 200, body: await updateTraining(principal, params.id, body) }),
 );

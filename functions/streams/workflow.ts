@@ -3,7 +3,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../shared/observability/logger';
-import { onFeedbackStateChanged, onRegistrationChanged, onTrainingChanged } from '../../shared/usecases/workflow';
+import { batchReads, onFeedbackStateChanged, onRegistrationChanged, onTrainingChanged, type RegistrationReads } from '../../shared/usecases/workflow';
 import { feedbackStateFromItem } from '../../shared/store/feedback';
 import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
 import { certificateResendFromItem } from '../../shared/store/certificates';
@@ -28,13 +28,13 @@ function imageOf(image: unknown): Record<string, unknown> | undefined {
  * One record, one effect. Each effect is idempotent (deterministic keys, conditional claims), so a
  * record delivered twice, or retried after a crash, changes nothing the second time.
  */
-async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrainingCache): Promise<void> {
+async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrainingCache, reads: RegistrationReads): Promise<void> {
   const newImage = imageOf(record.dynamodb?.NewImage);
   const oldImage = imageOf(record.dynamodb?.OldImage);
   if (newImage?.type === entityTypes.training) {
     await onTrainingChanged(trainingFromItem(newImage), oldImage ? trainingFromItem(oldImage) : undefined);
   } else if (newImage?.type === entityTypes.registration) {
-    await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined);
+    await onRegistrationChanged(registrationFromItem(newImage), oldImage ? registrationFromItem(oldImage) : undefined, reads);
   } else if (newImage?.type === entityTypes.feedbackState) {
     const trainingId = newImage.trainingId as string;
     await onFeedbackStateChanged(feedbackStateFromItem(newImage, trainingId), oldImage ? feedbackStateFromItem(oldImage, trainingId) : undefined);
@@ -67,9 +67,10 @@ function itemKeyOf(record: DynamoDBRecord): string {
 function inOrderPerItem(): (record: DynamoDBRecord) => Promise<void> {
   const chains = new Map<string, Promise<void>>();
   const closedTrainings = new ClosedTrainingCache();
+  const reads = batchReads();
   return (record) => {
     const key = itemKeyOf(record);
-    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings));
+    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings, reads));
     chains.set(key, current);
     return current;
   };

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations, type CfnElement } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, Validations, type CfnElement, type ILocalBundling } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import type { Permissions } from '../../shared/manifest';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { bundleFunctionSync, entryFile } from './function-bundle';
 
 /** Manifest handler paths are relative to the repository root, whatever the working directory. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -45,9 +46,9 @@ export interface ServiceFunctionProps {
   timeoutSeconds?: number;
   memoryMb?: number;
   /**
-   * Ship the certificate fonts beside the bundle: shared/certificates/render-pdf.ts reads
-   * `./fonts/*.ttf` relative to its module, which esbuild inlines into `index.mjs`, so the fonts
-   * go to `{outputDir}/fonts/`. Given to every function that writes certificates.
+   * Ship the certificate fonts beside the bundle: shared/certificates/pdf-fonts.ts reads
+   * `./fonts/*.ttf` relative to its module, which esbuild puts in a chunk beside `index.mjs`, so
+   * the fonts go to `{outputDir}/fonts/`. Given to every function that writes certificates.
    */
   bundlesCertificateFonts?: boolean;
 }
@@ -73,34 +74,31 @@ class InlinePolicyRole extends iam.Role {
   }
 }
 
-/** Where the renderer's fonts live, relative to the repository root. */
-export const certificateFontsDir = 'shared/certificates/fonts';
-
 /**
- * How every function is bundled, apart from the fonts hook: exported so that bench:coldstart and
- * the bundle tests build exactly what ships.
+ * CDK's local bundling hook: builds the function with the shipped options into the asset's
+ * output directory. Its fields are part of the asset's cache key (CDK serializes the bundling
+ * options), so two functions from the same project root never share an asset.
  */
-export const shippedBundling = {
-  format: OutputFormat.ESM,
-  target: 'node22',
-  // Prefer the ESM builds of dependencies so esbuild can tree-shake them.
-  mainFields: ['module', 'main'],
-  minify: true,
-  sourceMap: true,
-  // Stack traces need only the mappings; embedding the sources would double the bundle.
-  sourcesContent: false,
-  // Ship the SDK versions the tests ran against rather than whatever the runtime carries.
-  bundleAwsSDK: true,
-  // CommonJS dependencies bundled into ESM still call require(); give them one.
-  banner:
-    "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
-} satisfies BundlingOptions;
+class FunctionBundler implements ILocalBundling {
+  constructor(
+    readonly handlerPath: string,
+    readonly withFonts: boolean,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    bundleFunctionSync(repoRoot, this.handlerPath, outputDir, this.withFonts);
+    return true;
+  }
+}
 
 /**
  * Every Lambda of the platform: one place for runtime, architecture, ESM bundling, source maps
  * and log retention, so a route or consumer only says what differs (handler, limits, grants).
+ *
+ * A plain lambda.Function rather than NodejsFunction: that one passes esbuild `--outfile`, a
+ * single file, so a library loaded with `import()` would still be parsed at every cold start.
  */
-export class ServiceFunction extends NodejsFunction {
+export class ServiceFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     // An explicit log group gives retention without the LogRetention custom-resource Lambda.
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
@@ -111,8 +109,17 @@ export class ServiceFunction extends NodejsFunction {
     });
 
     super(scope, id, {
-      entry: path.join(repoRoot, props.handlerPath),
-      handler: 'handler',
+      code: lambda.Code.fromAsset(repoRoot, {
+        // Hash what is shipped, not the whole repository (node_modules included).
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          local: new FunctionBundler(props.handlerPath, props.bundlesCertificateFonts === true),
+          // Required by the type; never pulled, since local bundling always succeeds (esbuild is
+          // a dependency of this repository). Synth stays offline and needs no Docker.
+          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+        },
+      }),
+      handler: `${path.basename(entryFile, '.mjs')}.handler`,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
@@ -120,27 +127,10 @@ export class ServiceFunction extends NodejsFunction {
       timeout: Duration.seconds(props.timeoutSeconds ?? 10),
       role,
       logGroup,
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
       environment: {
         ...props.environment,
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: serviceName,
-      },
-      bundling: {
-        ...shippedBundling,
-        ...(props.bundlesCertificateFonts
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  `mkdir -p "${outputDir}/fonts"`,
-                  `cp "${inputDir}/${certificateFontsDir}/"*.ttf "${outputDir}/fonts/"`,
-                ],
-              },
-            }
-          : {}),
       },
     });
 

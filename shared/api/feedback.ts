@@ -1,11 +1,18 @@
 import { feedbackAnswersQuery, feedbackFormQuery, feedbackSummaryQuery, submitFeedbackSchema } from '../schemas/feedback';
 import { trainingIdParams } from '../schemas/training';
+import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 
+export const feedbackFormRequest = { params: trainingIdParams, query: feedbackFormQuery } satisfies RouteSpec;
+export const closeFeedbackRequest = { params: trainingIdParams } satisfies RouteSpec;
+export const feedbackAnswersRequest = { params: trainingIdParams, query: feedbackAnswersQuery } satisfies RouteSpec;
+export const submitFeedbackRequest = { params: trainingIdParams, body: submitFeedbackSchema } satisfies RouteSpec;
+export const feedbackSummaryRequest = { params: trainingIdParams, query: feedbackSummaryQuery } satisfies RouteSpec;
+
 export const feedbackApi = {
-  feedbackForm: { params: trainingIdParams, query: feedbackFormQuery },
-  closeFeedback: { params: trainingIdParams },
-  feedbackAnswers: { params: trainingIdParams, query: feedbackAnswersQuery },
-  submitFeedback: { params: trainingIdParams, body: submitFeedbackSchema },
-  feedbackSummary: { params: trainingIdParams, query: feedbackSummaryQuery },
+  feedbackForm: feedbackFormRequest,
+  closeFeedback: closeFeedbackRequest,
+  feedbackAnswers: feedbackAnswersRequest,
+  submitFeedback: submitFeedbackRequest,
+  feedbackSummary: feedbackSummaryRequest,
 } satisfies AreaRequests;

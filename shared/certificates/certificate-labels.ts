@@ -80,7 +80,8 @@ export const labels: Record<Language, Labels> = {
 /** Under the heading: what kind of certificate, in English (for an English holder, the rest of it). */
 export const englishSubheading = { other: 'Certificate of Professional Development', en: 'of Professional Development' };
 
-const almatyParts = inAlmaty('en-US', { year: 'numeric', month: '2-digit', day: '2-digit' });
+/** Built on first use, not when the module loads (the first formatter loads the time-zone data). */
+let almatyParts: Intl.DateTimeFormat | undefined;
 const monthsEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export interface CalendarDay {
@@ -102,7 +103,7 @@ export function almatyDay(iso: string, field: string): CalendarDay {
   let year = 0;
   let month = 0;
   let day = 0;
-  for (const part of almatyParts.formatToParts(instant)) {
+  for (const part of (almatyParts ??= inAlmaty('en-US', { year: 'numeric', month: '2-digit', day: '2-digit' })).formatToParts(instant)) {
     if (part.type === 'year') year = Number(part.value);
     else if (part.type === 'month') month = Number(part.value);
     else if (part.type === 'day') day = Number(part.value);

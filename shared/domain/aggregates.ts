@@ -103,11 +103,16 @@ export function multiplierCounterName(level: number, topic: string, trainerSub: 
   return ['mult', String(level), assertNamePart(topic, isTopicId, 'topic'), assertNamePart(trainerSub, (sub) => SUB_PART.test(sub), 'trainer id')].join(NAME_SEPARATOR);
 }
 
-const monthFormat = inAlmaty('en-CA', { year: 'numeric', month: '2-digit' });
+
+/**
+ * Built on first use: the first Intl formatter of a process loads the time-zone data, milliseconds
+ * that every function importing this module paid at cold start.
+ */
+let monthFormat: Intl.DateTimeFormat | undefined;
 
 /** The month a training counts in: its first session's month in Kazakhstan, `YYYY-MM`. */
 export function monthOf(instant: string): string {
-  const parts = monthFormat.formatToParts(new Date(instant));
+  const parts = (monthFormat ??= inAlmaty('en-CA', { year: 'numeric', month: '2-digit' })).formatToParts(new Date(instant));
   const year = parts.find((part) => part.type === 'year')!.value;
   const month = parts.find((part) => part.type === 'month')!.value;
   return `${year}-${month}`;

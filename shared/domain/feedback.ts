@@ -218,7 +218,8 @@ export interface RatingSummary {
 }
 
 const scores: RatingValue[] = [1, 2, 3, 4, 5];
-const collator = new Intl.Collator('kk', { sensitivity: 'variant' });
+/** Built on first use: loading the collation data at import would cost every function that imports this module. */
+let collator: Intl.Collator | undefined;
 
 function round(value: number, decimals: number): number {
   const factor = 10 ** decimals;
@@ -265,7 +266,7 @@ export function answersByQuestion(responses: readonly FeedbackResponse[]): Recor
       responses
         .map((response) => response.answers[id]?.trim())
         .filter((answer): answer is string => Boolean(answer))
-        .sort(collator.compare),
+        .sort((collator ??= new Intl.Collator('kk', { sensitivity: 'variant' })).compare),
     ]),
   ) as Record<QuestionId, string[]>;
 }

@@ -12,6 +12,15 @@ export function isLanguage(value: unknown): value is Language {
 /** The Intl locale of each language: dates, numbers and plurals as people there write them. */
 export const intlLocales: Record<Language, string> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' };
 
+/**
+ * A whole number with English thousands separators ("20,000"), for error messages built when a
+ * module loads: toLocaleString would create the process's first Intl formatter there, loading
+ * locale data at every cold start of the functions that import the schema.
+ */
+export function englishCount(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 /** A number as written in the reader's language (hours, ECTS: "1,5" in kk and ru, "1.5" in en). */

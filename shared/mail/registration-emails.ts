@@ -2,16 +2,16 @@
  * Emails to a participant about their registration, in the participant's language. Each one
  * says what happened and what, if anything, the reader should do next.
  */
-import { almatyDateTime, almatyDay, almatyTimeOfDay } from '../locale/almaty';
+import { almatyDateTime } from '../locale/almaty';
 import { titleIn } from '../locale/title';
 import type { Language } from '../locale/language';
-import { isTeamsMeetingUrl } from '../domain/online-meeting';
 import { firstSessionStart } from '../domain/training';
 import type { Registration } from '../schemas/registration';
-import type { Training, TrainingSession } from '../schemas/training';
+import type { Training } from '../schemas/training';
 import type { EmailAttachment, OutgoingEmail } from './client';
 import { publicUrl } from './format';
 import { trainingCalendar, type CalendarMethod } from './ics';
+import { sessionList } from './session-list';
 
 /**
  * What the templates read of a registration. `preferredLanguage` may be missing on a record
@@ -23,36 +23,20 @@ export type EmailRegistration = Pick<Registration, 'email' | 'fullName' | 'statu
 
 interface Labels {
   greeting: (name: string) => string;
-  sessionsHeading: string;
-  venue: string;
-  online: string;
-  teams: string;
   trainerContact: (name: string, email: string) => string;
 }
 
 const labels: Record<Language, Labels> = {
   kk: {
     greeting: (name) => `Құрметті ${name}!`,
-    sessionsHeading: 'Сабақтар (уақыты Алматы бойынша):',
-    venue: 'Өтетін орны',
-    online: 'Онлайн қосылу',
-    teams: 'Microsoft Teams жиналысы',
     trainerContact: (name, email) => `Сұрақтарыңызды тренерге жазыңыз: ${name}, ${email}`,
   },
   ru: {
     greeting: (name) => `Здравствуйте, ${name}!`,
-    sessionsHeading: 'Занятия (время по Алматы):',
-    venue: 'Место',
-    online: 'Подключиться онлайн',
-    teams: 'Собрание Microsoft Teams',
     trainerContact: (name, email) => `Вопросы можно задать тренеру: ${name}, ${email}`,
   },
   en: {
     greeting: (name) => `Dear ${name},`,
-    sessionsHeading: 'Sessions (Almaty time):',
-    venue: 'Venue',
-    online: 'Join online',
-    teams: 'Microsoft Teams meeting',
     trainerContact: (name, email) => `Questions? Write to the trainer: ${name}, ${email}`,
   },
 };
@@ -294,23 +278,4 @@ function calendarAttachment(training: Training, registration: EmailRegistration,
     }),
     contentType: `text/calendar; charset=utf-8; method=${method}`,
   };
-}
-
-export function sessionList(training: Training, language: Language): string {
-  const label = labels[language];
-  const sessions = [...training.sessions].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
-  const lines = sessions.flatMap((session, index) => [
-    `${index + 1}. ${sessionTime(session, language)}`,
-    ...(session.venue ? [`   ${label.venue}: ${session.venue}`] : []),
-    ...(session.onlineUrl ? [`   ${isTeamsMeetingUrl(session.onlineUrl) ? label.teams : label.online}: ${session.onlineUrl}`] : []),
-  ]);
-  return [label.sessionsHeading, ...lines].join('\n');
-}
-
-/** "1 December 2026 at 09:00–12:00"; the end's date is written out only when it is another day. */
-function sessionTime(session: Pick<TrainingSession, 'startsAt' | 'endsAt'>, language: Language): string {
-  const start = almatyDateTime(session.startsAt, language);
-  const sameDay = almatyDay(session.startsAt) === almatyDay(session.endsAt);
-  if (!sameDay) return `${start} – ${almatyDateTime(session.endsAt, language)}`;
-  return `${start}–${almatyTimeOfDay(session.endsAt, language)}`;
 }

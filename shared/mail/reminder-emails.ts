@@ -11,7 +11,8 @@ import { firstSessionStart, lastSessionEnd } from '../domain/training';
 import type { Training } from '../schemas/training';
 import type { OutgoingEmail } from './client';
 import { publicUrl } from './format';
-import { sessionList, type EmailRegistration } from './registration-emails';
+import type { EmailRegistration } from './registration-emails';
+import { sessionList } from './session-list';
 
 type Reader = Pick<EmailRegistration, 'email' | 'fullName' | 'preferredLanguage'>;
 

@@ -1,7 +1,7 @@
 import { claimEmail, markEmailSent, releaseEmailClaim, type ClaimOutcome, type EmailRedrive } from '../store/email-claims';
 import type { TransactionPart } from '../store/transactions';
 import { faultPoint } from '../faults';
-import { sendEmail, type OutgoingEmail } from './client';
+import type { OutgoingEmail } from './client';
 
 /** Another worker holds the claim; failing the record makes the stream retry it later. */
 export class EmailInFlightError extends Error {
@@ -55,6 +55,8 @@ export async function sendClaimedEmail(
   faultPoint('email.after-claim');
   let messageId: string;
   try {
+    // The SES client (about 60 KB) loads with the first email, not at every cold start.
+    const { sendEmail } = await import('./client');
     messageId = await sendEmail(await compose());
   } catch (error) {
     await releaseEmailClaim(dedupeKey, redrive);

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { englishCount } from '../locale/language';
 import { questionIds, ratingIds, RATING_MAX, RATING_MIN, type QuestionId, type RatingId } from '../config/feedback-form';
 import { cursorSchema, languageSchema, onlyFields } from './common';
 
@@ -26,7 +27,7 @@ export function normalizeAnswerText(answer: string): string {
 
 const answerSchema = z.pipe(
   z.pipe(z.string({ error: 'must be text' }), z.transform(normalizeAnswerText)),
-  z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` })),
+  z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${englishCount(ANSWER_MAX_LENGTH)} characters` })),
 );
 
 function unknownKeys(allowed: readonly string[]) {

@@ -1,4 +1,5 @@
 import * as z from './zod';
+import { englishCount } from '../locale/language';
 import { cursorSchema, idSchema, languageSchema } from './common';
 
 /** One entry's text: long enough for a real reflection, short enough for one DynamoDB item. */
@@ -16,7 +17,7 @@ function requiredText(max: number, shown = String(max)) {
 }
 
 const title = requiredText(JOURNAL_TITLE_MAX);
-const text = requiredText(JOURNAL_TEXT_MAX, JOURNAL_TEXT_MAX.toLocaleString('en-US'));
+const text = requiredText(JOURNAL_TEXT_MAX, englishCount(JOURNAL_TEXT_MAX));
 const prompt = requiredText(JOURNAL_PROMPT_MAX);
 
 export const createJournalEntrySchema = z
@@ -54,7 +55,7 @@ export const trainerJournalEntryParams = z.strictObject({ id: idSchema, entryId:
 export const shareSchema = z.strictObject({ shared: z.boolean({ error: 'must be true or false' }) });
 
 export const commentSchema = z.strictObject({
-  text: requiredText(JOURNAL_COMMENT_MAX, JOURNAL_COMMENT_MAX.toLocaleString('en-US')),
+  text: requiredText(JOURNAL_COMMENT_MAX, englishCount(JOURNAL_COMMENT_MAX)),
 });
 
 const localizedPrompt = z

@@ -3,7 +3,7 @@ import { appliedOptions, passedOnForms, surveyQuestionIds, surveyRatingIds, type
 import { RATING_MAX, RATING_MIN } from '../config/feedback-form';
 import { SURVEY_ID_PATTERN } from '../domain/survey';
 import { ANSWER_MAX_LENGTH, normalizeAnswerText } from './feedback';
-import { languages } from '../locale/language';
+import { englishCount, languages } from '../locale/language';
 import { findRegion } from '../config/regions';
 
 /** The colleagues a teacher says they reached: a school's staff, not a district's. */
@@ -17,7 +17,7 @@ const answer = z.pipe(
   z.string({ error: 'must be text' }),
   z.pipe(
     z.transform(normalizeAnswerText),
-    z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${ANSWER_MAX_LENGTH.toLocaleString('en')} characters` })),
+    z.string().check(z.maxLength(ANSWER_MAX_LENGTH, { error: `must be at most ${englishCount(ANSWER_MAX_LENGTH)} characters` })),
   ),
 );
 

@@ -5,18 +5,10 @@
  * or a retry after a crash never makes a second ZIP: one object key per job, one upload id, and
  * pieces that are the same bytes whoever writes them.
  */
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  NotFound,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ZipEntry } from '../exports/stored-zip';
-import { certificatesBucket, s3 } from '../files/client';
+import { objectStore } from './certificates';
 import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { itemDecoder } from './items';
@@ -237,6 +229,7 @@ export function zipObjectKey({ trainingId, digest }: ZipObject): string {
 }
 
 export async function startZipUpload(zip: ZipObject, fileName: string): Promise<string> {
+  const { s3, certificatesBucket, CreateMultipartUploadCommand } = await objectStore();
   const objectKey = zipObjectKey(zip);
   const { UploadId } = await s3.send(
     new CreateMultipartUploadCommand({
@@ -251,16 +244,19 @@ export async function startZipUpload(zip: ZipObject, fileName: string): Promise<
 }
 
 export async function abortZipUpload(zip: ZipObject, uploadId: string): Promise<void> {
+  const { s3, certificatesBucket, AbortMultipartUploadCommand } = await objectStore();
   await s3.send(new AbortMultipartUploadCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip), UploadId: uploadId }));
 }
 
 export async function uploadZipPart(zip: ZipObject, uploadId: string, partNumber: number, bytes: Buffer): Promise<string> {
+  const { s3, certificatesBucket, UploadPartCommand } = await objectStore();
   const { ETag } = await s3.send(new UploadPartCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip), UploadId: uploadId, PartNumber: partNumber, Body: bytes }));
   if (!ETag) throw new Error('S3 answered UploadPart without an ETag');
   return ETag;
 }
 
 export async function completeZipUpload(zip: ZipObject, uploadId: string, parts: readonly ZipPart[]): Promise<void> {
+  const { s3, certificatesBucket, CompleteMultipartUploadCommand } = await objectStore();
   await s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: certificatesBucket,
@@ -273,6 +269,7 @@ export async function completeZipUpload(zip: ZipObject, uploadId: string, parts:
 
 /** The completed object's size, or undefined while there is none (a crash before completing). */
 export async function zipObjectSize(zip: ZipObject): Promise<number | undefined> {
+  const { s3, certificatesBucket, HeadObjectCommand, NotFound } = await objectStore();
   try {
     const { ContentLength } = await s3.send(new HeadObjectCommand({ Bucket: certificatesBucket, Key: zipObjectKey(zip) }));
     return ContentLength ?? 0;

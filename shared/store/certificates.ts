@@ -1,11 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Language } from '../locale/language';
 import type { CertificateRecordStatus } from '../domain/certificate';
 import type { CertificateRevocation, CertificateVersion } from '../domain/certificate-lifecycle';
 import { deliveryOrder, type DeliveryState } from '../domain/delivery';
-import { certificatesBucket, s3 } from '../files/client';
 import { documentClient, tableName } from './client';
 import { entityTypes } from './entity-types';
 import { certificateKeys, sweepKeys } from './keys';
@@ -188,6 +186,16 @@ export async function listCertificatesOfHolder(email: string, page: { limit: num
 const VERSION_METADATA = 'certificate-version';
 
 /**
+ * The S3 client (about 130 KB with its middleware) loads with the first PDF read or written: most
+ * functions that import this store, and most of their invocations, touch only the table. The
+ * certificates ZIP's store loads it the same way.
+ */
+export const objectStore = async () => {
+  const [commands, { s3, certificatesBucket }] = await Promise.all([import('@aws-sdk/client-s3'), import('../files/client')]);
+  return { ...commands, s3, certificatesBucket };
+};
+
+/**
  * S3 answers a read racing a put with the old object or the new one, whole; the local emulator
  * can answer with the file as far as it is written (even empty). A PDF ends with `%%EOF`, so a
  * partial one is treated as not there yet, and the caller renders its own.
@@ -201,6 +209,7 @@ function isCompletePdf(bytes: Buffer): boolean {
  * says which version of the record it shows, so a download can refuse a PDF a reissue outdated.
  */
 export async function putCertificatePdf(certificateId: string, pdf: Buffer, version: number): Promise<void> {
+  const { s3, certificatesBucket, PutObjectCommand } = await objectStore();
   await s3.send(
     new PutObjectCommand({
       Bucket: certificatesBucket,
@@ -218,6 +227,7 @@ export async function readCertificatePdf(certificateId: string): Promise<Buffer 
 
 /** The stored PDF and the record version it shows (objects from before versions were kept: 1). */
 export async function readCertificatePdfObject(certificateId: string): Promise<{ pdf: Buffer; version: number } | undefined> {
+  const { s3, certificatesBucket, GetObjectCommand, NoSuchKey } = await objectStore();
   try {
     const { Body, Metadata } = await s3.send(new GetObjectCommand({ Bucket: certificatesBucket, Key: certificateKeys.pdfObject(certificateId) }));
     const version = Number(Metadata?.[VERSION_METADATA] ?? 1);

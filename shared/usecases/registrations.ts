@@ -16,6 +16,7 @@ import {
   listRoster,
   peekSeats,
   QUEUE_PLACES_PER_TRANSACTION,
+  readEnrolmentState,
   readSeats,
   registerManyOnWaitlist,
   registerOnWaitlist,
@@ -23,6 +24,7 @@ import {
   registerWithSeats,
   SEATS_PER_TRANSACTION,
   withdrawRegistration,
+  type SeatCounters,
   type StoredRegistration,
 } from '../store/registrations';
 import type { Page } from '../store/paging';
@@ -42,11 +44,13 @@ interface Person {
   userSub?: string;
 }
 
+function noSuchTraining(): NotFoundError {
+  return new NotFoundError('No training has this id. Check the link, or find the training in the list.');
+}
+
 async function loadTraining(trainingId: string): Promise<Training> {
   const stored = await findTraining(trainingId);
-  if (!stored) {
-    throw new NotFoundError('No training has this id. Check the link, or find the training in the list.');
-  }
+  if (!stored) throw noSuchTraining();
   return stored.training;
 }
 
@@ -93,25 +97,25 @@ async function enrol(
   training: Training,
   person: Person,
   source: Registration['source'],
-  /** A ticket drawn beforehand sends the person straight to the queue at that place. */
-  preassigned?: { ticket: number; left: number },
+  /** The person's registration and the seat counters, when the caller has read them already. */
+  known?: { existing: StoredRegistration | undefined; seats: SeatCounters },
 ): Promise<RegistrationReceipt> {
   assertNotOwnTraining(training, person);
-  const existing = await findRegistration(training.id, person.email);
+  const existing = known ? known.existing : await findRegistration(training.id, person.email);
   if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
 
   const registration = newRegistration(training, person, source, clock.now().toISOString());
   // Once a training is full, most of a burst would only collide on the seat counter; a cheap
   // read sends them straight to the queue. The transaction still decides whenever a seat looks
   // free, and a seat that frees meanwhile goes to the head of the queue anyway.
-  if (!preassigned && !(await looksFull(training))) {
+  if (!looksFull(training, known?.seats ?? (await peekSeats(training.id)))) {
     const seat = await registerWithSeat(training, registration);
     if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
     if (seat === 'duplicate') throw alreadyRegistered('confirmed');
     if (seat === 'training_closed') throw noLongerOpen();
   }
 
-  const { ticket, left } = preassigned ?? (await drawWaitlistTicket(training.id));
+  const { ticket, left } = await drawWaitlistTicket(training.id);
   const queued = await registerOnWaitlist(training, waiting(registration, ticket));
   if (queued === 'duplicate') throw alreadyRegistered('waitlisted');
   if (queued === 'training_closed') throw noLongerOpen();
@@ -119,24 +123,26 @@ async function enrol(
   return { registrationId: registration.registrationId, status: 'waitlisted', waitlistPosition: ticket - left };
 }
 
-async function looksFull(training: Training): Promise<boolean> {
-  const seats = await peekSeats(training.id);
+function looksFull(training: Training, seats: SeatCounters): boolean {
   return seats.confirmed >= training.capacity || seats.waitlisted > 0;
 }
 
 export async function registerSelf(principal: Principal, trainingId: string, body: RegisterBody): Promise<RegistrationReceipt> {
-  const training = await loadTraining(trainingId);
+  const email = principal.email.toLowerCase();
+  const { training, registration, seats } = await readEnrolmentState(trainingId, email);
+  if (!training) throw noSuchTraining();
   assertRegistrationOpen(training, clock.now());
   return enrol(
     training,
     {
-      email: principal.email.toLowerCase(),
+      email,
       userSub: principal.sub,
       fullName: body.fullName,
       ...(body.school ? { school: body.school } : {}),
       ...(body.preferredLanguage ? { preferredLanguage: body.preferredLanguage } : {}),
     },
     'self',
+    { existing: registration, seats },
   );
 }
 

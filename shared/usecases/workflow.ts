@@ -3,19 +3,13 @@ import { lastSessionEnd } from '../domain/training';
 import { faultPoint } from '../faults';
 import { sendEmailOnce } from '../mail/send-once';
 import type { OutgoingEmail } from '../mail/client';
-import {
-  registrationCancelledEmail,
-  registrationConfirmedEmail,
-  registrationPromotedEmail,
-  registrationWaitlistedEmail,
-  trainingCancelledEmail,
-} from '../mail/registration-emails';
 import { trainingPublishedEmail } from '../mail/templates';
 import type { Training } from '../schemas/training';
 import {
   currentWaitlistPosition,
   markTrainingCancelledForParticipants,
   promoteHeadOfWaitlist,
+  waitingTickets,
   type StoredRegistration,
 } from '../store/registrations';
 import { findTraining } from '../store/trainings';
@@ -34,49 +28,114 @@ export async function allEffects(effects: readonly (() => Promise<unknown>)[]): 
   if (failed) throw failed.reason;
 }
 
+/** What the effects of a registration change read, and the seat filling they start. */
+export interface RegistrationReads {
+  training(trainingId: string): Promise<Training | undefined>;
+  waitlistPosition(trainingId: string, ticket: number): Promise<number>;
+  fillFreeSeats(training: Training): Promise<number>;
+}
+
+/** Each read made when asked: a single change (the sweeper's re-drive). */
+export const directReads: RegistrationReads = {
+  training: async (trainingId) => (await findTraining(trainingId))?.training,
+  waitlistPosition: currentWaitlistPosition,
+  fillFreeSeats: (training) => fillFreeSeats(training),
+};
+
+function once<T>(started: Map<string, Promise<T>>, key: string, start: () => Promise<T>): Promise<T> {
+  let promise = started.get(key);
+  if (!promise) {
+    promise = start();
+    started.set(key, promise);
+  }
+  return promise;
+}
+
+/**
+ * The reads of one stream batch, each made once per training. Every record of a batch was
+ * written before the batch was handed over, so a read or a seat filling started while handling
+ * the batch already sees all of them: one filling serves everyone who joined the queue in the
+ * batch, and one list of the queue gives each of them their place. A registration burst's batch
+ * of 100 then reads the training, the seats and the queue once instead of 100 times.
+ */
+export function batchReads(): RegistrationReads {
+  const trainings = new Map<string, Promise<Training | undefined>>();
+  const fillings = new Map<string, Promise<number>>();
+  const queues = new Map<string, Promise<number[]>>();
+  return {
+    training: (trainingId) => once(trainings, trainingId, () => directReads.training(trainingId)),
+    fillFreeSeats: (training) => once(fillings, training.id, () => fillFreeSeats(training)),
+    waitlistPosition: async (trainingId, ticket) => placeIn(await once(queues, trainingId, () => waitingTickets(trainingId)), ticket),
+  };
+}
+
+/** How many of the waiting tickets (ascending) are this one or ahead of it. */
+function placeIn(tickets: readonly number[], ticket: number): number {
+  let low = 0;
+  let high = tickets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (tickets[middle]! <= ticket) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /**
  * The emails about one registration, by the prefix of their dedupe key: what each says, and the
  * state the registration must still be in for it to be true. The stream sends them as changes
  * happen; the sweeper sends one whose send never finished, if it is still true (workflow-sweep).
  */
+/**
+ * The builders, with the calendar invitations they attach (ical-generator), load with the first
+ * registration email: the workflow, sweeper and reminder functions otherwise parse them at every
+ * cold start, whatever the record or run is about.
+ */
+const builders = () => import('../mail/registration-emails');
+
 export const registrationEmails = {
   'training-cancelled': {
     stillTrue: (registration: StoredRegistration) => registration.trainingCancelledAt !== undefined,
-    compose: (training: Training, registration: StoredRegistration) => trainingCancelledEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).trainingCancelledEmail(training, registration),
   },
   'registration-confirmed': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
-    compose: (training: Training, registration: StoredRegistration) => registrationConfirmedEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationConfirmedEmail(training, registration),
   },
   'registration-waitlisted': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'waitlisted',
-    compose: async (training: Training, registration: StoredRegistration) => {
+    compose: async (training: Training, registration: StoredRegistration, reads: RegistrationReads) => {
       const waitlistPosition =
-        registration.waitlistTicket === undefined ? undefined : await currentWaitlistPosition(training.id, registration.waitlistTicket);
-      return registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
+        registration.waitlistTicket === undefined ? undefined : await reads.waitlistPosition(training.id, registration.waitlistTicket);
+      return (await builders()).registrationWaitlistedEmail(training, { ...registration, ...(waitlistPosition ? { waitlistPosition } : {}) });
     },
   },
   'registration-promoted': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'confirmed',
-    compose: (training: Training, registration: StoredRegistration) => registrationPromotedEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationPromotedEmail(training, registration),
   },
   'registration-cancelled': {
     stillTrue: (registration: StoredRegistration) => registration.status === 'cancelled',
-    compose: (training: Training, registration: StoredRegistration) => registrationCancelledEmail(training, registration),
+    compose: async (training: Training, registration: StoredRegistration) => (await builders()).registrationCancelledEmail(training, registration),
   },
 } satisfies Record<
   string,
   {
     stillTrue: (registration: StoredRegistration) => boolean;
-    compose: (training: Training, registration: StoredRegistration) => OutgoingEmail | Promise<OutgoingEmail>;
+    compose: (training: Training, registration: StoredRegistration, reads: RegistrationReads) => OutgoingEmail | Promise<OutgoingEmail>;
   }
 >;
 
 export type RegistrationEmailKind = keyof typeof registrationEmails;
 
 /** One email about a registration, once, with its claim kept findable for the sweeper. */
-export function sendRegistrationEmail(kind: RegistrationEmailKind, training: Training, registration: StoredRegistration) {
-  return sendEmailOnce(`${kind}#${registration.registrationId}`, () => registrationEmails[kind].compose(training, registration), {
+export function sendRegistrationEmail(
+  kind: RegistrationEmailKind,
+  training: Training,
+  registration: StoredRegistration,
+  reads: RegistrationReads = directReads,
+) {
+  return sendEmailOnce(`${kind}#${registration.registrationId}`, () => registrationEmails[kind].compose(training, registration, reads), {
     redrive: { trainingId: training.id, email: registration.email },
   });
 }
@@ -132,16 +191,16 @@ export async function fillFreeSeats(training: Training): Promise<number> {
 export async function onRegistrationChanged(
   registration: StoredRegistration,
   previous: StoredRegistration | undefined,
+  reads: RegistrationReads = directReads,
 ): Promise<void> {
   faultPoint('workflow.registration-changed');
-  const stored = await findTraining(registration.trainingId);
-  if (!stored) return;
-  const { training } = stored;
+  const training = await reads.training(registration.trainingId);
+  if (!training) return;
   const id = registration.registrationId;
   const wasActive = previous !== undefined && previous.registrationId === id && previous.status !== 'cancelled';
 
   if (registration.trainingCancelledAt && !previous?.trainingCancelledAt) {
-    await sendRegistrationEmail('training-cancelled', training, registration);
+    await sendRegistrationEmail('training-cancelled', training, registration, reads);
     return;
   }
 
@@ -156,19 +215,19 @@ export async function onRegistrationChanged(
   }
 
   if (!wasActive && registration.status === 'confirmed') {
-    await sendRegistrationEmail('registration-confirmed', training, registration);
+    await sendRegistrationEmail('registration-confirmed', training, registration, reads);
   } else if (!wasActive && registration.status === 'waitlisted') {
     await allEffects([
       // A seat may have freed between this person finding the training full and joining the queue.
-      () => fillFreeSeats(training),
-      () => sendRegistrationEmail('registration-waitlisted', training, registration),
+      () => reads.fillFreeSeats(training),
+      () => sendRegistrationEmail('registration-waitlisted', training, registration, reads),
     ]);
   } else if (previous?.status === 'waitlisted' && registration.status === 'confirmed') {
-    await sendRegistrationEmail('registration-promoted', training, registration);
+    await sendRegistrationEmail('registration-promoted', training, registration, reads);
   } else if (wasActive && registration.status === 'cancelled') {
     await allEffects([
-      () => (previous.status === 'confirmed' ? fillFreeSeats(training) : Promise.resolve(0)),
-      () => sendRegistrationEmail('registration-cancelled', training, registration),
+      () => (previous.status === 'confirmed' ? reads.fillFreeSeats(training) : Promise.resolve(0)),
+      () => sendRegistrationEmail('registration-cancelled', training, registration, reads),
     ]);
   }
 }

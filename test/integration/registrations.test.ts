@@ -4,6 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Training } from '../../shared/schemas/training';
 import {
   api,
+  drainStreams,
   emailsTo,
   type ErrorBody,
   eventually,
@@ -11,6 +12,7 @@ import {
   type Person,
   publishTraining,
   resetClock,
+  sentEmails,
   setClock,
   type StoredEmail,
   tokenFor,
@@ -237,9 +239,8 @@ describe('importing participants from CSV', () => {
 describe('a registration burst', () => {
   it('500 concurrent registrations at a 20-seat training: 20 confirmed, 480 waitlisted at positions 1–480, no 5xx', async () => {
     const training = await publishedTraining({ capacity: 20 });
-    const teachers = await Promise.all(
-      Array.from({ length: 500 }, (_, index) => tokenFor(uniqueAccount('teachers', `Мұғалім ${index}`))),
-    );
+    const accounts = Array.from({ length: 500 }, (_, index) => uniqueAccount('teachers', `Мұғалім ${index}`));
+    const teachers = await Promise.all(accounts.map((account) => tokenFor(account)));
     const responses = await Promise.all(
       teachers.map((token, index) =>
         api<Receipt>('POST', `/api/trainings/${training.id}/registrations`, { token, body: { fullName: `Мұғалім ${index}` } }),
@@ -257,5 +258,18 @@ describe('a registration burst', () => {
 
     const roster = await api<RosterBody>('GET', `/api/trainings/${training.id}/registrations?limit=500`, { token: trainerToken });
     expect(roster.body.items.filter((item) => item.status === 'confirmed')).toHaveLength(20);
+
+    // Each waitlist email states the place its receipt gave: the consumer reads the queue once
+    // per batch, and that one read must still place every person of the batch exactly.
+    await drainStreams();
+    const emails = await sentEmails();
+    const placeInEmail = new Map<string, number>();
+    for (const email of emails) {
+      const place = /Кезектегі нөміріңіз: (\d+)\./.exec(email.body.text ?? '')?.[1];
+      if (place) for (const to of email.destination.to) placeInEmail.set(to, Number(place));
+    }
+    const placeInReceipt = new Map(responses.flatMap((response, index) => (response.body.status === 'waitlisted' ? [[accounts[index]!.email, response.body.waitlistPosition]] : [])));
+    expect(placeInReceipt.size).toBe(480);
+    expect(new Map([...placeInReceipt.keys()].map((email) => [email, placeInEmail.get(email)]))).toEqual(placeInReceipt);
   }, 120_000);
 });

@@ -5,7 +5,7 @@
  * say how to install them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,7 @@ import jsQR from 'jsqr';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { renderCertificatePdf, unsupportedCertificateCharacters, type CertificatePdfInput } from '../../shared/certificates/render-pdf';
+import { copyCertificateFonts, functionBuildOptions } from '../../infra/constructs/function-bundle';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const kazakhName = 'Әлия Ғалымжанқызы Құдайбергенова-Өңірбек Ұлықбек Үсен Һ Іңкәр';
@@ -315,37 +316,21 @@ describe('renderCertificatePdf', () => {
     await expect(renderCertificatePdf({ ...base, issuedAt: 'yesterday' })).rejects.toThrow(/issuedAt/);
   });
 
-  it('renders from an esbuild bundle like the Lambda one (fonts beside it, no node_modules, no standard fonts)', { timeout: 30_000 }, async () => {
+  it('renders from a bundle built like the Lambda one (a lazy chunk, fonts beside it, no node_modules, no standard fonts)', { timeout: 30_000 }, async () => {
     const bundleDir = path.join(dir, 'bundle');
-    mkdirSync(path.join(bundleDir, 'fonts'), { recursive: true });
     const entry = path.join(dir, 'bundle-entry.ts');
+    // Imported lazily, as the functions do: the renderer and pdfkit land in chunks, which need
+    // their own require() (CommonJS inside pdfkit) and find the fonts beside them.
     writeFileSync(
       entry,
       [
-        `import { renderCertificatePdf } from ${JSON.stringify(path.join(repoRoot, 'shared/certificates/render-pdf.ts'))};`,
+        `const { renderCertificatePdf } = await import(${JSON.stringify(path.join(repoRoot, 'shared/certificates/render-pdf.ts'))});`,
         `const pdf = await renderCertificatePdf(${JSON.stringify(base)});`,
         `process.stdout.write(pdf.toString('base64'));`,
       ].join('\n'),
     );
-    // The options of infra's ServiceFunction bundling (target: the Node.js running this test).
-    await build({
-      entryPoints: [entry],
-      outfile: path.join(bundleDir, 'index.mjs'),
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      mainFields: ['module', 'main'],
-      minify: true,
-      logLevel: 'silent',
-      banner: {
-        js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);",
-      },
-    });
-    const fontsDir = path.join(repoRoot, 'shared/certificates/fonts');
-    for (const font of readdirSync(fontsDir).filter((name) => name.endsWith('.ttf'))) {
-      copyFileSync(path.join(fontsDir, font), path.join(bundleDir, 'fonts', font));
-    }
+    await build(functionBuildOptions(repoRoot, entry, bundleDir));
+    copyCertificateFonts(repoRoot, bundleDir);
     const output = execFileSync(process.execPath, [path.join(bundleDir, 'index.mjs')], { cwd: bundleDir, encoding: 'utf8' });
     const file = path.join(dir, 'from-bundle.pdf');
     writeFileSync(file, Buffer.from(output, 'base64'));

@@ -16,12 +16,6 @@ type HeavyPackage = (typeof heavyPackages)[number];
  * A new entry here must say which path makes it unavoidable.
  */
 const staticAllowed: Readonly<Record<string, readonly HeavyPackage[]>> = {
-  // Registration emails carry an .ics invitation and are most of the records these three handle;
-  // the email builders are synchronous (shared/mail/registration-emails.ts), so ical-generator
-  // (about 36 KB) loads with them.
-  workflow: ['ical-generator'],
-  reminders: ['ical-generator'],
-  sweeper: ['ical-generator'],
   // Every ZIP of a training's certificates carries its manifest.csv (shared/usecases/certificates-zip.ts).
   certificatesZip: ['csv-stringify'],
 };

@@ -2,7 +2,8 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTeamsMeetingUrl } from '../../shared/domain/online-meeting';
 import { trainingCalendar } from '../../shared/mail/ics';
-import { registrationConfirmedEmail, sessionList } from '../../shared/mail/registration-emails';
+import { registrationConfirmedEmail } from '../../shared/mail/registration-emails';
+import { sessionList } from '../../shared/mail/session-list';
 import { sessionInputSchema, type Training } from '../../shared/schemas/training';
 
 const teamsLink = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_NjQ4ZDk2%40thread.v2/0?context=%7b%22Tid%22%3a%22x%22%7d';
