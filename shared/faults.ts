@@ -12,6 +12,8 @@ export const faultPoints = [
   'workflow.registration-changed',
   /** After one of an analytics batch's transactions committed, before the next: a worker that died mid-batch. */
   'analytics.between-transactions',
+  /** With every piece of a certificates ZIP uploaded and recorded, before completing it: a build that died at the end. */
+  'zip.before-complete',
 ] as const;
 export type FaultPoint = (typeof faultPoints)[number];
 

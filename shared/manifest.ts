@@ -429,7 +429,8 @@ export const certificatesZipRoute = {
   path: '/api/trainings/{id}/certificates.zip',
   handler: 'functions/http/certificates-zip.ts',
   access: { roles: ['trainers', 'coordinators', 'admins'] },
-  permissions: { table: 'read', certificatesBucket: 'read' },
+  // readWrite: a training too large for one response gets its ZIP job item (the consumer builds it).
+  permissions: { table: 'readWrite', certificatesBucket: 'read' },
   // Up to some 250 PDFs read from the bucket, 16 at a time, and zipped in memory.
   timeoutSeconds: 29,
   memoryMb: 1024,
@@ -816,6 +817,9 @@ export const consumers = {
       { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['FeedbackState'] }, releaseReason: { S: ['closed_early'] } } } },
       // A trainer's comment on a journal entry emails the entry's author, once per comment.
       entityChange(['JournalComment'], ['INSERT']),
+      // A certificates ZIP to build: created, or asked for again after it failed (attempts back at 0);
+      // its own progress writes (attempts 1 and up) are not work.
+      { eventName: ['INSERT', 'MODIFY'], dynamodb: { NewImage: { type: { S: ['CertificatesZip'] }, status: { S: ['building'] }, attempts: { N: ['0'] } } } },
     ],
     // Records of different items run concurrently, of one item in order; an issuance renders a
     // PDF and sends an email (~0.5 s on Lambda).

@@ -47,6 +47,10 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
     await processCertificateResend(certificateResendFromItem(newImage));
   } else if (newImage?.type === entityTypes.certificateReissue && record.eventName === 'INSERT') {
     await processReissueTask(reissueTaskFromItem(newImage));
+  } else if (newImage?.type === entityTypes.certificatesZip && newImage.status === 'building' && newImage.attempts === 0) {
+    // A ZIP asked for (or asked for again after it failed); its CSV manifest loads only here.
+    const { buildCertificatesZip } = await import('../../shared/usecases/certificates-zip-build');
+    await buildCertificatesZip(String(newImage.trainingId), String(newImage.digest));
   }
 }
 

@@ -66,6 +66,8 @@ export class Data extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'certificates/',
+      // A certificates ZIP whose build stopped half way leaves an upload nobody completes.
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
 
     // The HMAC key behind rotating check-in codes: nothing is stored per code, so every function

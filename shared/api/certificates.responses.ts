@@ -3,6 +3,7 @@ import type { BitstringStatusListCredential } from '../certificates/status-list'
 import type { OpenBadgeCredential } from '../certificates/open-badge';
 import type { IssuanceProgress } from '../domain/delivery';
 import type { CertificateView } from '../usecases/certificate-lifecycle';
+import type { CertificatesZipJobView } from '../usecases/certificates-zip';
 import type { VerificationView } from '../usecases/certificates';
 import { count, instant, named, reply, replyAs, type RouteResponses } from './reply';
 
@@ -61,6 +62,15 @@ const issuance = z.object({
   ),
 });
 
+const zipJob = named('CertificatesZipJob', z.object({
+  status: z.enum(['building', 'ready', 'failed']),
+  done: count,
+  total: count,
+  downloadUrl: z.optional(z.string()),
+  expiresAt: z.optional(instant),
+  retryAfterSeconds: count,
+}));
+
 /** A W3C verifiable credential: the envelope's parts that every verifier reads; the rest is the standard's. */
 const credential = z.object({ '@context': z.array(z.string()), id: z.string(), type: z.array(z.string()), validFrom: instant });
 const signed = named('SignedCredential', z.object({ jwt: z.string(), credential }));
@@ -71,7 +81,17 @@ export const certificatesResponses = {
   certificatePdf: { success: { 200: { description: 'The certificate as PDF.', files: ['application/pdf'] } }, errors: [404, 410] },
   issuanceProgress: { success: { 200: replyAs<IssuanceProgress>()('Each participant’s certificate and its email.', issuance) }, errors: [404] },
   certificatesZip: {
-    success: { 200: { description: 'Every current certificate PDF of the training and a manifest.csv listing revoked ones, in one ZIP.', files: ['application/zip'] } },
+    success: {
+      200: replyAs<CertificatesZipJobView>()(
+        'Every current certificate PDF of the training and a manifest.csv listing revoked ones, in one ZIP (application/zip); or, for a ZIP built in the background, `ready` with a download link that works for 15 minutes.',
+        zipJob,
+        ['application/zip'],
+      ),
+      202: replyAs<CertificatesZipJobView>()(
+        'Too large for one response (or `async=1`): the ZIP is being built into storage; ask again after `retryAfterSeconds` (`done` of `total` PDFs are in).',
+        zipJob,
+      ),
+    },
     errors: [404, 409],
   },
   resendCertificate: {

@@ -187,9 +187,10 @@ const VERSION_METADATA = 'certificate-version';
 
 /**
  * The S3 client (about 130 KB with its middleware) loads with the first PDF read or written: most
- * functions that import this store, and most of their invocations, touch only the table.
+ * functions that import this store, and most of their invocations, touch only the table. The
+ * certificates ZIP's store loads it the same way.
  */
-const objectStore = async () => {
+export const objectStore = async () => {
   const [commands, { s3, certificatesBucket }] = await Promise.all([import('@aws-sdk/client-s3'), import('../files/client')]);
   return { ...commands, s3, certificatesBucket };
 };

@@ -23,6 +23,8 @@ export const entityTypes = {
   aggregateSource: 'AggregateSource',
   sendRateWindow: 'SendRateWindow',
   certificateResend: 'CertificateResend',
+  certificatesZip: 'CertificatesZip',
+  certificatesZipPart: 'CertificatesZipPart',
   topic: 'Topic',
   topicCount: 'TopicCount',
   journalEntry: 'JournalEntry',

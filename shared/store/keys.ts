@@ -175,6 +175,27 @@ export const certificateKeys = {
 } as const;
 
 /**
+ * | a training's certificates ZIP, one per set of current certificates | pk TRAINING#{id}, sk CERTZIP#{digest}           |
+ * | one uploaded piece of that ZIP (where a build goes on from)        | pk TRAINING#{id}, sk CERTZIP#{digest}#PART#{n, 5 digits} |
+ * | the job and its pieces                                             | pk TRAINING#{id}, sk begins_with CERTZIP#{digest} |
+ *
+ * The digest names the certificates it holds (id, version, revoked, PDF made), so a certificate
+ * issued, reissued or revoked after a ZIP was built makes the next request start a new one. The
+ * job's INSERT on the stream is the workflow consumer's work item.
+ */
+export const certificatesZipKeys = {
+  job: (trainingId: string, digest: string) => ({ pk: `TRAINING#${trainingId}`, sk: `CERTZIP#${digest}` }),
+  part: (trainingId: string, digest: string, partNumber: number) => ({
+    pk: `TRAINING#${trainingId}`,
+    sk: `CERTZIP#${digest}#PART#${String(partNumber).padStart(5, '0')}`,
+  }),
+  trainingPartition: (trainingId: string) => `TRAINING#${trainingId}`,
+  partPrefix: (digest: string) => `CERTZIP#${digest}#PART#`,
+  /** The built ZIP in the certificates bucket. */
+  object: (trainingId: string, digest: string) => `zips/${trainingId}/${digest}.zip`,
+} as const;
+
+/**
  * | a certificate's reissue work item (outbox)         | pk CERT#{certificateId}, sk REISSUE#{version, 6 digits}     |
  * | a Bitstring Status List (one per region and year)  | pk STATUSLIST#{listId}, sk STATUSLIST                       |
  *
@@ -308,12 +329,13 @@ export const journalKeys = {
  * | resends whose email has not left (`sending`)        | gsi3 SWEEP#resend / {requestedAt}#{certificateId}#{resendId}    |
  * | emails claimed, not yet sent (due when the lease ends, or when given back) | gsi3 SWEEP#email / {due}#{dedupeKey} |
  * | seat counters that may hold a free seat while people wait | gsi3 SWEEP#seats / {markedAt}#{trainingId}            |
+ * | certificates ZIPs still building                    | gsi3 SWEEP#zip / {createdAt}#{trainingId}#{digest}              |
  *
  * Finishing a piece of work REMOVEs its gsi3pk/gsi3sk in the same write that records it done.
  * Only emails that name a source to re-drive from (registration and training emails) are
  * indexed; certificate emails are re-driven through their work item.
  */
-export const sweepKinds = ['issuance', 'reissue', 'resend', 'email', 'seats'] as const;
+export const sweepKinds = ['issuance', 'reissue', 'resend', 'email', 'seats', 'zip'] as const;
 export type SweepKind = (typeof sweepKinds)[number];
 
 function sweepKey(kind: SweepKind, due: string, ...rest: readonly (string | number)[]) {
@@ -327,6 +349,7 @@ export const sweepKeys = {
   resend: (requestedAt: string, certificateId: string, resendId: string) => sweepKey('resend', requestedAt, certificateId, resendId),
   email: (due: string, dedupeKey: string) => sweepKey('email', due, dedupeKey),
   seats: (markedAt: string, trainingId: string) => sweepKey('seats', markedAt, trainingId),
+  zip: (createdAt: string, trainingId: string, digest: string) => sweepKey('zip', createdAt, trainingId, digest),
   attributes: ['gsi3pk', 'gsi3sk'] as const,
 } as const;
 

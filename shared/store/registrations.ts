@@ -67,12 +67,37 @@ function newRegistrationPut(registration: StoredRegistration) {
 
 export type SeatOutcome = 'confirmed' | 'full' | 'duplicate' | 'training_closed';
 
+/** TransactWriteItems holds at most 100 items: the counter, the training check and these. */
+export const SEATS_PER_TRANSACTION = 98;
+export const QUEUE_PLACES_PER_TRANSACTION = 49;
+
+/** What a transaction of several registrations did; `duplicates` names the people already registered. */
+export type BatchOutcome<Done extends string> =
+  | { outcome: Done }
+  | { outcome: 'duplicate'; duplicates: readonly string[] }
+  | { outcome: 'training_closed' };
+
+/** The outcome of a batch of one, in the words of a single registration. */
+function single<Done extends string>(result: BatchOutcome<Done>): Done | 'duplicate' | 'training_closed' {
+  return result.outcome;
+}
+
 /**
  * Takes a seat and writes the registration in one transaction. A seat is only taken directly
  * while nobody waits: a seat freed by a withdrawal belongs to the head of the waitlist, so a
  * newcomer can never overtake it.
  */
 export async function registerWithSeat(training: Training, registration: StoredRegistration): Promise<SeatOutcome> {
+  return single(await registerWithSeats(training, [registration]));
+}
+
+/**
+ * Takes `registrations.length` seats at once (an import): all of them or none, under the same
+ * guards as one seat. DynamoDB conditions cannot add, so n seats fit when the counter is below
+ * the capacity less the n - 1 other seats of the same transaction.
+ */
+export async function registerWithSeats(training: Training, registrations: readonly StoredRegistration[]): Promise<BatchOutcome<'confirmed' | 'full'>> {
+  const count = registrations.length;
   try {
     await transactWrite({
       TransactItems: [
@@ -84,19 +109,20 @@ export async function registerWithSeat(training: Training, registration: StoredR
             ConditionExpression:
               '(attribute_not_exists(confirmed) OR confirmed < :capacity) AND (attribute_not_exists(waitlisted) OR waitlisted = :zero)',
             ExpressionAttributeNames: { '#type': 'type' },
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':capacity': training.capacity, ':seats': entityTypes.seats },
+            ExpressionAttributeValues: { ':zero': 0, ':one': count, ':capacity': training.capacity - (count - 1), ':seats': entityTypes.seats },
           },
         },
-        newRegistrationPut(registration),
+        ...registrations.map(newRegistrationPut),
         trainingIsPublishedCheck(training.id),
       ],
     });
-    return 'confirmed';
+    return { outcome: 'confirmed' };
   } catch (error) {
     if (!(error instanceof TransactionConditionFailed)) throw error;
-    if (error.failedItems.includes(1)) return 'duplicate';
-    if (error.failedItems.includes(2)) return 'training_closed';
-    return 'full';
+    const duplicates = error.failedItems.flatMap((index) => (index >= 1 && index <= count ? [registrations[index - 1]!.email] : []));
+    if (duplicates.length > 0) return { outcome: 'duplicate', duplicates };
+    if (error.failedItems.includes(count + 1)) return { outcome: 'training_closed' };
+    return { outcome: 'full' };
   }
 }
 
@@ -130,6 +156,15 @@ export async function registerOnWaitlist(
   training: Training,
   registration: StoredRegistration & { waitlistTicket: number },
 ): Promise<WaitlistOutcome> {
+  return single(await registerManyOnWaitlist(training, [registration]));
+}
+
+/** Puts people on the waitlist at the tickets they drew, all of them or none. */
+export async function registerManyOnWaitlist(
+  training: Training,
+  registrations: readonly (StoredRegistration & { waitlistTicket: number })[],
+): Promise<BatchOutcome<'waitlisted'>> {
+  const count = registrations.length;
   try {
     await transactWrite({
       TransactItems: [
@@ -141,29 +176,33 @@ export async function registerOnWaitlist(
             // update would also rewrite its index entry. A seat free while someone joins the queue
             // is filled by that join's stream record.
             UpdateExpression: 'SET waitlisted = if_not_exists(waitlisted, :zero) + :one',
-            ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+            ExpressionAttributeValues: { ':zero': 0, ':one': count },
           },
         },
-        newRegistrationPut(registration),
-        {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...registrationKeys.waitlistEntry(training.id, registration.waitlistTicket),
-              type: entityTypes.waitlistEntry,
-              email: registration.email,
+        ...registrations.flatMap((registration) => [
+          newRegistrationPut(registration),
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...registrationKeys.waitlistEntry(training.id, registration.waitlistTicket),
+                type: entityTypes.waitlistEntry,
+                email: registration.email,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
           },
-        },
+        ]),
         trainingIsPublishedCheck(training.id),
       ],
     });
-    return 'waitlisted';
+    return { outcome: 'waitlisted' };
   } catch (error) {
     if (!(error instanceof TransactionConditionFailed)) throw error;
-    if (error.failedItems.includes(1)) return 'duplicate';
-    if (error.failedItems.includes(3)) return 'training_closed';
+    // Items 1, 3, 5… are the registrations, 2, 4, 6… their queue places.
+    const duplicates = error.failedItems.flatMap((index) => (index % 2 === 1 && index <= 2 * count ? [registrations[(index - 1) / 2]!.email] : []));
+    if (duplicates.length > 0) return { outcome: 'duplicate', duplicates };
+    if (error.failedItems.includes(2 * count + 1)) return { outcome: 'training_closed' };
     throw error;
   }
 }
@@ -173,6 +212,12 @@ export async function findRegistration(trainingId: string, email: string): Promi
     new GetCommand({ TableName: tableName, Key: registrationKeys.item(trainingId, email), ConsistentRead: true }),
   );
   return Item ? registrationFromItem(Item) : undefined;
+}
+
+/** The registrations of these people for one training, by email (strongly consistent: an import decides on it). */
+export async function findRegistrations(trainingId: string, emails: readonly string[]): Promise<Map<string, StoredRegistration>> {
+  const items = await batchGetAll(emails.map((email) => registrationKeys.item(trainingId, email)), { consistentRead: true, concurrency: 4 });
+  return new Map(items.map((item) => registrationFromItem(item)).map((registration) => [registration.email, registration]));
 }
 
 export function readSeats(trainingId: string): Promise<SeatCounters> {

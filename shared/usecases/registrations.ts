@@ -4,19 +4,25 @@ import { assertCancellable, assertNotOwnTraining, assertRegistrationOpen, canMan
 import { publicView, type PublicTraining } from '../domain/training';
 import { ConflictError, ForbiddenError, NotFoundError } from '../errors';
 import { newId } from '../ids';
-import type { ImportRow, RegisterBody, Registration, RegistrationStatus } from '../schemas/registration';
+import type { RegisterBody, Registration, RegistrationStatus } from '../schemas/registration';
 import type { Training } from '../schemas/training';
 import {
   currentWaitlistPosition,
   drawWaitlistTicket,
   drawWaitlistTickets,
   findRegistration,
+  findRegistrations,
   listRegistrationsOfPerson,
   listRoster,
   peekSeats,
+  QUEUE_PLACES_PER_TRANSACTION,
   readEnrolmentState,
+  readSeats,
+  registerManyOnWaitlist,
   registerOnWaitlist,
   registerWithSeat,
+  registerWithSeats,
+  SEATS_PER_TRANSACTION,
   withdrawRegistration,
   type SeatCounters,
   type StoredRegistration,
@@ -61,25 +67,9 @@ function noLongerOpen(): ConflictError {
   return new ConflictError('This training stopped taking registrations a moment ago. Look for another one in the list.', 'not_open');
 }
 
-/**
- * Registers one person: a seat if one is free and nobody waits, otherwise the next place on the
- * waitlist. Both paths are single transactions, so a burst can neither overbook nor lose anyone.
- */
-async function enrol(
-  training: Training,
-  person: Person,
-  source: Registration['source'],
-  /** A ticket drawn beforehand sends the person straight to the queue at that place. */
-  preassigned?: { ticket: number; left: number },
-  /** The person's registration and the seat counters, when the caller has read them already. */
-  known?: { existing: StoredRegistration | undefined; seats: SeatCounters },
-): Promise<RegistrationReceipt> {
-  assertNotOwnTraining(training, person);
-  const now = clock.now().toISOString();
-  const existing = known ? known.existing : await findRegistration(training.id, person.email);
-  if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
-
-  const registration: StoredRegistration = {
+/** A registration as it is written when it takes a seat; the queue drops `confirmedAt`. */
+function newRegistration(training: Training, person: Person, source: Registration['source'], now: string): StoredRegistration {
+  return {
     registrationId: newId(),
     trainingId: training.id,
     ...(person.userSub ? { userSub: person.userSub } : {}),
@@ -92,19 +82,41 @@ async function enrol(
     confirmedAt: now,
     source,
   };
+}
+
+function waiting(registration: StoredRegistration, ticket: number): StoredRegistration & { waitlistTicket: number } {
+  const { confirmedAt: _unused, ...rest } = registration;
+  return { ...rest, status: 'waitlisted', waitlistTicket: ticket };
+}
+
+/**
+ * Registers one person: a seat if one is free and nobody waits, otherwise the next place on the
+ * waitlist. Both paths are single transactions, so a burst can neither overbook nor lose anyone.
+ */
+async function enrol(
+  training: Training,
+  person: Person,
+  source: Registration['source'],
+  /** The person's registration and the seat counters, when the caller has read them already. */
+  known?: { existing: StoredRegistration | undefined; seats: SeatCounters },
+): Promise<RegistrationReceipt> {
+  assertNotOwnTraining(training, person);
+  const existing = known ? known.existing : await findRegistration(training.id, person.email);
+  if (existing && existing.status !== 'cancelled') throw alreadyRegistered(existing.status);
+
+  const registration = newRegistration(training, person, source, clock.now().toISOString());
   // Once a training is full, most of a burst would only collide on the seat counter; a cheap
   // read sends them straight to the queue. The transaction still decides whenever a seat looks
   // free, and a seat that frees meanwhile goes to the head of the queue anyway.
-  if (!preassigned && !looksFull(training, known?.seats ?? (await peekSeats(training.id)))) {
+  if (!looksFull(training, known?.seats ?? (await peekSeats(training.id)))) {
     const seat = await registerWithSeat(training, registration);
     if (seat === 'confirmed') return { registrationId: registration.registrationId, status: 'confirmed' };
     if (seat === 'duplicate') throw alreadyRegistered('confirmed');
     if (seat === 'training_closed') throw noLongerOpen();
   }
 
-  const { ticket, left } = preassigned ?? (await drawWaitlistTicket(training.id));
-  const { confirmedAt: _unused, ...waiting } = registration;
-  const queued = await registerOnWaitlist(training, { ...waiting, status: 'waitlisted', waitlistTicket: ticket });
+  const { ticket, left } = await drawWaitlistTicket(training.id);
+  const queued = await registerOnWaitlist(training, waiting(registration, ticket));
   if (queued === 'duplicate') throw alreadyRegistered('waitlisted');
   if (queued === 'training_closed') throw noLongerOpen();
   // Everyone who drew a ticket before this one and has not left is ahead in the queue.
@@ -130,7 +142,6 @@ export async function registerSelf(principal: Principal, trainingId: string, bod
       ...(body.preferredLanguage ? { preferredLanguage: body.preferredLanguage } : {}),
     },
     'self',
-    undefined,
     { existing: registration, seats },
   );
 }
@@ -218,13 +229,23 @@ export interface ImportResult {
   error?: string;
 }
 
-/** Queued rows are written a few at a time: quick enough for 2,000 rows within the API's time limit. */
-const IMPORT_CONCURRENCY = 8;
+/** Queue transactions in flight at once: their tickets were drawn beforehand, so order holds. */
+const QUEUE_CONCURRENCY = 4;
+/** Seat transactions that lost to concurrent registrations before the rest goes to the queue. */
+const SEAT_ATTEMPTS = 20;
+
+interface PendingRow {
+  index: number;
+  row: number;
+  registration: StoredRegistration;
+}
 
 /**
- * Enrols a file's rows in the file's order: seats go to the first rows, one at a time, while
- * seats look free; the rest draw one block of consecutive tickets, so the queue keeps the
- * file's order too, and are then written concurrently.
+ * Enrols a file's rows in the file's order, a transaction of up to 98 rows at a time, so a
+ * 1,000-person cohort is one file: seats go to the first rows while seats are free and nobody
+ * waits, each batch taking exactly as many seats as the counter still holds (the transaction's
+ * condition, not the read, decides); the rest draw one block of consecutive tickets, so the
+ * queue keeps the file's order whatever order the queue transactions land in.
  */
 export async function importRegistrations(
   principal: Principal,
@@ -240,27 +261,79 @@ export async function importRegistrations(
   const { parseRegistrationCsv } = await import('../registration/csv-import');
   const { rows } = parseRegistrationCsv(csv);
   const results: ImportResult[] = rows.map(({ row, error }) => ({ row, status: 'error', error: error ?? 'invalid row' }));
+  const refuse = (pending: PendingRow, error: ConflictError) => {
+    results[pending.index] = rowError(pending.row, pending.registration.email, error);
+  };
 
-  let next = 0;
-  for (; next < rows.length; next++) {
-    const { row, value } = rows[next]!;
-    if (!value) continue;
-    if (looksFull(training, await peekSeats(training.id))) break;
-    results[next] = await importOne(training, row, value);
+  const now = clock.now().toISOString();
+  const candidates = rows.flatMap(({ row, value }, index) => (value ? [{ index, row, registration: newRegistration(training, value, 'import', now) }] : []));
+  const existing = await findRegistrations(training.id, candidates.map(({ registration }) => registration.email));
+  let pending = candidates.filter((candidate) => {
+    const { email } = candidate.registration;
+    try {
+      assertNotOwnTraining(training, candidate.registration);
+      const status = existing.get(email)?.status;
+      if (status !== undefined && status !== 'cancelled') throw alreadyRegistered(status);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      refuse(candidate, error);
+      return false;
+    }
+  });
+  /** Rows someone registered meanwhile (the transaction names them) are reported; the others go on. */
+  const withoutTaken = (rowsLeft: readonly PendingRow[], duplicates: readonly string[]): PendingRow[] => {
+    const taken = new Set(duplicates);
+    for (const candidate of rowsLeft) if (taken.has(candidate.registration.email)) refuse(candidate, alreadyRegistered('confirmed'));
+    return rowsLeft.filter((candidate) => !taken.has(candidate.registration.email));
+  };
+
+  for (let attempt = 0; pending.length > 0 && attempt < SEAT_ATTEMPTS; ) {
+    const seats = await readSeats(training.id);
+    const free = training.capacity - seats.confirmed;
+    if (seats.waitlisted > 0 || free <= 0) break;
+    const batch = pending.slice(0, Math.min(free, SEATS_PER_TRANSACTION));
+    const result = await registerWithSeats(training, batch.map(({ registration }) => registration));
+    if (result.outcome === 'confirmed') {
+      for (const { index, row, registration } of batch) results[index] = { row, registrationId: registration.registrationId, status: 'confirmed' };
+      pending = pending.slice(batch.length);
+    } else if (result.outcome === 'duplicate') {
+      pending = withoutTaken(pending, result.duplicates);
+    } else if (result.outcome === 'training_closed') {
+      for (const candidate of pending) refuse(candidate, noLongerOpen());
+      pending = [];
+    } else {
+      attempt++;
+    }
   }
 
-  const queued = rows.map((row, index) => ({ ...row, index })).slice(next).filter((row) => row.value !== undefined);
+  const queued = pending;
   if (queued.length > 0) {
     const { first, left } = await drawWaitlistTickets(training.id, queued.length);
-    let cursor = 0;
+    const ticketOf = new Map(queued.map((candidate, offset) => [candidate.index, first + offset]));
+    const chunks: PendingRow[][] = [];
+    for (let start = 0; start < queued.length; start += QUEUE_PLACES_PER_TRANSACTION) chunks.push(queued.slice(start, start + QUEUE_PLACES_PER_TRANSACTION));
+    let next = 0;
     const worker = async () => {
-      while (cursor < queued.length) {
-        const offset = cursor++;
-        const { row, value, index } = queued[offset]!;
-        results[index] = await importOne(training, row, value!, { ticket: first + offset, left });
+      while (next < chunks.length) {
+        let chunk = chunks[next++]!;
+        while (chunk.length > 0) {
+          const result = await registerManyOnWaitlist(training, chunk.map(({ index, registration }) => waiting(registration, ticketOf.get(index)!)));
+          if (result.outcome === 'waitlisted') {
+            for (const { index, row, registration } of chunk) {
+              results[index] = { row, registrationId: registration.registrationId, status: 'waitlisted', waitlistPosition: ticketOf.get(index)! - left };
+            }
+            break;
+          }
+          if (result.outcome === 'training_closed') {
+            for (const candidate of chunk) refuse(candidate, noLongerOpen());
+            break;
+          }
+          chunk = withoutTaken(chunk, result.duplicates);
+        }
       }
     };
-    await Promise.all(Array.from({ length: IMPORT_CONCURRENCY }, worker));
+    await Promise.all(Array.from({ length: Math.min(QUEUE_CONCURRENCY, chunks.length) }, worker));
     // Tickets of rows that failed stay unused; nobody stands behind a gap.
     let skipped = 0;
     for (const { index } of queued) {
@@ -275,26 +348,13 @@ export async function importRegistrations(
   return { results, summary };
 }
 
-async function importOne(
-  training: Training,
-  row: number,
-  person: ImportRow,
-  preassigned?: { ticket: number; left: number },
-): Promise<ImportResult> {
-  try {
-    const receipt = await enrol(training, person, 'import', preassigned);
-    return { row, ...receipt };
-  } catch (error) {
-    if (error instanceof ConflictError) {
-      return {
-        row,
-        status: 'error',
-        error:
-          error.reason === 'already_registered'
-            ? `row ${row}: ${person.email} is already registered for this training; remove the row or leave it as it is.`
-            : `row ${row}: ${error.message}`,
-      };
-    }
-    throw error;
-  }
+function rowError(row: number, email: string, error: ConflictError): ImportResult {
+  return {
+    row,
+    status: 'error',
+    error:
+      error.reason === 'already_registered'
+        ? `row ${row}: ${email} is already registered for this training; remove the row or leave it as it is.`
+        : `row ${row}: ${error.message}`,
+  };
 }

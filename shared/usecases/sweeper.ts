@@ -101,6 +101,8 @@ const redrive: Record<SweepKind, (item: Record<string, unknown>) => Promise<unkn
   resend: (item) => processCertificateResend(certificateResendFromItem(item)),
   email: (item) => redriveEmail(openEmailClaimFromItem(item)),
   seats: redriveSeats,
+  // Loaded only when a ZIP is stuck: its manifest needs the CSV writer.
+  zip: async (item) => (await import('./certificates-zip-build')).buildCertificatesZip(String(item.trainingId), String(item.digest)),
 };
 
 async function inPool<T>(items: readonly T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
@@ -115,7 +117,7 @@ export async function sweep(options: Partial<SweepOptions> = {}): Promise<SweepR
   const { olderThanMs, limitPerKind, concurrency } = { ...defaultSweepOptions, ...options };
   const cutoff = new Date(clock.nowMs() - olderThanMs).toISOString();
   const report: SweepReport = {
-    found: { issuance: 0, reissue: 0, resend: 0, email: 0, seats: 0 },
+    found: { issuance: 0, reissue: 0, resend: 0, email: 0, seats: 0, zip: 0 },
     redriven: 0,
     busy: 0,
     failed: 0,

@@ -185,6 +185,19 @@ describe.each(['kk', 'ru', 'en'] as const)('the whole journey in %s', (lang: Lan
     await student.page.getByRole('link', { name: text['nav.myCertificates'] }).click();
     await student.page.locator('[data-certificate]').first().waitFor();
     await checkPage(student.page, `${lang}-my-certificates`);
+
+    // All certificates at once: the bar while the ZIP is packed in the background, then its link,
+    // which leads straight to the bucket (here the S3 emulator) and saves the ZIP.
+    await trainer.page.goto(`/manage/${trainingId}`);
+    await trainer.page.getByRole('button', { name: text['issuance.zip'] }).click();
+    await trainer.page.locator('.zip-download progress').waitFor();
+    const zipLink = trainer.page.getByRole('link', { name: text['issuance.zipReady'] });
+    await zipLink.waitFor({ timeout: 30_000 });
+    await checkPage(trainer.page, `${lang}-certificates-zip`);
+    const zip = await fetch((await zipLink.getAttribute('href'))!);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-disposition')).toMatch(/^attachment; filename="certificates-.+\.zip"$/);
+    expect(Buffer.from(await zip.arrayBuffer()).subarray(0, 2).toString('latin1')).toBe('PK');
   });
 
   it('the teacher writes a journal entry and shares it; the trainer comments; unsharing hides it again', async () => {

@@ -5,8 +5,7 @@ import type { AttributeValue as StreamAttributeValue } from 'aws-lambda';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TABLE_NAME } from '../../local/stack';
-import { resetClock as resetLocalClock, setClock as setLocalClock } from '../../shared/clock';
-import type { Training } from '../../shared/schemas/training';
+import { resetClock as resetLocalClock } from '../../shared/clock';
 import { certificateKeys } from '../../shared/store/keys';
 import {
   api,
@@ -17,19 +16,15 @@ import {
   emailsTo,
   eventually,
   newPerson,
-  publishTraining,
   resetClock,
-  setClock,
   tokenFor,
-  trainingBody,
   uniqueAccount,
   type ErrorBody,
-  type Person,
 } from '../support/api';
+import { ISSUE_WAIT_MS, issuedCertificates, type MyCertificates } from '../support/certificates';
 import { pdfText } from '../support/pdf';
 import { inProcessWorkflow, type StreamHandler, workerContext as context } from '../support/workflow-worker';
 
-type MyCertificates = { items: { id: string; trainingId: string; number: string; verificationCode: string; status: string }[] };
 type CertificateView = {
   id: string;
   number: string;
@@ -48,9 +43,6 @@ type BadgeCredential = {
 type StatusListCredential = { id: string; issuer: string; credentialSubject: { encodedList: string; statusPurpose: string } };
 type Jwk = { kty: string; crv: string; x: string; kid: string };
 
-const MINUTE = 60_000;
-/** The stream may still be busy with an earlier file's hundreds of emails on a shared 2-core machine. */
-const ISSUE_WAIT_MS = 45_000;
 const TEST_TIMEOUT_MS = 150_000;
 let workflow: StreamHandler;
 let dynamodb: DynamoDBClient;
@@ -98,44 +90,6 @@ function bitOf(encodedList: string, index: number): boolean {
 }
 
 /** A training in Almaty closed after everyone attended everything: one certificate each. */
-async function issuedCertificates(people: Person[]): Promise<MyCertificates['items']> {
-  const training = await publishTraining(trainer, trainingBody({ capacity: people.length, feedbackRequired: false }));
-  const receipts = [];
-  for (const person of people) {
-    const response = await call('register', `/api/trainings/${training.id}/registrations`, {
-      token: person.token,
-      body: { fullName: person.name },
-    });
-    expect(response.status, response.text).toBe(201);
-    receipts.push(response.body);
-  }
-  for (const session of training.sessions) {
-    await setClock(new Date(Date.parse(session.startsAt) + 30 * MINUTE));
-    const records = receipts.map(({ registrationId }) => ({ registrationId, status: 'present' }));
-    const sheet = await api('PUT', `/api/trainings/${training.id}/sessions/${session.id}/attendance`, { token: trainer, body: { records } });
-    expect(sheet.status, sheet.text).toBe(200);
-  }
-  const after = new Date(Date.parse(training.sessions.at(-1)!.endsAt) + 60 * MINUTE);
-  await setClock(after);
-  setLocalClock(after);
-  const closed = await api<Training>('POST', `/api/trainings/${training.id}/close`, { token: trainer });
-  expect(closed.status, closed.text).toBe(200);
-  return Promise.all(
-    people.map((person) =>
-      eventually(
-        async () => {
-          const mine = await api<MyCertificates>('GET', '/api/me/certificates', { token: person.token });
-          const found = mine.body.items.find((item) => item.trainingId === training.id);
-          if (!found) return undefined;
-          // The PDF is in the bucket once the certificate email is out.
-          return (await emailsTo(person.email, /Сертификатыңыз/)).length > 0 ? found : undefined;
-        },
-        { timeoutMs: ISSUE_WAIT_MS, what: 'certificate issued' },
-      ),
-    ),
-  );
-}
-
 async function issuerKey(): Promise<Jwk> {
   const response = await api<Jwk>('GET', '/api/issuer/key');
   expect(response.status, response.text).toBe(200);
@@ -151,7 +105,7 @@ describe('certificate lifecycle', () => {
       newPerson('Ұлан Һарунов'),
       newPerson('Іңкәр Бөтенова'),
     ]);
-    const [certificate, other] = await issuedCertificates([holder, neighbour]);
+    const [certificate, other] = await issuedCertificates(trainer, [holder, neighbour]);
     const jwk = await issuerKey();
 
     // The credential: for the holder, the trainer, the region's coordinators and admins only.
@@ -253,7 +207,7 @@ describe('certificate lifecycle', () => {
 
   it('zips every current PDF of a training, named safely in ASCII, with a manifest that lists the revoked one', { timeout: TEST_TIMEOUT_MS }, async () => {
     const people = await Promise.all([newPerson('Әлия Ғалымжанқызы'), newPerson('Құдайберген Өңірбек'), newPerson('=HYPERLINK("x") Һадия')]);
-    const certificates = await issuedCertificates(people);
+    const certificates = await issuedCertificates(trainer, people);
     const trainingId = certificates[0]!.trainingId;
     const revoked = certificates[1]!;
     expect((await api('POST', `/api/certificates/${revoked.id}/revoke`, { token: coordinator, body: { reason: 'Қате жазба' } })).status).toBe(200);
@@ -286,7 +240,7 @@ describe('certificate lifecycle', () => {
   it('lands every one of many revocations sent at once to the same status list', { timeout: TEST_TIMEOUT_MS }, async () => {
     const names = ['Айбек', 'Әйгерім', 'Ғалия', 'Қайрат', 'Ңәзира', 'Өмірзақ', 'Ұлжан', 'Үміт', 'Һадия', 'Іңкәр', 'Бақыт', 'Дана'];
     const people = await Promise.all(names.map((name) => newPerson(`${name} Тестова`)));
-    const certificates = await issuedCertificates(people);
+    const certificates = await issuedCertificates(trainer, people);
     const started = Date.now();
     const responses = await Promise.all(
       certificates.map((certificate) =>
@@ -305,7 +259,7 @@ describe('certificate lifecycle', () => {
 
   it('reissues a corrected name as a new version under the same number, mailed once per version', { timeout: TEST_TIMEOUT_MS }, async () => {
     const holder = await newPerson('Айгерім Сәтбаеав');
-    const [certificate] = await issuedCertificates([holder]);
+    const [certificate] = await issuedCertificates(trainer, [holder]);
     const id = certificate!.id;
 
     expect((await api('POST', `/api/certificates/${id}/reissue`, { token: otherCoordinator, body: { fullName: 'Айгерім Сәтбаева' } })).status).toBe(403);

@@ -13,6 +13,8 @@ const documentMock = mockClient(DynamoDBDocumentClient);
 
 // The store reads TABLE_NAME when it loads, so it is imported after the variable is set.
 let registerWithSeat: typeof Registrations.registerWithSeat;
+let registerWithSeats: typeof Registrations.registerWithSeats;
+let registerManyOnWaitlist: typeof Registrations.registerManyOnWaitlist;
 let claimEmail: typeof EmailClaims.claimEmail;
 let releaseEmailClaim: typeof EmailClaims.releaseEmailClaim;
 let withdrawRegistration: typeof Registrations.withdrawRegistration;
@@ -20,7 +22,7 @@ let promoteHeadOfWaitlist: typeof Registrations.promoteHeadOfWaitlist;
 let recordCheckIn: typeof Attendance.recordCheckIn;
 
 beforeAll(async () => {
-  ({ registerWithSeat, withdrawRegistration, promoteHeadOfWaitlist } = await import('../../shared/store/registrations'));
+  ({ registerWithSeat, registerWithSeats, registerManyOnWaitlist, withdrawRegistration, promoteHeadOfWaitlist } = await import('../../shared/store/registrations'));
   ({ recordCheckIn } = await import('../../shared/store/attendance'));
   ({ releaseEmailClaim } = await import('../../shared/store/email-claims'));
   ({ claimEmail } = await import('../../shared/store/email-claims'));
@@ -83,6 +85,36 @@ describe('seat transaction', () => {
       .resolves({});
     expect(await registerWithSeat(training, registration)).toBe('confirmed');
     expect(documentMock).toHaveReceivedCommandTimes(TransactWriteCommand, 3);
+  });
+});
+
+describe('seat and queue transactions of an import', () => {
+  const people = ['a', 'b', 'c'].map((name, index) => ({ ...registration, registrationId: `r${index}`, email: `${name}@school.kz` }));
+
+  it('takes n seats only while the counter is at most capacity - n, with every registration in the same transaction', async () => {
+    documentMock.on(TransactWriteCommand).resolves({});
+    expect(await registerWithSeats(training, people)).toEqual({ outcome: 'confirmed' });
+    const items = documentMock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items).toHaveLength(5);
+    // confirmed < 18 is confirmed + 3 <= 20.
+    expect(items[0]!.Update?.ExpressionAttributeValues).toMatchObject({ ':capacity': 18, ':one': 3, ':zero': 0 });
+    expect(items.slice(1, 4).map((item) => String(item.Put?.Item?.sk))).toEqual(['REG#a@school.kz', 'REG#b@school.kz', 'REG#c@school.kz']);
+    expect(items[4]!.ConditionCheck).toBeDefined();
+  });
+
+  it('names the people already registered, and tells a full or closed training apart', async () => {
+    documentMock
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'None', 'ConditionalCheckFailed', 'None', 'None']))
+      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None', 'None', 'None']))
+      .rejectsOnce(cancelled(['None', 'None', 'None', 'None', 'ConditionalCheckFailed']))
+      .rejectsOnce(cancelled(['None', 'None', 'None', 'ConditionalCheckFailed', 'None', 'None', 'None', 'None']));
+    expect(await registerWithSeats(training, people)).toEqual({ outcome: 'duplicate', duplicates: ['b@school.kz'] });
+    expect(await registerWithSeats(training, people)).toEqual({ outcome: 'full' });
+    expect(await registerWithSeats(training, people)).toEqual({ outcome: 'training_closed' });
+    // Queue items: counter, then (registration, place) per person, then the training check.
+    const queued = people.map((person, index) => ({ ...person, status: 'waitlisted' as const, waitlistTicket: index + 1 }));
+    expect(await registerManyOnWaitlist(training, queued)).toEqual({ outcome: 'duplicate', duplicates: ['b@school.kz'] });
   });
 });
 

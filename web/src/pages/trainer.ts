@@ -326,7 +326,6 @@ function IssuanceProgress({ training }: { training: Training }) {
   }, [progress.data]);
   const [error, setError] = useState<unknown>();
   const [resent, setResent] = useState<string>();
-  const [zipping, setZipping] = useState(false);
   return html`<section aria-labelledby="issuance-heading">
     <h2 id="issuance-heading">${t('issuance.title')}</h2>
     ${progress.loading ? html`<${Loading} />` : null}
@@ -336,15 +335,8 @@ function IssuanceProgress({ training }: { training: Training }) {
           <${ProgressBar} label=${t('issuance.progress')} value=${progress.data.summary.issued + progress.data.summary.notCompleted} max=${progress.data.summary.participants} />
           <p class="actions">
             <button type="button" class="secondary" onClick=${() => progress.reload()}>${t('common.refresh')}</button>
-            ${progress.data.summary.issued > 0
-              ? html`<button type="button" class="secondary" disabled=${zipping} onClick=${() => {
-                  setError(undefined);
-                  setZipping(true);
-                  download(`/api/trainings/${training.id}/certificates.zip`, `certificates-${training.id}.zip`).catch(setError).finally(() => setZipping(false));
-                }}>${t('issuance.zip')}</button>`
-              : null}
           </p>
-          ${zipping ? html`<${ProgressBar} label=${t('issuance.zipping', { count: progress.data.summary.issued })} />` : null}
+          ${progress.data.summary.issued > 0 ? html`<${CertificatesZip} training=${training} issued=${progress.data.summary.issued} />` : null}
           <div class="table-wrap"><table>
             <thead><tr><th scope="col">${t('registration.fullName')}</th><th scope="col">${t('issuance.outcome')}</th><th scope="col">${t('verify.number')}</th><th scope="col">${t('issuance.delivery')}</th><th scope="col"><span class="visually-hidden">${t('issuance.resend')}</span></th></tr></thead>
             <tbody>
@@ -367,6 +359,44 @@ function IssuanceProgress({ training }: { training: Training }) {
           ${resent ? html`<p class="success" role="status">${t('issuance.resent', { name: resent })}</p>` : null}`
       : null}
   </section>`;
+}
+
+type ZipJob = ResponseBody<'certificatesZip'>;
+
+/**
+ * All certificates in one ZIP, built in the background whatever the training's size: the bar
+ * moves while the server packs them (asking again when it says to), then the link, which works
+ * for 15 minutes; pressing the button again after that asks for a fresh one.
+ */
+function CertificatesZip({ training, issued }: { training: Training; issued: number }) {
+  const [job, setJob] = useState<ZipJob>();
+  const [error, setError] = useState<unknown>();
+  const ask = () => get('certificatesZip', withQuery(`/api/trainings/${training.id}/certificates.zip`, { async: 1 })).then(setJob, (failure: unknown) => {
+    setJob(undefined);
+    setError(failure);
+  });
+  useEffect(() => {
+    if (job?.status !== 'building') return undefined;
+    const timer = setTimeout(() => void ask(), Math.max(1, job.retryAfterSeconds) * 1000);
+    return () => clearTimeout(timer);
+  }, [job]);
+  const building = job?.status === 'building';
+  return html`<div class="zip-download">
+    <p class="actions">
+      <button type="button" class="secondary" disabled=${building} onClick=${() => {
+        setError(undefined);
+        setJob({ status: 'building', done: 0, total: 0, retryAfterSeconds: 0 });
+        void ask();
+      }}>${t('issuance.zip')}</button>
+    </p>
+    <${ErrorBox} error=${error} />
+    ${building ? html`<${ProgressBar} label=${t('issuance.zipping', { count: job.total || issued })} value=${job.total > 0 ? job.done : undefined} max=${job.total || undefined} />` : null}
+    ${job?.status === 'ready' && job.downloadUrl
+      ? html`<p role="status"><a class="button" href=${job.downloadUrl} download>${t('issuance.zipReady')}</a>
+          <span class="muted"> ${t('issuance.zipExpires', { time: formatDateTime(job.expiresAt ?? '', language()) })}</span></p>`
+      : null}
+    ${job?.status === 'failed' ? html`<p class="field-error" role="alert">${t('issuance.zipFailed')}</p>` : null}
+  </div>`;
 }
 
 /** One question's released answers, with the next pages on demand. */
