@@ -61,8 +61,9 @@ export function fileNameOf(certificate: Certificate): string {
   return `${asciiFileStem(certificate.holderName)}_${asciiFileStem(certificate.number)}.pdf`;
 }
 
+/** Training ids are URL-safe base64 (shared/ids.ts), already safe in a file name, and kept whole so the name finds the training. */
 export function zipNameOf(trainingId: string): string {
-  return `certificates-${asciiFileStem(trainingId)}.zip`;
+  return `certificates-${trainingId}.zip`;
 }
 
 /** The manifest rows a job's ZIP holds, decided from the records alone (the digest's inputs). */
