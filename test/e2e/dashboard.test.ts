@@ -152,7 +152,9 @@ describe('the seeded demo gives the Almaty coordinator a dashboard worth opening
     await page.goto('/sign-in?lang=en');
     await page.click(`button[data-email="${demoAccounts.admin.email}"]`);
     await page.goto('/dashboard?lang=en');
-    await page.locator('[data-testid=region-map] [data-region=shymkent][data-value]').waitFor();
+    // The admin's dashboard opens with its eight reports at once; beside the other suites of
+    // `npm test` on two cores that can take longer than the default 10 s to be drawn.
+    await page.locator('[data-testid=region-map] [data-region=shymkent][data-value]').waitFor({ timeout: 30_000 });
     expect(await page.locator('[data-testid=region-map] [data-region][data-value]').count()).toBe(20);
     const adminToken = (await localApi<{ token: string }>('POST', '/api/local/token', { email: demoAccounts.admin.email, name: demoAccounts.admin.name, groups: ['admins'] })).body.token;
     const shymkent = (await localApi<RegionReport>('GET', `/api/reports/regions/shymkent?from=${from}&to=${to}`, undefined, adminToken)).body;
