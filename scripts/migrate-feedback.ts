@@ -9,16 +9,16 @@
  * batching window and a retry).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { useLocalTableByDefault } from './local-env';
+import { localApiUrl, localControl, useLocalTableByDefault } from './local-env';
 
 const onAws = process.env.AWS_ENDPOINT_URL_DYNAMODB === undefined && process.env.TABLE_NAME !== undefined;
 useLocalTableByDefault();
 const { migrateFeedback } = await import('../shared/usecases/migrate-feedback');
 
-const apiUrl = (process.env.API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
+const apiUrl = localApiUrl();
 
 async function drainLocalStreams(): Promise<boolean> {
-  const response = await fetch(`${apiUrl}/api/local/streams/drain`, { method: 'POST' }).catch(() => undefined);
+  const response = await localControl('/api/local/streams/drain').catch(() => undefined);
   return response?.ok === true;
 }
 

@@ -25,6 +25,7 @@ import { matchesAny } from '../local/event-filter';
 import { lambdaContext } from '../local/lambda-context';
 import { toLambdaRecord } from '../local/stream-poller';
 import { consumerList, type ConsumerDefinition } from '../shared/manifest';
+import { localControl } from './local-env';
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,12 +35,11 @@ function argument(name: string): string | undefined {
 const consumerName = argument('consumer');
 
 async function redriveLocal(): Promise<number> {
-  const apiUrl = (process.env.API_URL ?? `http://localhost:${process.env.PORT ?? 3000}`).replace(/\/$/, '');
-  const listed = (await (await fetch(`${apiUrl}/api/local/dead-letters`)).json()) as { items: { id: string; consumer: string }[] };
+  const listed = (await (await localControl('/api/local/dead-letters', 'GET')).json()) as { items: { id: string; consumer: string }[] };
   const letters = listed.items.filter((letter) => consumerName === undefined || letter.consumer === consumerName);
   let failed = 0;
   for (const letter of letters) {
-    const response = await fetch(`${apiUrl}/api/local/dead-letters/${encodeURIComponent(letter.id)}/replay`, { method: 'POST' });
+    const response = await localControl(`/api/local/dead-letters/${encodeURIComponent(letter.id)}/replay`);
     const outcome = (await response.json()) as { status?: string; errorMessage?: string };
     console.log(`${letter.id} (${letter.consumer}): ${outcome.status ?? response.status}${outcome.errorMessage ? ` — ${outcome.errorMessage}` : ''}`);
     if (outcome.status !== 'delivered') failed++;
