@@ -9,7 +9,8 @@
 import { clock } from '../clock';
 import { dueReminders, isRecipient, reminderKey, reminderKinds, reminderSearchRanges, type ReminderKind } from '../domain/reminders';
 import { feedbackReminderEmail, trainingStartsSoonEmail } from '../mail/reminder-emails';
-import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
+import { sendEmailOnce } from '../mail/send-once';
+import { tallySendFailure, type SendTally } from './send-tally';
 import type { Training } from '../schemas/training';
 import { alreadySentEmails } from '../store/email-claims';
 import { emailsThatAnswered, readFeedbackState } from '../store/feedback';
@@ -21,16 +22,10 @@ import { inParallel } from './in-parallel';
 const SEND_CONCURRENCY = 8;
 const ROSTER_PAGE = 100;
 
-export interface ReminderRunResult {
+export interface ReminderRunResult extends SendTally {
   /** Trainings with at least one reminder due. */
   trainings: number;
   sent: Record<ReminderKind, number>;
-  /** Due but another run is sending it right now; it is that run's to finish. */
-  inFlight: number;
-  /** Could not be sent this time (the claim was given back; the next tick retries). */
-  failed: number;
-  /** The kinds of error behind `failed` (names only: messages may quote an address). */
-  errorNames: string[];
   /** Stopped before the end to finish inside the function's time limit; the next tick continues. */
   stoppedEarly: boolean;
 }
@@ -106,12 +101,7 @@ export async function sendDueReminders({ shouldStop = () => false }: ReminderRun
               const outcome = await sendEmailOnce(keyOf(registration), () => compose(kind, training, registration));
               if (outcome === 'sent') result.sent[kind] += 1;
             } catch (error) {
-              if (error instanceof EmailInFlightError) result.inFlight += 1;
-              else {
-                result.failed += 1;
-                const name = error instanceof Error ? error.name : typeof error;
-                if (!result.errorNames.includes(name)) result.errorNames.push(name);
-              }
+              tallySendFailure(result, error);
             }
           },
         );

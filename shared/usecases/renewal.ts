@@ -24,7 +24,8 @@ import {
 } from '../domain/renewal';
 import { ForbiddenError, ValidationError } from '../errors';
 import { renewalReminderEmail } from '../mail/renewal-emails';
-import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
+import { sendEmailOnce } from '../mail/send-once';
+import { tallySendFailure, type SendTally } from './send-tally';
 import { certificatesHeldBy } from '../store/cascade';
 import { alreadySentEmails } from '../store/email-claims';
 import { certificatesExpiringBetween, type ExpiringCertificate } from '../store/renewal';
@@ -32,16 +33,12 @@ import { inParallel } from './in-parallel';
 
 const SEND_CONCURRENCY = 8;
 
-export interface RenewalRunResult {
+export interface RenewalRunResult extends SendTally {
   /** Certificates that had a reminder due (revoked and renewed ones left out). */
   due: number;
   sent: Record<RenewalKind, number>;
   /** Left out because a later certificate of the same level renews them. */
   renewed: number;
-  inFlight: number;
-  failed: number;
-  /** Error names only: messages may quote an address. */
-  errorNames: string[];
   stoppedEarly: boolean;
 }
 
@@ -90,12 +87,7 @@ export async function sendDueRenewalReminders({ shouldStop = () => false }: { sh
         );
         if (outcome === 'sent') result.sent[kind] += 1;
       } catch (error) {
-        if (error instanceof EmailInFlightError) result.inFlight += 1;
-        else {
-          result.failed += 1;
-          const name = error instanceof Error ? error.name : typeof error;
-          if (!result.errorNames.includes(name)) result.errorNames.push(name);
-        }
+        tallySendFailure(result, error);
       }
     });
   }

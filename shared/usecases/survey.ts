@@ -40,7 +40,8 @@ import { surveyDimensionsOf, surveyMetricsOf, type SurveyMetrics } from '../doma
 import { DAY_MS } from '../clock';
 import { ConflictError, NotFoundError } from '../errors';
 import { titleIn } from '../locale/title';
-import { EmailInFlightError, sendEmailOnce } from '../mail/send-once';
+import { sendEmailOnce } from '../mail/send-once';
+import { tallySendFailure, type SendTally } from './send-tally';
 import { surveyEmail } from '../mail/survey-emails';
 import { ANSWER_MAX_LENGTH } from '../schemas/feedback';
 import { COLLEAGUES_MAX, type SurveyAnswerBody, type SurveyAnswersPart } from '../schemas/survey';
@@ -72,16 +73,12 @@ import { inParallel } from './in-parallel';
 
 const SEND_CONCURRENCY = 8;
 
-export interface SurveyRunResult {
+export interface SurveyRunResult extends SendTally {
   invited: number;
   reminded: number;
   released: number;
   /** Due, but their wave's results were already released (a certificate issued very late). */
   late: number;
-  inFlight: number;
-  failed: number;
-  /** Error names only: messages may quote an address. */
-  errorNames: string[];
   stoppedEarly: boolean;
 }
 
@@ -138,12 +135,7 @@ export async function sendDueSurveys({ shouldStop = () => false }: { shouldStop?
     try {
       await work();
     } catch (error) {
-      if (error instanceof EmailInFlightError) result.inFlight += 1;
-      else {
-        result.failed += 1;
-        const name = error instanceof Error ? error.name : typeof error;
-        if (!result.errorNames.includes(name)) result.errorNames.push(name);
-      }
+      tallySendFailure(result, error);
     }
   };
   for (const months of surveyDelays) {
