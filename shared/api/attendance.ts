@@ -1,5 +1,5 @@
 import { attendanceReportQuery, checkInBodySchema, putAttendanceBodySchema, sessionParams, teamsReportBodySchema } from '../schemas/attendance';
-import { trainingIdParams } from '../schemas/training';
+import { trainingIdParams } from '../schemas/common';
 import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 

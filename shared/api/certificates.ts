@@ -1,6 +1,6 @@
 import * as z from '../schemas/zod';
 import { certificateIdParams, reissueBodySchema, revokeBodySchema, statusListParams } from '../schemas/certificate-lifecycle';
-import { trainingIdParams } from '../schemas/training';
+import { trainingIdParams } from '../schemas/common';
 import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 

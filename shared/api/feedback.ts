@@ -1,5 +1,5 @@
 import { feedbackAnswersQuery, feedbackFormQuery, feedbackSummaryQuery, submitFeedbackSchema } from '../schemas/feedback';
-import { trainingIdParams } from '../schemas/training';
+import { trainingIdParams } from '../schemas/common';
 import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 

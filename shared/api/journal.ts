@@ -11,7 +11,7 @@ import {
   trainerPromptsSchema,
   updateJournalEntrySchema,
 } from '../schemas/journal';
-import { trainingIdParams } from '../schemas/training';
+import { trainingIdParams } from '../schemas/common';
 import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 

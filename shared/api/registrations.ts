@@ -1,7 +1,7 @@
 import * as z from '../schemas/zod';
 import { pageQuery } from '../schemas/paging';
 import { registerBodySchema } from '../schemas/registration';
-import { trainingIdParams } from '../schemas/training';
+import { trainingIdParams } from '../schemas/common';
 import type { RouteSpec } from '../http/route';
 import type { AreaRequests } from './contract';
 

@@ -1,10 +1,10 @@
 import * as z from '../schemas/zod';
+import { trainingIdParams } from '../schemas/common';
 import { emailSchema } from '../schemas/registration';
 import {
   cancelTrainingSchema,
   createTrainingSchema,
   listTrainingsQuery,
-  trainingIdParams,
   updateTrainingSchema,
 } from '../schemas/training';
 import type { RouteSpec } from '../http/route';

@@ -17,6 +17,9 @@ export const instantSchema = z.iso.datetime({
 export const idSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'is not a valid id' }));
 
 /** An opaque paging cursor returned by a previous page. */
+/** A training's id in the path: its own module-light home, because nearly every route names one. */
+export const trainingIdParams = z.strictObject({ id: idSchema });
+
 export const cursorSchema = z
   .string()
   .check(

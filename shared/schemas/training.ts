@@ -140,8 +140,6 @@ export interface Training {
   cascadeRootId?: string;
 }
 
-export const trainingIdParams = z.strictObject({ id: idSchema });
-
 export const listTrainingsQuery = z
   .object({
     region: z.optional(regionIdSchema),
