@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../infra/stack';
 import { localFunctionEnvironment } from '../../local/environment';
-import { functionEnvNames, optionalEnv, requiredEnv } from '../../shared/env';
+import { assertFunctionEnvironment, functionEnvNames, optionalEnv, requiredEnv, type FunctionEnvironment } from '../../shared/env';
 import { consumerList, eventRuleList, routeList, scheduleList } from '../../shared/manifest';
 
 const cdkContext = (JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> }).context;
@@ -59,5 +59,13 @@ describe('the functions environment contract (shared/env.ts)', () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it('checks a whole environment at once, naming every variable that is missing or malformed', () => {
+    const environment = localFunctionEnvironment({ dataDirectory, publicBaseUrl: 'http://localhost:3000' });
+    expect(() => assertFunctionEnvironment(environment)).not.toThrow();
+    const { TABLE_NAME: _missing, ...withoutTable } = environment;
+    const broken = { ...withoutTable, MAIL_MAX_SEND_RATE: '0' } as FunctionEnvironment;
+    expect(() => assertFunctionEnvironment(broken)).toThrow(/TABLE_NAME .*MAIL_MAX_SEND_RATE must be a whole number of emails per second|MAIL_MAX_SEND_RATE must be a whole number of emails per second.*TABLE_NAME /);
   });
 });
