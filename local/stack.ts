@@ -1,3 +1,4 @@
+import { checkConfigFiles } from '../shared/config/files';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
@@ -49,6 +50,9 @@ function configureEnvironment(urls: { dynamodb: string; s3: string; ses: string;
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { ports, log } = options;
+  // Deployed functions have their config files checked when CDK bundles them; the local ones run
+  // from source, so they are checked here, before anything starts.
+  checkConfigFiles();
   const dataDirectory = options.dataDirectory ?? fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? '/tmp'), 'cascade-'));
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {

@@ -7,6 +7,7 @@
 import { cpSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync, type BuildOptions, type Metafile } from 'esbuild';
+import { checkConfigFiles } from '../../shared/config/files';
 
 /** Where the renderer's fonts live, relative to the repository root. */
 export const certificateFontsDir = 'shared/certificates/fonts';
@@ -58,8 +59,15 @@ export function copyCertificateFonts(root: string, outdir: string): void {
   });
 }
 
+let configFilesChecked = false;
+
 /** Synchronous, because CDK's local bundling hook is. */
 export function bundleFunctionSync(root: string, handlerPath: string, outdir: string, withFonts: boolean): Metafile {
+  // The functions read config/*.json as bundled, unchecked: this is where a broken edit is stopped.
+  if (!configFilesChecked) {
+    checkConfigFiles();
+    configFilesChecked = true;
+  }
   const { metafile } = buildSync(functionBuildOptions(root, path.join(root, handlerPath), outdir));
   if (withFonts) copyCertificateFonts(root, outdir);
   return metafile;

@@ -2,8 +2,9 @@
  * The feedback form's texts, from config/feedback-form.json: a centre edits the wording there
  * (kk/ru/en) without touching code. The rating and question ids are fixed here, because they are
  * the API's field names and the keys of stored responses; the file must give a text in every
- * language for each of them, and nothing else, or loading fails — so a broken edit fails the
- * deployment (and the unit tests), never a participant's request.
+ * language for each of them, and nothing else, or the check of the config files fails
+ * (shared/config/files.ts) — so a broken edit fails the deployment, `npm start` and the unit tests,
+ * never a participant's request.
  */
 import * as z from '../schemas/zod';
 import formFile from '../../config/feedback-form.json' with { type: 'json' };
@@ -19,28 +20,31 @@ export type QuestionId = (typeof questionIds)[number];
 export const RATING_MIN = 1;
 export const RATING_MAX = 5;
 
-const text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
-const localized = z.strictObject({ kk: text, ru: text, en: text });
-const scale = z.strictObject({ min: localized, max: localized });
-
 function exactly<K extends string, T extends z.ZodMiniType>(ids: readonly K[], value: T) {
   return z.strictObject(Object.fromEntries(ids.map((id) => [id, value])) as Record<K, T>);
 }
 
-const formSchema = z.strictObject({
-  intro: localized,
-  scale,
-  ratings: exactly(ratingIds, z.extend(localized, { scale: z.optional(scale) })),
-  questions: exactly(questionIds, localized),
-});
-
-export type FeedbackFormConfig = z.infer<typeof formSchema>;
-
-export function parseFeedbackForm(value: unknown): FeedbackFormConfig {
-  return formSchema.parse(value);
+/** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
+function formSchema() {
+  const text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
+  const localized = z.strictObject({ kk: text, ru: text, en: text });
+  const scale = z.strictObject({ min: localized, max: localized });
+  return z.strictObject({
+    intro: localized,
+    scale,
+    ratings: exactly(ratingIds, z.extend(localized, { scale: z.optional(scale) })),
+    questions: exactly(questionIds, localized),
+  });
 }
 
-export const feedbackForm: FeedbackFormConfig = parseFeedbackForm(formFile);
+export type FeedbackFormConfig = z.infer<ReturnType<typeof formSchema>>;
+
+export function parseFeedbackForm(value: unknown): FeedbackFormConfig {
+  return formSchema().parse(value);
+}
+
+/** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
+export const feedbackForm = formFile as FeedbackFormConfig;
 
 export interface LocalizedForm {
   language: Language;

@@ -2,8 +2,9 @@
  * The follow-up impact survey's texts, from config/follow-up-survey.json (kk/ru/en), edited there
  * without touching code. The ids (ratings, questions, answer options, forms of passing on) are
  * fixed here because they are the API's field names and the keys of stored responses and released
- * tallies; the file must give a text in every language for each of them and nothing else, or
- * loading fails — a broken edit fails the deployment and the unit tests, never a teacher's request.
+ * tallies; the file must give a text in every language for each of them and nothing else, or the
+ * check of the config files fails (shared/config/files.ts) — a broken edit fails the deployment,
+ * `npm start` and the unit tests, never a teacher's request.
  */
 import * as z from '../schemas/zod';
 import surveyFile from '../../config/follow-up-survey.json' with { type: 'json' };
@@ -24,33 +25,33 @@ export type AppliedOption = (typeof appliedOptions)[number];
 export const passedOnForms = ['mentoring', 'workshop', 'open_lesson', 'lesson_study', 'materials', 'other'] as const;
 export type PassedOnForm = (typeof passedOnForms)[number];
 
-const text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
-const localized = z.strictObject({ kk: text, ru: text, en: text });
-
-function exactly<K extends string>(ids: readonly K[]) {
-  return z.strictObject(Object.fromEntries(ids.map((id) => [id, localized])) as Record<K, typeof localized>);
+/** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
+function surveySchema() {
+  const text = z.string().check(z.trim(), z.minLength(1), z.maxLength(1000));
+  const localized = z.strictObject({ kk: text, ru: text, en: text });
+  const exactly = <K extends string>(ids: readonly K[]) => z.strictObject(Object.fromEntries(ids.map((id) => [id, localized])) as Record<K, typeof localized>);
+  return z.strictObject({
+    intro: localized,
+    /** What the trainer and the coordinator see and when; `{minimum}` is replaced by the deployment's minimum. */
+    privacy: localized,
+    scale: z.strictObject({ min: localized, max: localized }),
+    applied: z.strictObject({ question: localized, options: exactly(appliedOptions) }),
+    ratings: exactly(surveyRatingIds),
+    questions: exactly(surveyQuestionIds),
+    colleagues: localized,
+    forms: z.strictObject({ question: localized, options: exactly(passedOnForms) }),
+    candidate: z.strictObject({ label: localized, note: localized }),
+  });
 }
 
-const surveySchema = z.strictObject({
-  intro: localized,
-  /** What the trainer and the coordinator see and when; `{minimum}` is replaced by the deployment's minimum. */
-  privacy: localized,
-  scale: z.strictObject({ min: localized, max: localized }),
-  applied: z.strictObject({ question: localized, options: exactly(appliedOptions) }),
-  ratings: exactly(surveyRatingIds),
-  questions: exactly(surveyQuestionIds),
-  colleagues: localized,
-  forms: z.strictObject({ question: localized, options: exactly(passedOnForms) }),
-  candidate: z.strictObject({ label: localized, note: localized }),
-});
-
-export type SurveyConfig = z.infer<typeof surveySchema>;
+export type SurveyConfig = z.infer<ReturnType<typeof surveySchema>>;
 
 export function parseSurveyConfig(value: unknown): SurveyConfig {
-  return surveySchema.parse(value);
+  return surveySchema().parse(value);
 }
 
-export const followUpSurvey: SurveyConfig = parseSurveyConfig(surveyFile);
+/** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
+export const followUpSurvey: SurveyConfig = surveyFile;
 
 export interface LocalizedSurvey {
   language: Language;

@@ -1,22 +1,23 @@
 import * as z from '../schemas/zod';
 import regionsFile from '../../config/regions.json' with { type: 'json' };
 
-const nameText = z.string().check(z.minLength(1));
-const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
+/** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
+export function regionsFileSchema() {
+  const nameText = z.string().check(z.minLength(1));
+  const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
+  const region = z.object({
+    id: z.string().check(z.regex(/^[a-z][a-z-]*$/)),
+    code: z.string().check(z.regex(/^[A-Z]{3}$/)),
+    kind: z.enum(['oblast', 'city']),
+    name: localizedName,
+  });
+  return z.object({ regions: z.array(region).check(z.minLength(1)) });
+}
 
-const regionSchema = z.object({
-  id: z.string().check(z.regex(/^[a-z][a-z-]*$/)),
-  code: z.string().check(z.regex(/^[A-Z]{3}$/)),
-  kind: z.enum(['oblast', 'city']),
-  name: localizedName,
-});
+export type Region = z.infer<ReturnType<typeof regionsFileSchema>>['regions'][number];
 
-export type Region = z.infer<typeof regionSchema>;
-
-/** Parsed at load so a broken edit of config/regions.json fails the deployment, not a request. */
-export const regions: readonly Region[] = z
-  .object({ regions: z.array(regionSchema).check(z.minLength(1)) })
-  .parse(regionsFile).regions;
+/** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
+export const regions = regionsFile.regions as readonly Region[];
 
 const regionsById = new Map(regions.map((region) => [region.id, region]));
 

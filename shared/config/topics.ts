@@ -22,24 +22,24 @@ export function isTopicId(value: string): boolean {
   return value.length <= TOPIC_ID_MAX_LENGTH && TOPIC_ID_PATTERN.test(value);
 }
 
-const nameText = z.string().check(z.minLength(1));
-const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
+/** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
+export function topicsFileSchema() {
+  const nameText = z.string().check(z.minLength(1));
+  const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
+  const topic = z.object({
+    id: z.string().check(z.maxLength(TOPIC_ID_MAX_LENGTH), z.regex(TOPIC_ID_PATTERN)),
+    name: localizedName,
+  });
+  return z.object({ topics: z.array(topic).check(z.minLength(1), z.maxLength(MAX_TOPICS)) }).check(
+    z.refine((file) => new Set(file.topics.map((entry) => entry.id)).size === file.topics.length, { error: 'topic ids must be unique' }),
+    z.refine((file) => file.topics.some((entry) => entry.id === FALLBACK_TOPIC_ID), { error: `needs the fallback topic "${FALLBACK_TOPIC_ID}"` }),
+  );
+}
 
-const topicSchema = z.object({
-  id: z.string().check(z.maxLength(TOPIC_ID_MAX_LENGTH), z.regex(TOPIC_ID_PATTERN)),
-  name: localizedName,
-});
+export type Topic = z.infer<ReturnType<typeof topicsFileSchema>>['topics'][number];
 
-export type Topic = z.infer<typeof topicSchema>;
-
-/** Parsed at load so a broken edit of config/topics.json fails the deployment, not a request. */
-export const seededTopics: readonly Topic[] = z
-  .object({ topics: z.array(topicSchema).check(z.minLength(1), z.maxLength(MAX_TOPICS)) })
-  .check(
-    z.refine((file) => new Set(file.topics.map((topic) => topic.id)).size === file.topics.length, { error: 'topic ids must be unique' }),
-    z.refine((file) => file.topics.some((topic) => topic.id === FALLBACK_TOPIC_ID), { error: `needs the fallback topic "${FALLBACK_TOPIC_ID}"` }),
-  )
-  .parse(topicsFile).topics;
+/** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
+export const seededTopics = topicsFile.topics as readonly Topic[];
 
 const seededById = new Map(seededTopics.map((topic) => [topic.id, topic]));
 
