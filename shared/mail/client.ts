@@ -1,9 +1,10 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { optionalEnv, requiredEnv } from '../env';
+import { withoutSdkLogging } from '../observability/sdk-logging';
 import { acquireSendSlot, retryThrottling } from './send-rate';
 
 /** Locally AWS_ENDPOINT_URL_SESV2 points the client at the SES emulator. */
-export const ses = new SESv2Client({});
+export const ses = withoutSdkLogging(new SESv2Client({}));
 
 const mailFrom = requiredEnv('MAIL_FROM');
 const configurationSet = optionalEnv('SES_CONFIGURATION_SET');
