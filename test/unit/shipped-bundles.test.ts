@@ -38,4 +38,17 @@ describe('shipped bundles', () => {
     const lazyPackages = packagesIn(all.filter((file) => !atStart.includes(file)));
     expect(lazy.filter((name) => !lazyPackages.has(name))).toEqual([]);
   });
+
+  it('a route that only names a training builds none of the training schemas, and no function carries the config check', { timeout: 30_000 }, async () => {
+    const fn = routes.getJournalEntry;
+    const { metafile } = await build(functionBuildOptions(root, path.join(root, fn.handler), path.join(outDir, fn.name)));
+    const { atStart, all } = bundleOutputs(metafile);
+    const inputs = inputsOf(metafile, atStart);
+    // The journal's own schemas are there (so the list is not empty for another reason)...
+    expect(inputs).toContain('shared/schemas/journal.ts');
+    // ...but not the training form's, which the training-id path parameter used to drag in.
+    expect(inputs).not.toContain('shared/schemas/training.ts');
+    // The config files are checked where code is built (shared/config/files.ts), never in a function.
+    expect(inputsOf(metafile, all)).not.toContain('shared/config/files.ts');
+  });
 });
