@@ -37,12 +37,26 @@ export class ConfigFileError extends Error {
   override readonly name = 'ConfigFileError';
 }
 
+interface Issue {
+  path: readonly PropertyKey[];
+  message: string;
+}
+
+const hasIssues = (error: unknown): error is { issues: readonly Issue[] } =>
+  typeof error === 'object' && error !== null && Array.isArray((error as { issues?: unknown }).issues);
+
+/** A schema's failure as one line per issue, each with where in the file it is: `regions.0.kind: …`. */
+function describeFailure(error: unknown): string {
+  if (hasIssues(error)) return error.issues.map((issue) => `${issue.path.map(String).join('.') || '(the whole file)'}: ${issue.message}`).join('; ');
+  return error instanceof Error ? error.message : String(error);
+}
+
 function problemOf(file: ConfigFile): string | undefined {
   let parsed: unknown;
   try {
     parsed = file.parse(file.content);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    return describeFailure(error);
   }
   if (!isDeepStrictEqual(parsed, file.content)) {
     return 'holds a value its schema would change (a text with spaces around it, or a key nothing reads); write it as the schema returns it';
