@@ -135,3 +135,21 @@ async function exists(file: string): Promise<boolean> {
     return false;
   }
 }
+
+// The configuration shared modules read at import time, with harmless values.
+export const importEnv: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'eu-central-1',
+  TABLE_NAME: 'bench-table',
+  CERTIFICATES_BUCKET: 'bench-certificates',
+  MAIL_FROM: 'no-reply@example.kz',
+  PUBLIC_BASE_URL: 'https://example.kz',
+  CHECK_IN_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:check-in',
+  BADGE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:badge-key',
+  CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:cursor',
+  ISSUER_PUBLIC_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }),
+  SES_CONFIGURATION_SET: 'bench',
+  MAIL_MAX_SEND_RATE: '14',
+  FEEDBACK_MIN_RESPONSES: '5',
+  POWERTOOLS_SERVICE_NAME: 'cascade-training',
+};

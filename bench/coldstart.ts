@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../infra/constructs/service-function';
-import { buildFloor, buildTree, type BuiltFunction } from './coldstart-bundles';
+import { buildFloor, buildTree, importEnv, type BuiltFunction } from './coldstart-bundles';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const targets = { medianKb: 500, maxKb: 1024, medianVsFloor: 1.5, workflowVsFloor: 2.5 };
@@ -52,23 +52,6 @@ function defaultBaseline(): string {
   return 'HEAD~1';
 }
 
-// The configuration shared modules read at import time, with harmless values.
-const importEnv: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  AWS_REGION: 'eu-central-1',
-  TABLE_NAME: 'bench-table',
-  CERTIFICATES_BUCKET: 'bench-certificates',
-  MAIL_FROM: 'no-reply@example.kz',
-  PUBLIC_BASE_URL: 'https://example.kz',
-  CHECK_IN_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:check-in',
-  BADGE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:badge-key',
-  CURSOR_SECRET_ARN: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:cursor',
-  ISSUER_PUBLIC_JWK: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'A'.repeat(43) }),
-  SES_CONFIGURATION_SET: 'bench',
-  MAIL_MAX_SEND_RATE: '14',
-  FEEDBACK_MIN_RESPONSES: '5',
-  POWERTOOLS_SERVICE_NAME: 'cascade-training',
-};
 
 const probeSource = `const start = performance.now();
 await import(process.argv[2]);
