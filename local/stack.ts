@@ -1,7 +1,7 @@
-import { checkConfigFiles } from '../shared/config/files';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
+import { checkConfigFiles } from '../shared/config/files';
 import { routeList } from '../shared/manifest';
 import { ensureTable, startDynamoDbLocal } from './dynamodb';
 import { controlRoutes } from './control-routes';

@@ -17,8 +17,8 @@ import regionsFile from '../../config/regions.json' with { type: 'json' };
 import topicsFile from '../../config/topics.json' with { type: 'json' };
 import { parseFeedbackForm } from './feedback-form';
 import { parseSurveyConfig } from './follow-up-survey';
-import { regionsFileSchema } from './regions';
-import { topicsFileSchema } from './topics';
+import { parseRegionsFile } from './regions';
+import { parseTopicsFile } from './topics';
 
 export interface ConfigFile {
   path: string;
@@ -27,8 +27,8 @@ export interface ConfigFile {
 }
 
 export const bundledConfigFiles: readonly ConfigFile[] = [
-  { path: 'config/regions.json', content: regionsFile, parse: (value) => regionsFileSchema().parse(value) },
-  { path: 'config/topics.json', content: topicsFile, parse: (value) => topicsFileSchema().parse(value) },
+  { path: 'config/regions.json', content: regionsFile, parse: parseRegionsFile },
+  { path: 'config/topics.json', content: topicsFile, parse: parseTopicsFile },
   { path: 'config/feedback-form.json', content: feedbackFormFile, parse: parseFeedbackForm },
   { path: 'config/follow-up-survey.json', content: followUpSurveyFile, parse: parseSurveyConfig },
 ];

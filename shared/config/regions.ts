@@ -2,7 +2,7 @@ import * as z from '../schemas/zod';
 import regionsFile from '../../config/regions.json' with { type: 'json' };
 
 /** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
-export function regionsFileSchema() {
+function regionsFileSchema() {
   const nameText = z.string().check(z.minLength(1));
   const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
   const region = z.object({
@@ -15,6 +15,10 @@ export function regionsFileSchema() {
 }
 
 export type Region = z.infer<ReturnType<typeof regionsFileSchema>>['regions'][number];
+
+export function parseRegionsFile(value: unknown): z.infer<ReturnType<typeof regionsFileSchema>> {
+  return regionsFileSchema().parse(value);
+}
 
 /** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
 export const regions = regionsFile.regions as readonly Region[];

@@ -23,7 +23,7 @@ export function isTopicId(value: string): boolean {
 }
 
 /** The file's schema, built only where the file is checked (shared/config/files.ts), never at a cold start. */
-export function topicsFileSchema() {
+function topicsFileSchema() {
   const nameText = z.string().check(z.minLength(1));
   const localizedName = z.object({ kk: nameText, ru: nameText, en: nameText });
   const topic = z.object({
@@ -37,6 +37,10 @@ export function topicsFileSchema() {
 }
 
 export type Topic = z.infer<ReturnType<typeof topicsFileSchema>>['topics'][number];
+
+export function parseTopicsFile(value: unknown): z.infer<ReturnType<typeof topicsFileSchema>> {
+  return topicsFileSchema().parse(value);
+}
 
 /** As bundled: checked where the code is built (shared/config/files.ts), so a broken edit fails the deployment, not a request. */
 export const seededTopics = topicsFile.topics as readonly Topic[];
