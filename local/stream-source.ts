@@ -13,6 +13,7 @@ import {
   type _Record as StreamsRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue, DynamoDBRecord, StreamRecord } from 'aws-lambda';
+import { withoutSdkLogging } from '../shared/observability/sdk-logging';
 
 export interface StreamShard {
   shardId: string;
@@ -60,7 +61,7 @@ export interface DynamoDbStreamSourceOptions {
 }
 
 export class DynamoDbStreamSource implements StreamSource {
-  private clients: { tables: DynamoDBClient; streams: DynamoDBStreamsClient } | undefined;
+  private clients: StreamSourceClients | undefined;
 
   constructor(private readonly options: DynamoDbStreamSourceOptions) {
     if (!options.tableName && !options.streamArn) {
@@ -139,19 +140,31 @@ export class DynamoDbStreamSource implements StreamSource {
     this.clients = undefined;
   }
 
-  private connect(): { tables: DynamoDBClient; streams: DynamoDBStreamsClient } {
-    if (!this.clients) {
-      const config = {
-        endpoint: this.options.endpoint,
-        region: this.options.region ?? 'local',
-        credentials: this.options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
-        // The poller has its own retry loop; SDK retries would only delay the next poll.
-        maxAttempts: 1,
-      };
-      this.clients = { tables: new DynamoDBClient(config), streams: new DynamoDBStreamsClient(config) };
-    }
+  private connect(): StreamSourceClients {
+    this.clients ??= streamSourceClients(this.options);
     return this.clients;
   }
+}
+
+interface StreamSourceClients {
+  tables: DynamoDBClient;
+  streams: DynamoDBStreamsClient;
+}
+
+/**
+ * The poller's clients. Like the functions' clients they go without the SDK's logger middleware:
+ * it filtered a copy of every GetRecords page, CPU the poller took from the handlers it shares a
+ * thread with (on AWS the event source mapping polls outside the function).
+ */
+export function streamSourceClients(options: DynamoDbStreamSourceOptions): StreamSourceClients {
+  const config = {
+    endpoint: options.endpoint,
+    region: options.region ?? 'local',
+    credentials: options.credentials ?? { accessKeyId: 'local', secretAccessKey: 'local' },
+    // The poller has its own retry loop; SDK retries would only delay the next poll.
+    maxAttempts: 1,
+  };
+  return { tables: withoutSdkLogging(new DynamoDBClient(config)), streams: withoutSdkLogging(new DynamoDBStreamsClient(config)) };
 }
 
 /** The SDK parses the stream into Dates and byte arrays; Lambda delivers the JSON the API sent. */

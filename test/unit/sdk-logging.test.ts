@@ -23,4 +23,11 @@ describe("the SDK's logger middleware (shared/observability/sdk-logging.ts)", ()
     ]);
     for (const client of [dynamoDb, documentClient, s3, ses]) expect(carriesLogger(client)).toBe(false);
   });
+
+  it("is off on the local stream poller's clients, which share a thread with the consumers", async () => {
+    const { streamSourceClients } = await import('../../local/stream-source');
+    const { tables, streams } = streamSourceClients({ endpoint: 'http://127.0.0.1:1' });
+    expect(carriesLogger(tables)).toBe(false);
+    expect(carriesLogger(streams)).toBe(false);
+  });
 });
