@@ -54,6 +54,20 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
   }
 }
 
+/**
+ * The batch processor reports a failed record to the stream without saying why; this says it, by
+ * error name and record only (never the message, which may carry an address, as the sweeper's log).
+ */
+function logFailure(record: DynamoDBRecord, error: unknown): never {
+  logger.warn('Workflow record failed; the stream delivers it again', {
+    errorName: error instanceof Error ? error.name : 'UnknownError',
+    entityType: record.dynamodb?.NewImage?.type?.S ?? 'unknown',
+    eventName: record.eventName,
+    sequenceNumber: record.dynamodb?.SequenceNumber,
+  });
+  throw error;
+}
+
 function itemKeyOf(record: DynamoDBRecord): string {
   const keys = record.dynamodb?.Keys;
   return `${keys?.pk?.S ?? ''}\u0000${keys?.sk?.S ?? ''}`;
@@ -70,7 +84,7 @@ function inOrderPerItem(): (record: DynamoDBRecord) => Promise<void> {
   const reads = batchReads();
   return (record) => {
     const key = itemKeyOf(record);
-    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings, reads));
+    const current = (chains.get(key) ?? Promise.resolve()).then(() => handleRecord(record, closedTrainings, reads).catch((error: unknown) => logFailure(record, error)));
     chains.set(key, current);
     return current;
   };
