@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger';
+import { errorName, logger } from '../../shared/observability/logger';
 import { releaseEndedFeedback } from '../../shared/usecases/feedback';
 import { sendDueReminders } from '../../shared/usecases/reminders';
 import { sendDueRenewalReminders } from '../../shared/usecases/renewal';
@@ -30,24 +30,20 @@ export const handler = async (_event: ScheduledEvent, context: Context) => {
   if (reminders.status === 'fulfilled') {
     logger.info('Reminders run', { ...reminders.value });
     if (reminders.value.failed > 0) problems.push(`${reminders.value.failed} reminder(s) could not be sent (${reminders.value.errorNames.join(', ')})`);
-  } else problems.push(`reminders failed (${nameOf(reminders.reason)})`);
+  } else problems.push(`reminders failed (${errorName(reminders.reason)})`);
   if (feedback.status === 'fulfilled') logger.info('Feedback release run', { ...feedback.value });
-  else problems.push(`the feedback release failed (${nameOf(feedback.reason)})`);
+  else problems.push(`the feedback release failed (${errorName(feedback.reason)})`);
   if (renewal.status === 'fulfilled') {
     logger.info('Renewal reminders run', { ...renewal.value });
     if (renewal.value.failed > 0) problems.push(`${renewal.value.failed} renewal reminder(s) could not be sent (${renewal.value.errorNames.join(', ')})`);
-  } else problems.push(`renewal reminders failed (${nameOf(renewal.reason)})`);
+  } else problems.push(`renewal reminders failed (${errorName(renewal.reason)})`);
   if (survey.status === 'fulfilled') {
     logger.info('Follow-up survey run', { ...survey.value });
     if (survey.value.failed > 0) problems.push(`${survey.value.failed} survey step(s) failed (${survey.value.errorNames.join(', ')})`);
-  } else problems.push(`the follow-up survey failed (${nameOf(survey.reason)})`);
+  } else problems.push(`the follow-up survey failed (${errorName(survey.reason)})`);
   if (problems.length > 0 || reminders.status === 'rejected' || feedback.status === 'rejected' || renewal.status === 'rejected' || survey.status === 'rejected') {
     // Failing the invocation makes the failure visible (and EventBridge retries; repeating is harmless).
     throw new Error(`${problems.join('; ')}; the next run retries them.`);
   }
   return { ...reminders.value, feedbackReleased: feedback.value.released, renewal: renewal.value, survey: survey.value };
 };
-
-function nameOf(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../../shared/observability/logger';
+import { errorName, logger } from '../../shared/observability/logger';
 import { batchReads, onFeedbackStateChanged, onRegistrationChanged, onTrainingChanged, type RegistrationReads } from '../../shared/usecases/workflow';
 import { feedbackStateFromItem } from '../../shared/store/feedback';
 import { ClosedTrainingCache, processCertificateResend, processIssuanceTask } from '../../shared/usecases/issuance';
@@ -56,11 +56,11 @@ async function handleRecord(record: DynamoDBRecord, closedTrainings: ClosedTrain
 
 /**
  * The batch processor reports a failed record to the stream without saying why; this says it, by
- * error name and record only (never the message, which may carry an address, as the sweeper's log).
+ * error name and record only.
  */
 function logFailure(record: DynamoDBRecord, error: unknown): never {
   logger.warn('Workflow record failed; the stream delivers it again', {
-    errorName: error instanceof Error ? error.name : 'UnknownError',
+    errorName: errorName(error),
     entityType: record.dynamodb?.NewImage?.type?.S ?? 'unknown',
     eventName: record.eventName,
     sequenceNumber: record.dynamodb?.SequenceNumber,

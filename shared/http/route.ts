@@ -15,7 +15,7 @@ import {
   type FieldErrors,
 } from '../errors';
 import type { RouteDefinition } from '../manifest';
-import { logger } from '../observability/logger';
+import { errorName, logger } from '../observability/logger';
 import { cursorBinding, cursorKey, sealCursor, unsealCursor } from './cursors';
 
 const DEFAULT_MAX_BODY_BYTES = 100 * 1024;
@@ -149,7 +149,7 @@ function errorResponse(error: unknown, requestId: string): APIGatewayProxyResult
   // The error's type and where it was thrown, not its message: messages can quote the input,
   // and the input may be someone's name or email.
   logger.error('Unhandled error', {
-    errorName: error instanceof Error ? error.name : typeof error,
+    errorName: errorName(error),
     stackFrames: error instanceof Error ? error.stack?.split('\n').slice(1).join('\n') : undefined,
   });
   return json(500, {

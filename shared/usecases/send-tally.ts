@@ -1,4 +1,5 @@
 import { EmailInFlightError } from '../mail/send-once';
+import { errorName } from '../observability/logger';
 
 /** What a scheduled email job reports of the sends it could not finish. */
 export interface SendTally {
@@ -17,6 +18,6 @@ export function tallySendFailure(tally: SendTally, error: unknown): void {
     return;
   }
   tally.failed += 1;
-  const name = error instanceof Error ? error.name : typeof error;
+  const name = errorName(error);
   if (!tally.errorNames.includes(name)) tally.errorNames.push(name);
 }

@@ -11,7 +11,7 @@
  * sweep beside the stream, never send or issue twice.
  */
 import { clock } from '../clock';
-import { logger } from '../observability/logger';
+import { errorName, logger } from '../observability/logger';
 import { EmailInFlightError } from '../mail/send-once';
 import { reissueTaskFromItem } from '../store/certificate-lifecycle';
 import { certificateResendFromItem } from '../store/certificates';
@@ -142,7 +142,7 @@ export async function sweep(options: Partial<SweepOptions> = {}): Promise<SweepR
         return;
       }
       report.failed++;
-      const name = error instanceof Error ? error.name : 'UnknownError';
+      const name = errorName(error);
       if (!report.errorNames.includes(name)) report.errorNames.push(name);
       logger.warn('Sweep could not re-drive an item', { kind, errorName: name });
     }

@@ -17,12 +17,12 @@ vi.mock('../../shared/usecases/journal', () => ({
   }),
 }));
 
-function commentRecord(sequenceNumber: string): DynamoDBRecord {
+function commentRecord(sequenceNumber: string, commentKey = `COMMENT#${sequenceNumber}`): DynamoDBRecord {
   return {
     eventName: 'INSERT',
     dynamodb: {
       SequenceNumber: sequenceNumber,
-      Keys: { pk: { S: 'JOURNAL#t1' }, sk: { S: `COMMENT#${sequenceNumber}` } },
+      Keys: { pk: { S: 'JOURNAL#t1' }, sk: { S: commentKey } },
       NewImage: { type: { S: 'JournalComment' }, authorEmail: { S: address } },
     },
   };
@@ -45,5 +45,18 @@ describe('the workflow consumer, when a record fails (functions/streams/workflow
       sequenceNumber: '101',
     });
     expect(JSON.stringify(warn.mock.calls)).not.toContain(address);
+  });
+
+  it('logs a failure once: a later record of the same item, held back behind it, is reported but not logged again', async () => {
+    const { logger } = await import('../../shared/observability/logger');
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    warn.mockClear();
+    const { handler } = await import('../../functions/streams/workflow');
+
+    const response = await handler({ Records: [commentRecord('201', 'COMMENT#same'), commentRecord('202', 'COMMENT#same')] }, { functionName: 'workflow' } as Context);
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['201', '202']);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(warn.mock.calls[0]?.[1]).toMatchObject({ sequenceNumber: '201' });
   });
 });
