@@ -7,7 +7,6 @@
  *
  *   npx tsx bench/certificates-pipeline.ts      (PIPELINE_PARTICIPANTS=… to change the size)
  */
-import fs from 'node:fs';
 import os from 'node:os';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { findFreePort } from '../local/ports';
@@ -15,6 +14,7 @@ import { CERTIFICATES_BUCKET, startLocalStack } from '../local/stack';
 import { perUnit, totalCalls } from '../local/instruments';
 import { call, nationalTrainerToken } from './http';
 import { percentile } from './stats';
+import { cpuBetween, describeMachineBusy, describeSplit, readCpu } from './cpu';
 
 const PARTICIPANTS = Number(process.env.PIPELINE_PARTICIPANTS ?? 1_000);
 const BUDGET_MS = 30_000;
@@ -22,27 +22,6 @@ const QUIET_BUDGET_MS = 20_000;
 const MAX_CALLS_PER_ISSUANCE = 6;
 /** One file: the import route takes a whole cohort (MAX_IMPORT_ROWS is 2,000). */
 const IMPORT_ROWS = 2_000;
-
-/**
- * CPU seconds used by this process's child processes (DynamoDB Local's JVM), from /proc: on a
- * shared machine the wall time says as much about the neighbours as about the pipeline.
- */
-function childCpuSeconds(): number | undefined {
-  try {
-    const ticksPerSecond = 100;
-    let total = 0;
-    for (const entry of fs.readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) !== process.pid) continue;
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
-    }
-    return total;
-  } catch {
-    return undefined;
-  }
-}
 
 const names = ['Әлия Ғалымжанқызы', 'Құралай Серікқызы', 'Өмірзақ Бауыржанұлы', 'Ұлжан Қайратқызы', 'Үміт Һасанова', 'Іңкәр Төлеген', 'Мария Иванова'];
 
@@ -101,8 +80,7 @@ export async function certificatePipeline() {
     await stack.poller.waitForIdle({ timeoutMs: 180_000 });
     await stack.poller.resetMeasurements();
 
-    const cpuBefore = process.cpuUsage();
-    const childCpuBefore = childCpuSeconds();
+    const cpuBefore = await readCpu(stack);
     const closedAt = performance.now();
     const closedAtEpoch = performance.timeOrigin + closedAt;
     await call(base, 'POST', `/api/trainings/${id}/close`, { token });
@@ -122,10 +100,7 @@ export async function certificatePipeline() {
     const workflowCalls = totalCalls(measured.calls, 'workflow');
     const workflowCommands = measured.calls.workflow;
     const offsets = measured.emailsSentAt.map((at) => at - closedAtEpoch).sort((a, b) => a - b);
-    const cpu = process.cpuUsage(cpuBefore);
-    const childCpuAfter = childCpuSeconds();
-    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
-    const dynamodbCpuSeconds = childCpuBefore === undefined || childCpuAfter === undefined ? Number.NaN : childCpuAfter - childCpuBefore;
+    const cpu = cpuBetween(cpuBefore, await readCpu(stack), PARTICIPANTS);
     const loadAverage = os.loadavg()[0] ?? Number.NaN;
 
     // Invariants, from the emulators themselves: one email and one PDF per participant.
@@ -153,9 +128,10 @@ export async function certificatePipeline() {
       'emails per second': Number(((PARTICIPANTS / totalMs) * 1000).toFixed(1)),
       'DynamoDB calls per issuance (workflow consumer)': Number((workflowCalls / PARTICIPANTS).toFixed(2)),
       'by command': perUnit(workflowCommands, PARTICIPANTS),
-      // Until the last email (and the checks after it): the gateway, handlers, S3 and SES emulators.
-      'CPU s, Node (handlers + S3/SES emulators)': Number(nodeCpuSeconds.toFixed(1)),
-      'CPU s, DynamoDB Local (JVM)': Number(dynamodbCpuSeconds.toFixed(1)),
+      // From the close to the last email: every part of the runtime, DynamoDB Local's JVM included.
+      'CPU per issuance, ms': describeSplit(cpu),
+      'CPU s in all / on the cores, s at best': `${cpu.platformSeconds.toFixed(1)} / ${(cpu.platformSeconds / cpu.cores).toFixed(1)}`,
+      'machine CPU busy': describeMachineBusy(cpu),
       'machine load average (1 min)': Number(loadAverage.toFixed(1)),
       'issued / emailed (issuance view)': `${progress.summary.issued} / ${progress.summary.emailed}`,
       'certificate emails / distinct recipients': `${certificateEmails.length} / ${recipients.size}`,

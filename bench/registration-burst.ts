@@ -10,6 +10,7 @@ import { post } from './http';
 import { startLocalStack } from '../local/stack';
 import { instruments, perUnit, totalCalls } from '../local/instruments';
 import { ms, summarize } from './stats';
+import { cpuBetween, describeMachineBusy, describeSplit, readCpu } from './cpu';
 
 const REQUESTS = Number(process.env.BURST_REQUESTS ?? 2_000);
 const CAPACITY = 30;
@@ -136,10 +137,12 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
     await stack.poller.waitForIdle({ timeoutMs: 60_000 });
     routeCalls.reset();
     await stack.poller.resetMeasurements();
-    const { results, wallMs } = await burstFromAnotherThread(
+    const cpuBefore = await readCpu(stack);
+    const { results, wallMs, cpuMs: clientsCpuMs } = await burstFromAnotherThread(
       `${base}/api/trainings/${trainingId}/registrations`,
       tokens.slice(0, REQUESTS),
     );
+    const cpu = cpuBetween(cpuBefore, await readCpu(stack), REQUESTS, clientsCpuMs);
     const registerCalls = routeCalls.calls().register;
     const consumerCalls = (await stack.poller.measurements()).calls;
 
@@ -175,6 +178,11 @@ export async function registrationBurst(): Promise<Record<string, string | numbe
         .join(', '),
       'the same store calls alone, requests/s': storeAlone,
       'gateway ÷ store alone': ((REQUESTS / wallMs) * 1000 / storeAlone).toFixed(2),
+      'CPU per request, ms (the platform, clients apart)': describeSplit(cpu),
+      "clients' CPU per request, ms": (clientsCpuMs / REQUESTS).toFixed(1),
+      'machine CPU busy during the burst': describeMachineBusy(cpu),
+      // With every core busy on nothing else: what this CPU per request allows at most.
+      'requests/s the cores allow at that CPU': Number.isFinite(cpu.perUnit.platform) ? Math.round((cpu.cores * 1000) / cpu.perUnit.platform) : 'n/a',
     };
   } finally {
     await stack.stop();

@@ -16,6 +16,8 @@ import { LocalStackError, assertPortFree, waitUntil } from './ports';
 
 export interface DynamoDbLocal {
   endpoint: string;
+  /** The JVM's process id, for its CPU time (local/cpu.ts). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -116,6 +118,7 @@ export async function startDynamoDbLocal(options: { port: number; dataDirectory?
 
   return {
     endpoint,
+    pid: child.pid,
     async stop() {
       if (exited) return;
       await new Promise<void>((resolve) => {

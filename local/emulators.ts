@@ -7,7 +7,7 @@ import { startWorkerThread } from './worker-thread';
 export async function startEmulators(
   input: EmulatorsInput,
   log: (line: string) => void,
-): Promise<{ ses: RunningService; s3: RunningService }> {
+): Promise<{ ses: RunningService; s3: RunningService; threadCpuMs(): Promise<number | undefined> }> {
   // Checked here so that a busy port is the runtime's own LocalStackError, with its advice.
   await assertPortFree(input.ports.ses, 'SES emulator', 'SES_PORT');
   await assertPortFree(input.ports.s3, 'S3 emulator', 'S3_PORT');
@@ -17,5 +17,5 @@ export async function startEmulators(
   // One thread holds both; whichever is stopped first stops the thread.
   const stop = () =>
     (stopped ??= thread.call('stop').finally(() => thread.terminate()));
-  return { ses: { endpoint: endpoints.ses, stop }, s3: { endpoint: endpoints.s3, stop } };
+  return { ses: { endpoint: endpoints.ses, stop }, s3: { endpoint: endpoints.s3, stop }, threadCpuMs: () => thread.threadCpuMs() };
 }

@@ -32,6 +32,8 @@ export interface LocalFunctions {
   runSchedule(name: string): Promise<{ ran: string; result: unknown } | undefined>;
   /** Throws an error named UnknownCertificateError for an unknown certificate. */
   sesEvent(request: SesEventRequest): ReturnType<FunctionsApi['sesEvent']>;
+  /** CPU time of the functions' thread, in ms (local/cpu.ts). */
+  threadCpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function startLocalFunctions(
     scheduleNames: () => thread.call('scheduleNames'),
     runSchedule: (name) => thread.call('runSchedule', name),
     sesEvent: (request) => thread.call('sesEvent', request),
+    threadCpuMs: () => thread.threadCpuMs(),
     stop: () => (stopped ??= thread.call('stop').finally(() => thread.terminate())),
   };
 }

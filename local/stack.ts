@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { checkConfigFiles } from '../shared/config/files';
+import { processCpuMs, threadCpuMs } from './cpu';
 import { routeList } from '../shared/manifest';
 import { ensureTable, startDynamoDbLocal } from './dynamodb';
 import { controlRoutes } from './control-routes';
@@ -33,7 +34,23 @@ export interface LocalStack {
   poller: RemotePoller;
   /** Where this stack keeps its data and keys (a temporary directory unless one was given). */
   dataDirectory: string;
+  /** CPU time each part has used so far, for benchmarks; call it from the gateway's thread. */
+  cpuMs(): Promise<RuntimeCpu>;
   stop(): Promise<void>;
+}
+
+/** Milliseconds of CPU per part of the runtime (local/cpu.ts); each undefined where /proc is missing. */
+export interface RuntimeCpu {
+  /** The gateway's thread: HTTP, the routes' handlers and their SDK calls. */
+  gateway: number | undefined;
+  /** The stream consumers, schedules and event rules (functions-worker.ts). */
+  functions: number | undefined;
+  /** The S3 and SES emulators (emulators-worker.ts). */
+  emulators: number | undefined;
+  /** This whole Node process: the threads above, the garbage collector's and libuv's, and any other worker. */
+  node: number;
+  /** DynamoDB Local's JVM. */
+  dynamodbLocal: number | undefined;
 }
 
 // Development machines run Node 20 while Lambda runs 22; the SDK's notice about that is noise here.
@@ -129,7 +146,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => new Promise((resolve) => server.close(() => resolve())));
     ready = true;
 
-    return { urls, poller: functions.poller, dataDirectory, stop: stopAll };
+    const cpuMs = async (): Promise<RuntimeCpu> => {
+      const [functionsMs, emulatorsMs] = await Promise.all([functions.threadCpuMs(), emulators.threadCpuMs()]);
+      const node = process.cpuUsage();
+      return {
+        gateway: threadCpuMs(),
+        functions: functionsMs,
+        emulators: emulatorsMs,
+        node: (node.user + node.system) / 1000,
+        dynamodbLocal: processCpuMs(dynamodb.pid),
+      };
+    };
+
+    return { urls, poller: functions.poller, dataDirectory, cpuMs, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

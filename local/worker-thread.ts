@@ -11,11 +11,12 @@
 import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { threadCpuMs } from './cpu';
 
 /** Methods a worker thread offers; each takes and returns plain data. */
 export type WorkerApi = Record<string, (...args: never[]) => Promise<unknown>>;
 
-type ToWorker = { kind: 'call'; id: number; method: string; args: unknown[] };
+type ToWorker = { kind: 'call'; id: number; method: string; args: unknown[] } | { kind: 'cpu'; id: number };
 type FromWorker =
   | { kind: 'ready' }
   | { kind: 'start-failed'; error: RemoteErrorData }
@@ -31,6 +32,8 @@ interface RemoteErrorData {
 
 export interface WorkerThread<Api extends WorkerApi> {
   call<M extends keyof Api & string>(method: M, ...args: Parameters<Api[M]>): Promise<Awaited<ReturnType<Api[M]>>>;
+  /** The CPU time this thread has used, in ms (local/cpu.ts; undefined where /proc is missing). */
+  threadCpuMs(): Promise<number | undefined>;
   /** Ends the thread at once; call the thread's own stop method first to let it finish its work. */
   terminate(): Promise<void>;
 }
@@ -57,6 +60,8 @@ function asError(data: RemoteErrorData): Error {
 }
 
 const tsxApi = import.meta.resolve('tsx/esm/api');
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Starts `entry` (a .ts module that calls `serveWorker`) in a worker thread and resolves once it
@@ -119,14 +124,16 @@ export async function startWorkerThread<Api extends WorkerApi>(
     throw error;
   });
 
+  const send = <T>(message: DistributiveOmit<ToWorker, 'id'>) =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) return reject(new Error(`The ${entry.pathname.split('/').pop()} thread has stopped.`));
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ ...message, id } satisfies ToWorker);
+    });
   return {
-    call: (method, ...args) =>
-      new Promise((resolve, reject) => {
-        if (exited) return reject(new Error(`The ${entry.pathname.split('/').pop()} thread has stopped.`));
-        const id = nextId++;
-        pending.set(id, { resolve: resolve, reject });
-        worker.postMessage({ kind: 'call', id, method, args } satisfies ToWorker);
-      }),
+    call: (method, ...args) => send({ kind: 'call', method, args }),
+    threadCpuMs: () => send<number | undefined>({ kind: 'cpu' }),
     terminate: async () => {
       await worker.terminate();
       await exit;
@@ -152,6 +159,10 @@ export function serveWorker<Api extends WorkerApi>(start: () => Promise<Api>): v
   start().then(
     (api) => {
       port.on('message', (message: ToWorker) => {
+        if (message.kind === 'cpu') {
+          port.postMessage({ kind: 'result', id: message.id, value: threadCpuMs() } satisfies FromWorker);
+          return;
+        }
         const method = api[message.method];
         const run = method
           ? Promise.resolve().then(() => (method as (...args: unknown[]) => Promise<unknown>)(...message.args))
