@@ -62,6 +62,7 @@ async function world(month: string) {
     level: 1,
     hours: 6,
     capacity: 500,
+    completionThreshold: 0.8,
     feedbackRequired: false,
     status: 'published',
     sessions: [{ id: 's1', startsAt: `${month}-10T05:00:00.000Z`, endsAt: `${month}-10T08:00:00.000Z` }],
@@ -74,7 +75,7 @@ async function world(month: string) {
     qualifyingCertificateIssuedAt: '2026-01-01T00:00:00.000Z',
     parentTrainingId: `root-${id}`,
     cascadeRootId: `root-${id}`,
-  } as Training;
+  };
   const { insertTraining } = await import('../../shared/store/trainings');
   // The stack's own consumer applies this one; the records below exist only in the stream.
   await insertTraining(training);
