@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { asInvocation, isolateInvocations } from './invocations';
 import { asFunction, enforcePermissions, type FunctionIdentity } from './permissions';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..');
@@ -17,17 +18,20 @@ export async function enforceFunctionPermissions(log: (line: string) => void): P
 }
 
 /**
- * Each manifest entry's handler, run as that function (its permissions checked on every call).
- * Imported only when asked: the handlers' clients read the environment when they load.
+ * Each manifest entry's handler, run as that function (its permissions checked on every call),
+ * each call an invocation of its own (local/invocations.ts). Imported only when asked: the
+ * handlers' clients read the environment when they load.
  */
-export function loadHandlers<D extends FunctionIdentity & { handler: string }, H extends (...args: never[]) => Promise<unknown>>(
+export async function loadHandlers<D extends FunctionIdentity & { handler: string }, H extends (...args: never[]) => Promise<unknown>>(
   definitions: readonly D[],
 ): Promise<{ definition: D; handler: H }[]> {
+  isolateInvocations();
   return Promise.all(
     definitions.map(async (definition) => {
       const module = (await import(path.join(repositoryRoot, definition.handler))) as { handler: H };
       const identity: FunctionIdentity = { name: definition.name, permissions: definition.permissions };
-      return { definition, handler: asFunction(identity, module.handler as (...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>) as unknown as H };
+      const handler = module.handler as (...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>;
+      return { definition, handler: asFunction(identity, asInvocation(handler)) as unknown as H };
     }),
   );
 }

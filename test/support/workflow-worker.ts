@@ -1,6 +1,7 @@
 import type { Context, DynamoDBStreamEvent } from 'aws-lambda';
 import { inject } from 'vitest';
 import { CERTIFICATES_BUCKET, TABLE_NAME } from '../../local/stack';
+import { asInvocation, isolateInvocations } from '../../local/invocations';
 import { apiUrl } from './api';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
@@ -25,7 +26,10 @@ export async function inProcessWorkflow(): Promise<StreamHandler> {
     AWS_ENDPOINT_URL_SESV2: inject('sesUrl'),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
+  // Calls made at once stand for separate workers, so each keeps its own batch state and log
+  // context, as separate containers do (local/invocations.ts).
+  isolateInvocations();
   // Imported only now: its clients read the environment set above.
   const { handler } = await import('../../functions/streams/workflow');
-  return handler;
+  return asInvocation(handler);
 }
