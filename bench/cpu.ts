@@ -11,11 +11,10 @@ import type { LocalStack, RuntimeCpu } from '../local/stack';
 export interface CpuReading {
   runtime: RuntimeCpu;
   machine: MachineCpu | undefined;
-  atMs: number;
 }
 
 export async function readCpu(stack: LocalStack): Promise<CpuReading> {
-  return { runtime: await stack.cpuMs(), machine: machineCpu(), atMs: performance.now() };
+  return { runtime: await stack.cpuMs(), machine: machineCpu() };
 }
 
 function spent(after: number | undefined, before: number | undefined): number {
@@ -38,13 +37,7 @@ export interface CpuSpent {
  */
 export function cpuBetween(before: CpuReading, after: CpuReading, units: number, outsideMs = 0): CpuSpent {
   const part = (name: keyof RuntimeCpu) => spent(after.runtime[name], before.runtime[name]);
-  const [dynamodbLocal, gateway, functions, emulators, node] = (['dynamodbLocal', 'gateway', 'functions', 'emulators', 'node'] as const).map(part) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [dynamodbLocal, gateway, functions, emulators, node] = [part('dynamodbLocal'), part('gateway'), part('functions'), part('emulators'), part('node')];
   // The garbage collector's and libuv's threads, and the V8 compiler's: CPU no thread's own counter holds.
   const otherNode = node - gateway - functions - emulators - outsideMs;
   const platformMs = dynamodbLocal + node - outsideMs;

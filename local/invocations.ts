@@ -65,6 +65,16 @@ export function isolateInvocations(): void {
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= LOCAL_MAX_CONCURRENCY;
 }
 
+/**
+ * The environment for a new thread: without the variable, which each thread sets itself with its
+ * own store (a worker does not share this one), since Powertools' first log in a thread that has
+ * the variable but no store throws.
+ */
+export function environmentForNewThread(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_LAMBDA_MAX_CONCURRENCY: _ownedByEachThread, ...rest } = env;
+  return rest;
+}
+
 /** The handler, each call of it one invocation with its own store (keyed by the context's request id). */
 export function asInvocation<A extends unknown[], R>(handler: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
   return (...args: A) => {

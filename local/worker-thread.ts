@@ -12,6 +12,7 @@ import { readlinkSync } from 'node:fs';
 import os from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { threadCpuMs } from './cpu';
+import { environmentForNewThread } from './invocations';
 
 /** Methods a worker thread offers; each takes and returns plain data. */
 export type WorkerApi = Record<string, (...args: never[]) => Promise<unknown>>;
@@ -80,7 +81,7 @@ export async function startWorkerThread<Api extends WorkerApi>(
   ].join('\n');
   const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), {
     workerData: data,
-    env: options.env ?? process.env,
+    env: environmentForNewThread(options.env ?? process.env),
     // The parent's loader flags (tsx's) are re-registered above; inheriting them would load it twice.
     execArgv: [],
   });

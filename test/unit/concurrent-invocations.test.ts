@@ -9,6 +9,8 @@ import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asInvocation, isolateInvocations } from '../../local/invocations';
 import { lambdaContext } from '../../local/lambda-context';
+import { startWorkerThread } from '../../local/worker-thread';
+import type { LoggingWorker } from '../support/logging-worker';
 import { logger } from '../../shared/observability/logger';
 
 beforeAll(() => {
@@ -87,5 +89,15 @@ describe('invocations running at once in one thread (local/invocations.ts)', () 
 
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: '101' }]);
     expect(second.batchItemFailures).toEqual([{ itemIdentifier: '202' }]);
+  });
+
+  it('lets a thread started from an isolated one log before it has a store of its own', async () => {
+    // The functions' and emulators' threads start after the gateway's thread set the variable.
+    const worker = await startWorkerThread<LoggingWorker>(new URL('../support/logging-worker.ts', import.meta.url), undefined, { log: () => undefined });
+    try {
+      await expect(worker.call('log')).resolves.toBe(true);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
